@@ -1,0 +1,44 @@
+// What shape inference tells the rest of the engine about every value in a graph.
+
+import type { DType } from '../onnx/dtype';
+import type { Shape } from '../onnx/ir';
+
+/** A small tensor whose elements the engine knows (constant propagation). Integers beyond 2^53 lose precision. */
+export interface KnownValue {
+  dtype: DType;
+  dims: number[];
+  /** Row-major elements; strings for string tensors, booleans as 0/1. */
+  data: ArrayLike<number> | string[];
+}
+
+export interface ValueFacts {
+  name: string;
+  /** 'undefined' when inference could not tell. */
+  dtype: DType;
+  /** undefined: rank unknown. */
+  shape?: Shape;
+  /** Present when the value is known at analysis time (initializers, Constant, folded shape arithmetic). */
+  value?: KnownValue;
+  /** The value is a sequence/map/optional rather than a tensor (shape then describes the element, if known). */
+  container?: 'sequence' | 'optional' | 'map';
+}
+
+export interface ShapeOptions {
+  /** Pin graph input dims by input name (`--input-shape NAME=1x3x224x224`). */
+  inputShapes?: Record<string, Shape>;
+  /** Value given to a symbolic or unknown first dimension of a graph input (default 1), reported as an assumption. */
+  defaultBatch?: number;
+  /** Largest tensor (elements) constant propagation evaluates (default 1<<16 elements). */
+  maxFoldElements?: number;
+}
+
+export interface ShapeInference {
+  /** Facts by value name for the main graph (inputs, initializers, every node output). */
+  values: Map<string, ValueFacts>;
+  /** Facts for values inside subgraphs, keyed by the subgraph object. */
+  subgraphs: Map<object, Map<string, ValueFacts>>;
+  /** Things the user should know we assumed (`input 'x': dim 0 'batch' taken as 1`). */
+  assumptions: string[];
+  /** Ops we could not infer, with node name and reason. */
+  warnings: string[];
+}
