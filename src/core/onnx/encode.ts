@@ -93,7 +93,7 @@ function attributeToMsg(a: Attribute): Msg {
     case 'tensors': msg.tensors = a.value.map(tensorToMsg); break;
     case 'graphs': msg.graphs = a.value.map(graphToMsg); break;
     case 'sparse_tensors': msg.sparseTensors = a.value.map(sparseToMsg); break;
-    case 'type_protos': msg.typeProtos = a.value.map(typeToMsg); break;
+    case 'type_protos': msg.typeProtos = a.value.map((t) => typeToMsg(t)); break;
     case 'undefined': break;
   }
   return msg;

@@ -1,0 +1,70 @@
+// Argument parsing shared by the commands: node:util parseArgs plus the value formats AIoT Lens uses.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Shape } from '../core/onnx/ir';
+import { err, ok, type Result } from '../core/result';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+/** Parses argv strictly; unknown flags become a usage error value instead of an exception. */
+export function parse(argv: string[], options: Options): Result<Parsed> {
+  try {
+    const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return ok({ values: r.values as Parsed['values'], positionals: r.positionals });
+  } catch (e) {
+    return err('invalid-argument', e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e));
+  }
+}
+
+/** `NAME=1x3x224x224` (dims may be symbolic names, `?` for unknown) → [name, shape]. */
+export function parseInputShape(text: string): Result<[string, Shape]> {
+  const eq = text.lastIndexOf('=');
+  if (eq <= 0 || eq === text.length - 1) {
+    return err('invalid-argument', `--input-shape expects NAME=DIMS such as input=1x3x224x224, got '${text}'`);
+  }
+  const name = text.slice(0, eq);
+  const dims = text.slice(eq + 1).split(/[x,×]/).map((d) => d.trim());
+  const shape: Shape = [];
+  for (const d of dims) {
+    if (/^\d+$/.test(d)) shape.push(Number(d));
+    else if (d === '?' ) shape.push(null);
+    else if (/^[A-Za-z_][\w.:-]*$/.test(d)) shape.push(d);
+    else return err('invalid-argument', `--input-shape ${text}: '${d}' is not a dimension`);
+  }
+  return ok([name, shape]);
+}
+
+export function parseInputShapes(values: unknown): Result<Record<string, Shape>> {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  const shapes: Record<string, Shape> = {};
+  for (const item of list) {
+    const r = parseInputShape(String(item));
+    if (!r.ok) return r;
+    shapes[r.value[0]] = r.value[1];
+  }
+  return ok(shapes);
+}
+
+export function parsePositiveInt(name: string, value: unknown, fallback: number): Result<number> {
+  if (value === undefined) return ok(fallback);
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) return err('invalid-argument', `--${name} expects a positive whole number, got '${String(value)}'`);
+  return ok(n);
+}
+
+export function parseNumber(name: string, value: unknown): Result<number | undefined> {
+  if (value === undefined) return ok(undefined);
+  const n = Number(value);
+  if (!Number.isFinite(n)) return err('invalid-argument', `--${name} expects a number, got '${String(value)}'`);
+  return ok(n);
+}
+
+export function asList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

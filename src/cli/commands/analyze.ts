@@ -1,0 +1,112 @@
+// `aiot-lens analyze MODEL...`: totals and per-node costs, human-readable or as the JSON contract (one object per
+// line for several models, all in one process).
+
+import { isAbsolute, resolve } from 'node:path';
+import { analyzeModelFileSync, type Analysis } from '../../core/analyze';
+import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
+import { parse, parseInputShapes, parsePositiveInt } from '../args';
+import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+
+export const summary = 'decode, infer shapes, cost every node and plan memory';
+
+const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--json] [--top N]
+
+  --input-shape NAME=DIMS  pin a graph input's shape, e.g. input=1x3x224x224 (repeatable)
+  --json                   print the analysis as JSON (one object per line for several models)
+  --top N                  rows in the top-nodes-by-MACs table (default 10)
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parse(argv, {
+    'input-shape': { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    top: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (!parsed.ok) {
+    io.err(`aiot-lens analyze: ${parsed.error.message}\n${HELP}`);
+    return EXIT_ERROR;
+  }
+  const { values, positionals } = parsed.value;
+  if (values['help']) {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) {
+    io.err(`aiot-lens analyze: no model given\n${HELP}`);
+    return EXIT_ERROR;
+  }
+  const shapes = parseInputShapes(values['input-shape']);
+  const top = parsePositiveInt('top', values['top'], 10);
+  for (const r of [shapes, top]) {
+    if (!r.ok) {
+      io.err(`aiot-lens analyze: ${r.error.message}\n`);
+      return EXIT_ERROR;
+    }
+  }
+  const json = values['json'] === true;
+  const batch = positionals.length > 1;
+  let failed = 0;
+  for (const file of positionals) {
+    const path = isAbsolute(file) ? file : resolve(io.cwd, file);
+    const result = analyzeModelFileSync(path, { inputShapes: shapes.ok ? shapes.value : {} });
+    if (!result.ok) {
+      failed++;
+      const message = result.error.message.startsWith(path) ? result.error.message.replace(path, file) : `${file}: ${result.error.message}`;
+      io.err(`aiot-lens analyze: ${message}\n`);
+      if (json && batch) io.out(`${JSON.stringify({ path: file, error: message })}\n`);
+      continue;
+    }
+    result.value.report.model.path = file;
+    if (json) io.out(batch ? `${JSON.stringify(result.value.report)}\n` : `${JSON.stringify(result.value.report, null, 2)}\n`);
+    else io.out(humanReport(result.value, top.ok ? top.value : 10) + (batch ? '\n' : ''));
+  }
+  return failed > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+export function humanReport(a: Analysis, top: number): string {
+  const r = a.report;
+  const t = r.totals;
+  const opsets = Object.entries(r.model.opsets).map(([d, v]) => `${d} ${v}`).join(', ');
+  const lines = [
+    `${r.model.path}`,
+    `  producer     ${r.model.producer || '-'}   IR ${r.model.irVersion}   opsets ${opsets || '-'}`,
+    `  nodes        ${r.model.nodeCount}   file ${formatBytes(r.model.fileBytes)}`,
+    ...r.inputs.map((i) => `  input        ${i.name}: ${i.dtype} ${formatShape(i.shape)}`),
+    ...r.outputs.map((o) => `  output       ${o.name}: ${o.dtype} ${formatShape(o.shape)}`),
+    '',
+    `  params       ${t.params.toLocaleString('en-US')} (${formatCount(t.params)})`,
+    `  MACs         ${t.macs.toLocaleString('en-US')} (${formatCount(t.macs)})`,
+    `  FLOPs        ${t.flops.toLocaleString('en-US')} (${formatCount(t.flops)})`,
+    `  weights      ${formatBytes(t.weightBytes)}`,
+    `  activations  peak ${formatBytes(t.peakActivationBytes)} live, arena ${formatBytes(t.arenaBytes)} (greedy plan)`,
+  ];
+  if (r.peak && r.peak.tensors.length) {
+    lines.push(`  peak at      ${r.peak.nodeName}: ${r.peak.tensors.slice(0, 4).map((x) => `${x.name} ${formatBytes(x.bytes)}`).join(', ')}`);
+  }
+  const rows = [...r.nodes]
+    .map((n, i) => ({ n, i }))
+    .sort((x, y) => y.n.macs - x.n.macs || y.n.flops - x.n.flops)
+    .slice(0, top)
+    .filter((x) => x.n.macs > 0 || x.n.flops > 0);
+  if (rows.length) {
+    const total = t.macs || 1;
+    lines.push('', `  top ${rows.length} nodes by MACs`);
+    const table = textTable(
+      ['#', 'node', 'op', 'MACs', 'share', 'params', 'output'],
+      rows.map(({ n, i }) => [
+        String(i),
+        n.name.length > 44 ? `…${n.name.slice(-43)}` : n.name || '-',
+        n.opType,
+        formatCount(n.macs),
+        `${((100 * n.macs) / total).toFixed(1)}%`,
+        formatCount(n.params),
+        formatShape(n.outputs[0]?.shape),
+      ]),
+    );
+    lines.push(...table.split('\n').map((l) => `  ${l}`));
+  }
+  for (const a2 of r.assumptions ?? []) lines.push(`  assumption: ${a2}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,65 @@
+// The `aiot-lens` command line: dispatches to one module per command, loaded only when that command runs.
+
+import { processIO, EXIT_ERROR, type CliIO } from './io';
+
+export interface CommandModule {
+  run(argv: string[], io: CliIO): Promise<number>;
+  /** One line for `aiot-lens help`. */
+  summary?: string;
+}
+
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  analyze: () => import('./commands/analyze'),
+};
+
+export const VERSION = '0.1.0';
+
+function usage(): string {
+  return [
+    'usage: aiot-lens <command> [options]',
+    '',
+    'commands:',
+    ...Object.keys(COMMANDS).sort().map((c) => `  ${c}`),
+    '',
+    "Run 'aiot-lens <command> --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    io.out(usage());
+    return command ? 0 : EXIT_ERROR;
+  }
+  if (command === '--version' || command === '-v') {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    io.err(`aiot-lens: unknown command '${command}'\n${usage()}`);
+    return EXIT_ERROR;
+  }
+  try {
+    const mod = await load();
+    return await mod.run(rest, io);
+  } catch (e) {
+    // A bug must still end as one clear line, never a stack trace in the user's terminal.
+    io.err(`aiot-lens ${command}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env['AIOT_LENS_DEBUG'] && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+const isEntry = typeof require !== 'undefined' ? require.main === module : process.argv[1]?.endsWith('main.ts');
+if (isEntry) {
+  main(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = EXIT_ERROR;
+    },
+  );
+}

@@ -1,0 +1,135 @@
+// One call from a model file to every engine figure: decode → shapes → cost → memory plan → the report contract.
+
+import { costModel, type GraphCost } from '../cost';
+import { planMemory, type MemoryPlan } from '../memory';
+import { defaultOpset, type Model, type Shape } from '../onnx/ir';
+import { loadModelFile, type LoadedModel } from '../onnx/load';
+import { inferShapes } from '../shapes';
+import type { ShapeInference, ValueFacts } from '../shapes/types';
+import { catchLens, type Result } from '../result';
+import type { AnalysisReport, NodeReport, TensorDesc } from './report';
+
+export type { AnalysisReport, NodeReport, TensorDesc } from './report';
+
+export interface AnalyzeOptions {
+  /** Pinned graph-input shapes by input name. */
+  inputShapes?: Record<string, Shape>;
+  /** Value for symbolic first (batch) dims of graph inputs; default 1, reported as an assumption. Pass null to keep them symbolic. */
+  defaultBatch?: number | null;
+  /** Execution order for the memory plan (node indices); default: the file's node order. */
+  order?: number[];
+}
+
+export interface Analysis {
+  model: Model;
+  shapes: ShapeInference;
+  cost: GraphCost;
+  memory: MemoryPlan;
+  report: AnalysisReport;
+  path: string;
+  modelDir?: string;
+  fileBytes: number;
+}
+
+export async function analyzeModelFile(path: string, options: AnalyzeOptions = {}): Promise<Result<Analysis>> {
+  return analyzeModelFileSync(path, options);
+}
+
+/** Synchronous form for the CLI's batch mode, where thousands of files run back to back. */
+export function analyzeModelFileSync(path: string, options: AnalyzeOptions = {}): Result<Analysis> {
+  const loaded = loadModelFile(path);
+  if (!loaded.ok) return loaded;
+  return analyzeLoaded(loaded.value, options);
+}
+
+export function analyzeLoaded(loaded: LoadedModel, options: AnalyzeOptions = {}): Result<Analysis> {
+  return catchLens(() => analyzeModel(loaded.model, { ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes }), loaded.path);
+}
+
+/** Analyzes an in-memory model (optimization passes call this on their results). */
+export function analyzeModel(
+  model: Model,
+  options: AnalyzeOptions & { path?: string; modelDir?: string; fileBytes?: number } = {},
+): Analysis {
+  const shapes = inferShapes(model, {
+    inputShapes: options.inputShapes,
+    defaultBatch: options.defaultBatch === null ? undefined : (options.defaultBatch ?? 1),
+    modelDir: options.modelDir,
+  });
+  const cost = costModel(model, shapes);
+  const memory = planMemory(model.graph, shapes.values, { order: options.order });
+  const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0);
+  return { model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0 };
+}
+
+export function describeValue(name: string, facts: ValueFacts | undefined): TensorDesc {
+  return {
+    name,
+    dtype: facts?.dtype ?? 'undefined',
+    shape: facts?.shape ? facts.shape.map((d) => d) : null,
+  };
+}
+
+function buildReport(
+  model: Model,
+  shapes: ShapeInference,
+  cost: GraphCost,
+  memory: MemoryPlan,
+  path: string,
+  fileBytes: number,
+): AnalysisReport {
+  const g = model.graph;
+  const initializers = new Set(g.initializers.map((t) => t.name));
+  const opsets: Record<string, number> = {};
+  for (const o of model.opsetImports) opsets[o.domain === '' ? 'ai.onnx' : o.domain] = o.version;
+  const nodes: NodeReport[] = cost.nodes.map((c) => {
+    const node = g.nodes[c.index]!;
+    return {
+      name: c.name,
+      opType: c.opType,
+      domain: c.domain,
+      macs: c.macs,
+      flops: c.flops,
+      params: c.params,
+      weightBytes: c.weightBytes,
+      outputs: node.outputs.filter((o) => o !== '').map((o) => describeValue(o, shapes.values.get(o))),
+      opClass: c.opClass,
+      memoryBytes: c.memoryBytes,
+    };
+  });
+  const warnings = [...shapes.warnings, ...cost.warnings];
+  if (cost.totals.partialNodes > 0) {
+    warnings.push(`${cost.totals.partialNodes} node(s) have unknown shapes: their MACs/FLOPs are lower bounds (pin inputs with --input-shape)`);
+  }
+  if (memory.unknownTensors.length > 0) {
+    warnings.push(`${memory.unknownTensors.length} activation(s) have unknown sizes and are left out of the memory plan`);
+  }
+  if (defaultOpset(model.opsetImports) === undefined && g.nodes.some((n) => n.domain === '')) {
+    warnings.push('the model imports no ai.onnx opset');
+  }
+  const peakNode = g.nodes[memory.peakStep];
+  return {
+    model: {
+      path,
+      irVersion: model.irVersion,
+      opsets,
+      producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
+      nodeCount: g.nodes.length,
+      fileBytes,
+    },
+    inputs: g.inputs.filter((i) => !initializers.has(i.name)).map((i) => describeValue(i.name, shapes.values.get(i.name))),
+    outputs: g.outputs.map((o) => describeValue(o.name, shapes.values.get(o.name))),
+    totals: {
+      params: cost.totals.params,
+      macs: cost.totals.macs,
+      flops: cost.totals.flops,
+      weightBytes: cost.totals.weightBytes,
+      peakActivationBytes: memory.peakActivationBytes,
+      arenaBytes: memory.arenaBytes,
+    },
+    nodes,
+    warnings,
+    assumptions: [...shapes.assumptions],
+    peak: { nodeName: peakNode ? peakNode.name || `#${memory.peakStep} ${peakNode.opType}` : '', tensors: memory.peakTensors },
+  };
+}

@@ -1,0 +1,173 @@
+// Activation memory over an execution order: tensor lifetimes, the live peak (a lower bound for any planner)
+// and a greedy offset-based arena as TFLite Micro's GreedyMemoryPlanner builds it.
+
+import { dtypeByteSize } from '../onnx/dtype';
+import { tensorElementCount, type Graph } from '../onnx/ir';
+import type { ValueFacts } from '../shapes/types';
+
+export interface Buffer {
+  name: string;
+  bytes: number;
+  /** First step (node index in the order) at which the tensor exists; -1 for graph inputs. */
+  firstStep: number;
+  /** Last step at which it is read; the order's length for graph outputs. */
+  lastStep: number;
+  /** Offset in the greedy arena. */
+  offset: number;
+}
+
+export interface MemoryPlan {
+  /** The largest total of simultaneously live activation bytes: no planner can use less. */
+  peakActivationBytes: number;
+  /** The arena a greedy first-fit-by-size planner needs for the same lifetimes. */
+  arenaBytes: number;
+  /** Step (index into `order`) where the peak occurs, and the tensors live there. */
+  peakStep: number;
+  peakTensors: { name: string; bytes: number }[];
+  /** Live bytes after each step, for charts. */
+  liveBytesByStep: number[];
+  buffers: Buffer[];
+  /** Tensors whose size is unknown (symbolic dims): not counted, so the figures are lower bounds. */
+  unknownTensors: string[];
+}
+
+export interface PlanOptions {
+  /** Execution order as node indices; defaults to the graph's node order. */
+  order?: number[];
+  /** Values that are constant at run time (initializers, Constant outputs, folded shape arithmetic). */
+  isConstant?: (name: string) => boolean;
+}
+
+/** Plans the activations of `graph` given the facts shape inference produced. */
+export function planMemory(graph: Graph, values: Map<string, ValueFacts>, options: PlanOptions = {}): MemoryPlan {
+  const order = options.order ?? graph.nodes.map((_, i) => i);
+  const initializers = new Set(graph.initializers.map((t) => t.name));
+  const isConstant = options.isConstant ?? ((name: string) => initializers.has(name) || values.get(name)?.value !== undefined);
+  const steps = order.length;
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+
+  for (const input of graph.inputs) {
+    if (initializers.has(input.name)) continue;
+    first.set(input.name, -1);
+    last.set(input.name, -1);
+  }
+  for (let s = 0; s < steps; s++) {
+    const node = graph.nodes[order[s]!]!;
+    for (const name of node.inputs) {
+      if (name && first.has(name)) last.set(name, s);
+    }
+    for (const name of node.outputs) {
+      if (!name || isConstant(name) || node.opType === 'Constant') continue;
+      if (!first.has(name)) {
+        first.set(name, s);
+        last.set(name, s);
+      }
+    }
+    // Inputs read inside subgraphs (outer-scope references) are read at this step too.
+    for (const a of node.attributes) {
+      const graphs = a.type === 'graph' ? [a.value] : a.type === 'graphs' ? a.value : [];
+      for (const g of graphs) for (const name of outerReferences(g)) if (first.has(name)) last.set(name, s);
+    }
+  }
+  for (const output of graph.outputs) if (first.has(output.name)) last.set(output.name, steps);
+
+  const buffers: Buffer[] = [];
+  const unknownTensors: string[] = [];
+  for (const [name, f] of first) {
+    const facts = values.get(name);
+    const bytes = tensorBytes(facts);
+    if (bytes === undefined) {
+      unknownTensors.push(name);
+      continue;
+    }
+    if (bytes === 0) continue;
+    buffers.push({ name, bytes, firstStep: f, lastStep: last.get(name)!, offset: 0 });
+  }
+
+  // Live bytes per step with a difference array: +bytes at birth, −bytes after the last read.
+  const span = steps + 2; // steps −1 .. steps
+  const delta = new Float64Array(span + 1);
+  for (const b of buffers) {
+    delta[b.firstStep + 1] += b.bytes;
+    delta[b.lastStep + 2] -= b.bytes;
+  }
+  const liveBytesByStep: number[] = [];
+  let live = 0;
+  let peak = 0;
+  let peakIndex = 0;
+  for (let i = 0; i < span; i++) {
+    live += delta[i]!;
+    if (i >= 1 && i <= steps) liveBytesByStep.push(live);
+    if (live > peak) {
+      peak = live;
+      peakIndex = i - 1;
+    }
+  }
+  const peakStep = Math.max(0, Math.min(steps - 1, peakIndex));
+  const peakTensors = buffers
+    .filter((b) => b.firstStep <= peakIndex && b.lastStep >= peakIndex)
+    .sort((a, b) => b.bytes - a.bytes)
+    .map((b) => ({ name: b.name, bytes: b.bytes }));
+
+  const arenaBytes = greedyArena(buffers, span);
+  return { peakActivationBytes: peak, arenaBytes, peakStep, peakTensors, liveBytesByStep, buffers, unknownTensors };
+}
+
+function tensorBytes(facts: ValueFacts | undefined): number | undefined {
+  if (!facts?.shape || facts.container) return undefined;
+  for (const d of facts.shape) if (typeof d !== 'number') return undefined;
+  return dtypeByteSize(facts.dtype, tensorElementCount(facts.shape as number[]));
+}
+
+/** Names a subgraph reads from its enclosing scope (used but neither produced nor declared inside). */
+export function outerReferences(graph: Graph): Set<string> {
+  const local = new Set<string>();
+  for (const i of graph.inputs) local.add(i.name);
+  for (const t of graph.initializers) local.add(t.name);
+  const refs = new Set<string>();
+  for (const n of graph.nodes) {
+    for (const i of n.inputs) if (i && !local.has(i)) refs.add(i);
+    for (const a of n.attributes) {
+      const graphs = a.type === 'graph' ? [a.value] : a.type === 'graphs' ? a.value : [];
+      for (const g of graphs) for (const r of outerReferences(g)) if (!local.has(r)) refs.add(r);
+    }
+    for (const o of n.outputs) if (o) local.add(o);
+  }
+  return refs;
+}
+
+/**
+ * TFLite Micro's greedy planner: place buffers largest first, each at the lowest offset where it does not overlap
+ * (in memory) any already placed buffer whose lifetime overlaps its own.
+ */
+function greedyArena(buffers: Buffer[], span: number): number {
+  const sorted = [...buffers].sort((a, b) => b.bytes - a.bytes || a.firstStep - b.firstStep);
+  // Buffers placed so far, bucketed by every step they are live in, to find lifetime overlaps quickly.
+  const byStep: Buffer[][] = Array.from({ length: span }, () => []);
+  const seen = new Map<Buffer, number>();
+  let stamp = 0;
+  let arena = 0;
+  const conflicts: Buffer[] = [];
+  for (const b of sorted) {
+    stamp++;
+    conflicts.length = 0;
+    for (let s = b.firstStep + 1; s <= b.lastStep + 1; s++) {
+      for (const o of byStep[s]!) {
+        if (seen.get(o) === stamp) continue;
+        seen.set(o, stamp);
+        conflicts.push(o);
+      }
+    }
+    conflicts.sort((x, y) => x.offset - y.offset);
+    let offset = 0;
+    for (const o of conflicts) {
+      if (offset + b.bytes <= o.offset) break;
+      offset = Math.max(offset, o.offset + o.bytes);
+    }
+    b.offset = offset;
+    arena = Math.max(arena, offset + b.bytes);
+    for (let s = b.firstStep + 1; s <= b.lastStep + 1; s++) byStep[s]!.push(b);
+  }
+  return arena;
+}
