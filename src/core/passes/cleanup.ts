@@ -1,0 +1,140 @@
+// `cleanup`: removes what does not compute anything — Identity, Dropout, no-op Cast/Reshape, chained Reshapes,
+// dead nodes, unused and duplicate initializers, initializers exposed as graph inputs — and sorts the graph.
+
+import { createHash } from 'node:crypto';
+import type { Graph, Model, Node } from '../onnx/ir';
+import { attrInt, tensorElementCount } from '../onnx/ir';
+import type { DType } from '../onnx/dtype';
+import { dtypeFromCode } from '../onnx/dtype';
+import { catchLens, type Result } from '../result';
+import {
+  cloneModel, constantNodeTensor, promoteInitializerInputs, graphOutputNames, producerMap, removeDeadNodes, removeUnusedInitializers, renameUses,
+  topoSort,
+} from './graph';
+import type { PassOptions, PassOutcome } from './types';
+import { valueDtypes, valueShapes } from './facts';
+
+export function cleanup(model: Model, options: PassOptions = {}): Result<PassOutcome> {
+  return catchLens(() => {
+    const m = cloneModel(model);
+    const g = m.graph;
+    const details = {
+      initializerInputsRemoved: 0, identityRemoved: 0, dropoutRemoved: 0, castRemoved: 0, reshapeRemoved: 0,
+      deadNodesRemoved: 0, duplicateInitializersMerged: 0, unusedInitializersRemoved: 0, reordered: false,
+      nodesBefore: model.graph.nodes.length, nodesAfter: 0,
+    };
+    details.initializerInputsRemoved = promoteInitializerInputs(m);
+    const sorted = topoSort(g);
+    details.reordered = sorted.some((n, i) => n !== g.nodes[i]);
+    g.nodes = sorted;
+    details.duplicateInitializersMerged = mergeDuplicateInitializers(g);
+    const dtypes = valueDtypes(m);
+    const shapes = valueShapes(m, options);
+    for (let pass = 0; pass < 3; pass++) {
+      let changed = 0;
+      for (const n of [...g.nodes]) {
+        if (n.domain !== '') continue;
+        if (n.opType === 'Identity' && bypass(g, n)) { details.identityRemoved++; changed++; }
+        else if (n.opType === 'Dropout' && isInferenceDropout(g, n) && bypass(g, n)) { details.dropoutRemoved++; changed++; }
+        else if (n.opType === 'Cast' && isNoOpCast(n, dtypes) && bypass(g, n)) { details.castRemoved++; changed++; }
+        else if (n.opType === 'Reshape' && isNoOpReshape(n, shapes) && bypass(g, n)) { details.reshapeRemoved++; changed++; }
+        else if ((n.opType === 'Reshape' || n.opType === 'Flatten' || n.opType === 'Squeeze' || n.opType === 'Unsqueeze') && skipChainedReshape(g, n)) {
+          details.reshapeRemoved++; changed++;
+        }
+      }
+      if (changed === 0) break;
+    }
+    details.deadNodesRemoved = removeDeadNodes(g);
+    details.unusedInitializersRemoved = removeUnusedInitializers(g);
+    details.nodesAfter = g.nodes.length;
+    const changed = details.nodesAfter !== details.nodesBefore || details.initializerInputsRemoved > 0 ||
+      details.duplicateInitializersMerged > 0 || details.unusedInitializersRemoved > 0 || details.reordered;
+    return { model: m, changed, details };
+  }, options.path);
+}
+
+/** Makes the node's consumers read its first input instead of its first output; false when that is not allowed. */
+function bypass(g: Graph, n: Node): boolean {
+  const src = n.inputs[0];
+  const dst = n.outputs[0];
+  if (!src || !dst) return false;
+  if (n.outputs.slice(1).some((o) => o !== '' && isRead(g, o))) return false;
+  const outputs = graphOutputNames(g);
+  const inputs = new Set(g.inputs.map((v) => v.name));
+  if (outputs.has(dst)) {
+    // The graph output's name must survive: rename the source to it, when the source is an ordinary node output.
+    const producer = producerMap(g).get(src);
+    if (!producer || outputs.has(src) || inputs.has(src)) return false;
+    producer.outputs[producer.outputs.indexOf(src)] = dst;
+    renameUses(g, src, dst);
+    g.nodes.splice(g.nodes.indexOf(n), 1);
+    return true;
+  }
+  renameUses(g, dst, src);
+  g.nodes.splice(g.nodes.indexOf(n), 1);
+  return true;
+}
+
+function isRead(g: Graph, name: string): boolean {
+  return g.outputs.some((o) => o.name === name) || g.nodes.some((n) => n.inputs.includes(name));
+}
+
+function isInferenceDropout(g: Graph, n: Node): boolean {
+  // Opset 12+ has a training_mode input; only a constant false (or absent) one means identity.
+  const training = n.inputs[2];
+  if (!training) return true;
+  const c = g.nodes.find((x) => x.outputs[0] === training);
+  const t = c ? constantNodeTensor(c) : g.initializers.find((x) => x.name === training);
+  if (!t || t.data.kind !== 'raw') return false;
+  return t.data.bytes.every((b) => b === 0);
+}
+
+function isNoOpCast(n: Node, dtypes: Map<string, DType>): boolean {
+  const to = dtypeFromCode(attrInt(n, 'to', 0));
+  const from = dtypes.get(n.inputs[0] ?? '');
+  return to !== undefined && from !== undefined && from !== 'undefined' && from === to;
+}
+
+function isNoOpReshape(n: Node, shapes: Map<string, (number | string | null)[]>): boolean {
+  const a = shapes.get(n.inputs[0] ?? '');
+  const b = shapes.get(n.outputs[0] ?? '');
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((d, i) => typeof d === 'number' && d === b[i]);
+}
+
+/** Reshape(Reshape(x)) needs only the outer one: point it at x when the inner result has no other reader. */
+function skipChainedReshape(g: Graph, n: Node): boolean {
+  if (n.opType !== 'Reshape') return false;
+  const inner = producerMap(g).get(n.inputs[0] ?? '');
+  if (!inner || inner.domain !== '' || !['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze'].includes(inner.opType)) return false;
+  const mid = n.inputs[0]!;
+  if (g.outputs.some((o) => o.name === mid)) return false;
+  // allowzero=1 or a 0 in the target shape copies dims from the input, which differs between the two.
+  if (attrInt(n, 'allowzero', 0) !== 0) return false;
+  const shapeInit = g.initializers.find((t) => t.name === n.inputs[1]);
+  const shapeConst = g.nodes.find((x) => x.outputs[0] === n.inputs[1]);
+  const target = shapeInit ?? (shapeConst ? constantNodeTensor(shapeConst) : undefined);
+  if (!target || target.data.kind !== 'raw' || target.dtype !== 'int64') return false;
+  const dims = new BigInt64Array(target.data.bytes.slice().buffer);
+  if (dims.some((d) => d === 0n)) return false;
+  n.inputs[0] = inner.inputs[0]!;
+  return true;
+}
+
+/** Initializers with identical dtype, dims and bytes collapse into the first one. */
+function mergeDuplicateInitializers(g: Graph): number {
+  const inputs = new Set(g.inputs.map((v) => v.name));
+  const outputs = graphOutputNames(g);
+  const seen = new Map<string, string>();
+  let merged = 0;
+  for (const t of g.initializers) {
+    if (inputs.has(t.name) || outputs.has(t.name) || t.data.kind !== 'raw') continue;
+    if (tensorElementCount(t.dims) === 0) continue;
+    const key = `${t.dtype}|${t.dims.join('x')}|${createHash('sha1').update(t.data.bytes).digest('hex')}`;
+    const first = seen.get(key);
+    if (first === undefined) { seen.set(key, t.name); continue; }
+    renameUses(g, t.name, first);
+    merged++;
+  }
+  return merged;
+}

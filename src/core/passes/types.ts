@@ -1,0 +1,45 @@
+// The contract every optimization pass follows: a pure function from a model to a new model plus what it did.
+
+import type { Model, Shape } from '../onnx/ir';
+import type { Result } from '../result';
+
+export interface PassOptions {
+  /** Folder of calibration inputs (.npy or TensorProto .pb) for int8-static and verification. */
+  calibrationDir?: string;
+  /** Target fraction of zero weights for `prune` (0..1). */
+  sparsity?: number;
+  /** Fraction of output channels `prune` removes structurally from each eligible Conv (0..1); 0 disables. */
+  channelSparsity?: number;
+  /** New input dims for `resize-input`, and pinned dims for shape inference. */
+  inputShapes?: Record<string, Shape>;
+  /** Fraction of singular-value energy `low-rank` keeps (default 0.95). */
+  energy?: number;
+  /** Fixed rank for `low-rank` (overrides energy). */
+  rank?: number;
+  /** Calibration method for int8-static. */
+  calibrationMethod?: 'minmax' | 'percentile';
+  /** Percentile for the percentile calibration (default 99.99). */
+  percentile?: number;
+  /** Number of seeded random calibration inputs when no folder is given (default 8). */
+  calibrationSamples?: number;
+  /** Seed of every random input the passes draw. */
+  seed?: number;
+  /** Ops fp16 keeps in float32 besides its built-in block list. */
+  fp16BlockList?: string[];
+  /** Path of the model file, for error messages and resolving external data. */
+  path?: string;
+}
+
+export type PassDetails = Record<string, unknown>;
+
+export interface PassOutcome {
+  model: Model;
+  changed: boolean;
+  details: PassDetails;
+}
+
+export interface PassDef {
+  name: string;
+  summary: string;
+  run(model: Model, options: PassOptions): Result<PassOutcome> | Promise<Result<PassOutcome>>;
+}
