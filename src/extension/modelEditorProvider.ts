@@ -1,0 +1,95 @@
+// The read-only custom editor for *.onnx: a webview showing the model summary, node table and graph host.
+// Analysis happens in the language server; this provider only relays messages.
+
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { MessageType, parseFromWebview, type RequestMessage, type ToWebviewMessage } from '../protocol';
+import type { LensClient } from './client';
+import { readSettings } from './settings';
+import { modelEditorHtml, webviewRoots } from './webviewHtml';
+
+export const MODEL_EDITOR_VIEW_TYPE = 'aiotLens.modelEditor';
+
+class ModelDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri) {}
+  dispose(): void {}
+}
+
+export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
+  static register(context: vscode.ExtensionContext, client: LensClient): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(context, client), {
+      // Keeps the rendered graph (and its layout) when the tab is hidden instead of rebuilding it.
+      webviewOptions: { retainContextWhenHidden: true },
+      supportsMultipleEditorsPerDocument: true,
+    });
+  }
+
+  private constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LensClient,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): ModelDocument {
+    return new ModelDocument(uri);
+  }
+
+  resolveCustomEditor(document: ModelDocument, panel: vscode.WebviewPanel): void {
+    const fileName = basename(document.uri.path);
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.context.extensionUri) };
+    webview.html = modelEditorHtml(webview, this.context.extensionUri, fileName);
+
+    const post = (msg: ToWebviewMessage) => void webview.postMessage(msg);
+    let loading: vscode.CancellationTokenSource | undefined;
+    const load = async () => {
+      loading?.cancel();
+      const cts = (loading = new vscode.CancellationTokenSource());
+      post({ type: MessageType.Loading, fileName });
+      try {
+        const result = await this.client.analyze({ uri: document.uri.toString() }, cts.token);
+        if (cts.token.isCancellationRequested) return;
+        if (result.ok) post({ type: MessageType.Analysis, fileName, result });
+        else post({ type: MessageType.Error, fileName, error: result.error });
+      } catch (e) {
+        if (cts.token.isCancellationRequested) return;
+        // The server crashed or stopped: it restarts by itself and onDidRestart reloads this editor.
+        post({ type: MessageType.Error, fileName, error: { code: 'internal', message: `The AIoT Lens server did not answer: ${(e as Error).message}` } });
+      }
+    };
+
+    const answer = async (msg: RequestMessage) => {
+      try {
+        const result = await this.client.layout({ uri: document.uri.toString(), options: msg.params ?? {} });
+        post({ type: MessageType.Reply, requestId: msg.requestId, ok: true, result });
+      } catch (e) {
+        post({ type: MessageType.Reply, requestId: msg.requestId, ok: false, error: (e as Error).message });
+      }
+    };
+
+    // Edits made outside VS Code (re-export, optimization passes) refresh the open editor.
+    const folder = vscode.Uri.joinPath(document.uri, '..');
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, fileName));
+    const disposables = [
+      watcher,
+      watcher.onDidChange(load),
+      watcher.onDidCreate(load),
+      this.client.onDidRestart(load),
+      webview.onDidReceiveMessage((raw: unknown) => {
+        const msg = parseFromWebview(raw);
+        if (!msg) return; // Malformed messages from the page are dropped, never trusted.
+        if (msg.type === MessageType.Ready) {
+          post(readSettings(document.uri));
+          void load();
+        } else if (msg.type === MessageType.Reload) void load();
+        else if (msg.type === MessageType.Request) void answer(msg);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('aiotLens', document.uri)) post(readSettings(document.uri));
+      }),
+    ];
+    panel.onDidDispose(() => {
+      loading?.cancel();
+      for (const d of disposables) d.dispose();
+    });
+  }
+}

@@ -1,0 +1,53 @@
+// The model editor's HTML shell: strict CSP with a per-load nonce, scripts and styles only from dist/ and media/.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+
+/** Folders a webview may load from: nothing of the user's workspace, nothing remote. */
+export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+export function modelEditorHtml(webview: vscode.Webview, extensionUri: vscode.Uri, fileName: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...p: string[]) => vscode.Uri.joinPath(extensionUri, ...p);
+  const uri = (...p: string[]) => webview.asWebviewUri(asset(...p)).toString();
+  const exists = (...p: string[]) => existsSync(asset(...p).fsPath);
+
+  // The graph view is built separately; the editor works (summary + table) without it.
+  const styles = ['media/editor.css', 'media/graph.css'].filter((p) => exists(p));
+  const scripts = ['dist/webview/editor.js', 'dist/webview/graph.js'].filter((p) => exists(p));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data: blob:`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    // Layout workers are started from blob: URLs built by the page's own scripts.
+    `worker-src blob:`,
+  ].join('; ');
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${styles.map((s) => `<link rel="stylesheet" nonce="${nonce}" href="${uri(s)}">`).join('\n')}
+<title>${escapeHtml(fileName)}</title>
+</head>
+<body>
+<main id="aiot-lens-editor" data-state="loading" data-file="${escapeHtml(fileName)}">
+  <header id="summary" aria-live="polite"><p class="status">Loading ${escapeHtml(fileName)}…</p></header>
+  <section id="graph-host" class="panel" aria-label="Graph" ${scripts.some((s) => s.endsWith('graph.js')) ? '' : 'hidden'}></section>
+  <section id="nodes-host" class="panel" aria-label="Nodes"></section>
+</main>
+${scripts.map((s) => `<script nonce="${nonce}" src="${uri(s)}"></script>`).join('\n')}
+</body>
+</html>`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}

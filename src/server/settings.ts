@@ -1,0 +1,31 @@
+// The `aiotLens.*` settings as the language server reads them (pulled from the client per resource).
+
+import type { Connection } from 'vscode-languageserver/node';
+import type { InputShapes } from '../protocol';
+
+export interface LensSettings {
+  activeDevice: string;
+  defaultInputShapes: InputShapes;
+  hotspotMetric: string;
+  largeGraphThreshold: number;
+}
+
+export const defaultSettings: LensSettings = {
+  activeDevice: '',
+  defaultInputShapes: {},
+  hotspotMetric: 'latency',
+  largeGraphThreshold: 2000,
+};
+
+export type GetSettings = (resourceUri?: string) => Promise<LensSettings>;
+
+/** Reads settings from the client when it supports workspace/configuration, else the defaults. */
+export function settingsReader(connection: Connection, hasConfiguration: () => boolean): GetSettings {
+  return async (resourceUri) => {
+    if (!hasConfiguration()) return defaultSettings;
+    const raw: unknown = await connection.workspace.getConfiguration(
+      resourceUri === undefined ? { section: 'aiotLens' } : { section: 'aiotLens', scopeUri: resourceUri },
+    );
+    return { ...defaultSettings, ...(typeof raw === 'object' && raw !== null ? (raw as Partial<LensSettings>) : {}) };
+  };
+}
