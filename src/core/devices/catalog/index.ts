@@ -1,0 +1,61 @@
+// The built-in catalog: one JSON file per device or link, imported statically so the bundle carries them.
+// Each file is validated against schemas/device-profile.schema.json when loaded (and by the unit tests).
+
+import stm32f746 from './stm32f746.json';
+import stm32h743 from './stm32h743.json';
+import esp32_s3 from './esp32-s3.json';
+import nrf52840 from './nrf52840.json';
+import rp2040 from './rp2040.json';
+import kendryte_k210 from './kendryte-k210.json';
+import coral_dev_board_micro from './coral-dev-board-micro.json';
+import stm32n6 from './stm32n6.json';
+import raspberry_pi_4 from './raspberry-pi-4.json';
+import raspberry_pi_5 from './raspberry-pi-5.json';
+import jetson_nano from './jetson-nano.json';
+import jetson_orin_nano from './jetson-orin-nano.json';
+import apple_a17_pro from './apple-a17-pro.json';
+import xeon_gold_6230r from './xeon-gold-6230r.json';
+import nvidia_t4 from './nvidia-t4.json';
+import nvidia_a100 from './nvidia-a100.json';
+import link_ble from './link-ble.json';
+import link_lora from './link-lora.json';
+import link_nb_iot from './link-nb-iot.json';
+import link_lte_m from './link-lte-m.json';
+import link_wifi_4 from './link-wifi-4.json';
+import link_wifi_5 from './link-wifi-5.json';
+import link_wifi_6 from './link-wifi-6.json';
+import link_ethernet_100m from './link-ethernet-100m.json';
+import link_ethernet_1g from './link-ethernet-1g.json';
+import link_lte_4g from './link-lte-4g.json';
+import link_nr_5g from './link-nr-5g.json';
+
+/** File name (without .json) and parsed content of every built-in profile. */
+export const BUILT_IN_PROFILES: readonly { file: string; json: unknown }[] = [
+  { file: 'stm32f746', json: stm32f746 },
+  { file: 'stm32h743', json: stm32h743 },
+  { file: 'esp32-s3', json: esp32_s3 },
+  { file: 'nrf52840', json: nrf52840 },
+  { file: 'rp2040', json: rp2040 },
+  { file: 'kendryte-k210', json: kendryte_k210 },
+  { file: 'coral-dev-board-micro', json: coral_dev_board_micro },
+  { file: 'stm32n6', json: stm32n6 },
+  { file: 'raspberry-pi-4', json: raspberry_pi_4 },
+  { file: 'raspberry-pi-5', json: raspberry_pi_5 },
+  { file: 'jetson-nano', json: jetson_nano },
+  { file: 'jetson-orin-nano', json: jetson_orin_nano },
+  { file: 'apple-a17-pro', json: apple_a17_pro },
+  { file: 'xeon-gold-6230r', json: xeon_gold_6230r },
+  { file: 'nvidia-t4', json: nvidia_t4 },
+  { file: 'nvidia-a100', json: nvidia_a100 },
+  { file: 'link-ble', json: link_ble },
+  { file: 'link-lora', json: link_lora },
+  { file: 'link-nb-iot', json: link_nb_iot },
+  { file: 'link-lte-m', json: link_lte_m },
+  { file: 'link-wifi-4', json: link_wifi_4 },
+  { file: 'link-wifi-5', json: link_wifi_5 },
+  { file: 'link-wifi-6', json: link_wifi_6 },
+  { file: 'link-ethernet-100m', json: link_ethernet_100m },
+  { file: 'link-ethernet-1g', json: link_ethernet_1g },
+  { file: 'link-lte-4g', json: link_lte_4g },
+  { file: 'link-nr-5g', json: link_nr_5g },
+];

@@ -1,0 +1,68 @@
+// The shapes of device and link profiles (mirroring schemas/device-profile.schema.json).
+
+import type { OpClass } from '../cost/types';
+
+export type DeviceClass = 'mcu' | 'mcu-npu' | 'sbc' | 'phone' | 'edge-server' | 'edge-gpu' | 'cloud-gpu' | 'host';
+
+/** Compute dtypes a profile can quote a peak for (ONNX spelling). */
+export type ComputeDType = 'float' | 'float16' | 'bfloat16' | 'int8' | 'int16' | 'int4';
+
+export type PerOpClass = Partial<Record<OpClass, number>>;
+
+export interface DeviceProfile {
+  id: string;
+  name: string;
+  class: DeviceClass;
+  vendor?: string;
+  clockHz?: number;
+  /** Peak ops/s per compute dtype, 2 ops per MAC. */
+  peakOpsPerSecond: Partial<Record<ComputeDType, number>>;
+  /** Fraction of peak reached per op class. */
+  efficiency: PerOpClass & Record<'conv' | 'depthwise' | 'matmul' | 'recurrent' | 'elementwise' | 'pooling', number>;
+  memoryBandwidthBytesPerSecond: number;
+  flashBandwidthBytesPerSecond?: number;
+  cache?: { bytes: number; bandwidthBytesPerSecond: number };
+  ramBytes: number;
+  flashBytes: number;
+  executeInPlace: boolean;
+  dtypes: ComputeDType[];
+  supportedOps?: string[];
+  maxWeightBytes?: number;
+  fusesActivations?: boolean;
+  activePowerW: number;
+  idlePowerW: number;
+  overheadMs: number;
+  nodeOverheadMs?: PerOpClass;
+  runtimeFlashBytes?: number;
+  runtimeRamBytes?: number;
+  sources: string[];
+  notes?: string;
+  calibration?: Record<string, unknown>;
+}
+
+export interface LinkProfile {
+  id: string;
+  name: string;
+  class: 'link';
+  uplinkBitsPerSecond: number;
+  downlinkBitsPerSecond?: number;
+  rttMs: number;
+  txPowerW?: number;
+  energyPerBitNj?: number;
+  dutyCycle?: number;
+  sources: string[];
+  notes?: string;
+}
+
+export type Profile = DeviceProfile | LinkProfile;
+
+export function isLink(p: Profile): p is LinkProfile {
+  return p.class === 'link';
+}
+
+/** Where a profile came from, for listings and error messages. */
+export interface ProfileEntry {
+  profile: Profile;
+  /** 'built-in', or the file it was loaded from. */
+  origin: string;
+}
