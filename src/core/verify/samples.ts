@@ -113,11 +113,11 @@ export function readSampleFile(path: string): SampleTensor {
   return fromNumbers(t.value.dtype, t.value.dims, values, path);
 }
 
-function fromNumbers(dtype: DType, dims: number[], v: Float64Array, path: string): SampleTensor {
+function fromNumbers(dtype: DType, dims: number[], v: ArrayLike<number>, path: string): SampleTensor {
   switch (dtype) {
     case 'float': return { dtype, dims, data: Float32Array.from(v) };
-    case 'double': return { dtype, dims, data: v };
-    case 'int64': return { dtype, dims, data: BigInt64Array.from(v, (x) => BigInt(x)) };
+    case 'double': return { dtype, dims, data: Float64Array.from(v) };
+    case 'int64': return { dtype, dims, data: BigInt64Array.from(Array.from(v), (x) => BigInt(x)) };
     case 'int32': return { dtype, dims, data: Int32Array.from(v) };
     case 'bool': case 'uint8': return { dtype, dims, data: Uint8Array.from(v) };
     case 'int8': return { dtype, dims, data: Int8Array.from(v) };
