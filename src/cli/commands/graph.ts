@@ -1,0 +1,100 @@
+// `aiot-lens graph MODEL [--svg OUT] [--json]`: lays out a model headless and writes the same drawing the editor shows.
+
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { loadModelFile } from '../../core/onnx/load';
+import { layoutModel, renderSvg, type ValueShapes } from '../../core/layout';
+import type { Model } from '../../core/onnx/ir';
+import { parse, parseInputShapes } from '../args';
+import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { inferredShapes } from './graph-shapes';
+
+export const summary = 'lay out the model graph; write it as SVG or print layout figures';
+
+const HELP = `usage: aiot-lens graph MODEL [--svg OUT] [--json] [--collapsed] [--theme light|dark] [--input-shape NAME=DIMS]...
+
+  --svg OUT                write the drawing as an SVG file (the editor's layout and colours)
+  --json                   lay out the full, expanded graph and print {"nodes","edges","layoutMs","width","height"}
+  --collapsed              draw large graphs with name scopes collapsed, as the editor's first screen does
+  --theme light|dark       colours of the SVG (default light)
+  --input-shape NAME=DIMS  pin a graph input's shape for the edge labels (repeatable)
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parse(argv, {
+    svg: { type: 'string' },
+    json: { type: 'boolean' },
+    collapsed: { type: 'boolean' },
+    theme: { type: 'string' },
+    'input-shape': { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (!parsed.ok) {
+    io.err(`aiot-lens graph: ${parsed.error.message}\n${HELP}`);
+    return EXIT_ERROR;
+  }
+  const { values, positionals } = parsed.value;
+  if (values['help']) {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) {
+    io.err(`aiot-lens graph: expected one MODEL, got ${positionals.length}\n${HELP}`);
+    return EXIT_ERROR;
+  }
+  const theme = values['theme'] ?? 'light';
+  if (theme !== 'light' && theme !== 'dark') {
+    io.err(`aiot-lens graph: --theme expects light or dark, got '${String(theme)}'\n`);
+    return EXIT_ERROR;
+  }
+  const inputShapes = parseInputShapes(values['input-shape']);
+  if (!inputShapes.ok) {
+    io.err(`aiot-lens graph: ${inputShapes.error.message}\n`);
+    return EXIT_ERROR;
+  }
+  const file = positionals[0]!;
+  const path = isAbsolute(file) ? file : resolve(io.cwd, file);
+  const loaded = loadModelFile(path);
+  if (!loaded.ok) {
+    io.err(`aiot-lens graph: ${loaded.error.message.replace(path, file)}\n`);
+    return EXIT_ERROR;
+  }
+  const model: Model = loaded.value.model;
+  const shapes: ValueShapes | undefined = inferredShapes(model, inputShapes.value);
+  const svgOut = values['svg'];
+  if (typeof svgOut === 'string') {
+    const layout = layoutModel(model, { shapes, expanded: values['collapsed'] ? 'auto' : 'all' });
+    const out = isAbsolute(svgOut) ? svgOut : resolve(io.cwd, svgOut);
+    const written = writeAtomic(out, renderSvg(layout, { theme }));
+    if (written) {
+      io.err(`aiot-lens graph: cannot write ${svgOut}: ${written}\n`);
+      return EXIT_ERROR;
+    }
+    if (!values['json']) io.out(`${svgOut}: ${layout.nodes.length} boxes, ${layout.edges.length} edges, ${layout.width}×${layout.height} px, laid out in ${layout.layoutMs} ms\n`);
+  }
+  if (values['json']) {
+    const layout = layoutModel(model, { shapes, expanded: 'all' });
+    io.out(`${JSON.stringify({ nodes: layout.nodes.length, edges: layout.edges.length, layoutMs: layout.layoutMs, width: layout.width, height: layout.height })}\n`);
+  } else if (typeof svgOut !== 'string') {
+    const layout = layoutModel(model, { shapes, expanded: values['collapsed'] ? 'auto' : 'all' });
+    io.out(`${file}: ${layout.nodes.length} boxes, ${layout.edges.length} edges, ${layout.stats.ranks} ranks, ${layout.width}×${layout.height} px, laid out in ${layout.layoutMs} ms\n`);
+  }
+  return EXIT_OK;
+}
+
+/** Writes beside the target then renames, so a failed run never leaves half a file. Returns an error text or ''. */
+function writeAtomic(path: string, text: string): string {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+    return '';
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  }
+}

@@ -1,0 +1,31 @@
+// Formal input names per op (Conv → X, W, B) from the bundled ONNX schemas, for labelling weights inside boxes.
+
+import schemas from '../onnx/schemas/operator-schemas.json';
+
+interface SchemaEntry {
+  domain: string;
+  name: string;
+  sinceVersion: number;
+  inputs: { name: string; option?: string }[];
+}
+
+let cache: Map<string, string[]> | undefined;
+
+/** Input names of the newest schema of `opType` in the default domain ('' if the op is not in the table). */
+export function formalInputName(opType: string, index: number): string {
+  if (!cache) {
+    cache = new Map();
+    const best = new Map<string, number>();
+    for (const s of (schemas as { schemas: SchemaEntry[] }).schemas) {
+      if (s.domain !== '' && s.domain !== 'ai.onnx') continue;
+      if ((best.get(s.name) ?? -1) > s.sinceVersion) continue;
+      best.set(s.name, s.sinceVersion);
+      cache.set(s.name, s.inputs.map((i) => i.name));
+    }
+  }
+  const names = cache.get(opType);
+  if (!names || names.length === 0) return '';
+  if (index < names.length) return names[index]!;
+  const last = names[names.length - 1]!;
+  return `${last}${index - names.length + 1}`;
+}

@@ -1,0 +1,73 @@
+// The serializable result of laying out a model graph: what the server caches and the webview and SVG renderer draw.
+
+import type { OpCategory } from './categories';
+
+export type LaidNodeKind = 'op' | 'input' | 'output' | 'group';
+
+/** A line inside a box: a weight (`W` ⟨32×3×3×3⟩), a group's op summary, or an attribute. */
+export interface BoxRow {
+  label: string;
+  value: string;
+}
+
+export interface LaidNode {
+  /** Stable id: `n<index>` for graph node <index>, `i:<name>` / `o:<name>` for terminals, `g:<scope>` for groups. */
+  id: string;
+  kind: LaidNodeKind;
+  /** Op type, terminal name or scope segment: the box header. */
+  title: string;
+  /** Node name, terminal shape or full scope path (tooltip / inspector). */
+  subtitle: string;
+  category: OpCategory | 'group' | 'io';
+  rows: BoxRow[];
+  /** Top-left corner and size in layout pixels. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Graph node index (op nodes). */
+  nodeIndex?: number;
+  /** Scope path (groups) and the graph node indices it contains. */
+  scope?: string;
+  members?: number[];
+}
+
+export interface LaidEdge {
+  from: string;
+  to: string;
+  /** Tensor name ('' when several tensors were merged between two groups). */
+  tensor: string;
+  /** Shape label drawn beside the edge (`1×32×112×112`), or `3 tensors`. */
+  label: string;
+  /** Flat polyline [x0, y0, x1, y1, ...] from the source box's bottom to the target box's top. */
+  points: number[];
+}
+
+export interface GraphLayout {
+  version: 1;
+  width: number;
+  height: number;
+  nodes: LaidNode[];
+  edges: LaidEdge[];
+  /** Scopes expanded in this layout (sorted). */
+  expanded: string[];
+  /** Nodes of the model graph (visible or inside groups), for counts and messages. */
+  modelNodeCount: number;
+  layoutMs: number;
+  stats: { ranks: number; dummies: number; crossings: number; reversedEdges: number };
+}
+
+/** Just enough about every graph node for search, grouping and hotspot sums in the webview. */
+export interface OutlineNode {
+  name: string;
+  opType: string;
+  inputs: string[];
+  outputs: string[];
+}
+
+export interface ModelOutline {
+  graphName: string;
+  nodes: OutlineNode[];
+  inputs: string[];
+  outputs: string[];
+}
