@@ -1,15 +1,22 @@
 // Extension entry: starts the language client and registers the thin UI adapters (editor, status bar, features).
 
 import * as vscode from 'vscode';
+import type { AnalyzeResult } from '../protocol';
 import { LensClient } from './client';
 import { ModelEditorProvider } from './modelEditorProvider';
 import { registerStatusBar } from './statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** The extension's public API (returned by activate): used by tests running in the extension host. */
+export interface AiotLensApi {
+  analyze(uri: vscode.Uri): Promise<AnalyzeResult>;
+}
+
+export function activate(context: vscode.ExtensionContext): AiotLensApi {
   const client = new LensClient(context);
   context.subscriptions.push(client, ModelEditorProvider.register(context, client));
   registerStatusBar(context);
   // Other features register here, one line each: e.g. registerOnnxText(context);
+  return { analyze: (uri) => client.analyze({ uri: uri.toString() }) };
 }
 
 export function deactivate(): void {}

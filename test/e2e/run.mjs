@@ -1,0 +1,317 @@
+// End-to-end test in real VS Code: code-server (VS Code 1.139 from npm) with the unpacked extension, driven by
+// Chromium through playwright-core. Opens the sample model and a broken one, checks what the editor shows against
+// the CLI's own figures, and saves screenshots to test-results/e2e/. Usage: npm run build && npm run test:e2e
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { ensureChromium, ensureCodeServer, ensureNode24 } from './install.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cacheDir = join(root, '.cache', 'e2e');
+const shotsDir = join(root, 'test-results', 'e2e');
+const SAMPLE = join(root, 'samples', 'mobilenet_v2_vww_96.onnx');
+const EXTENSION_FOLDER = 'aiot-lens.aiot-lens-0.1.0';
+/** The whole run is bounded: a stuck step can never hang CI. */
+const OVERALL_TIMEOUT_MS = 15 * 60_000;
+const STEP_TIMEOUT_MS = 90_000;
+
+const results = [];
+let codeServer;
+let browser;
+
+function log(msg) {
+  console.log(`e2e: ${msg}`);
+}
+
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    log(`ok   ${name} (${Date.now() - started} ms)`);
+    return true;
+  } catch (e) {
+    results.push({ name, ok: false });
+    log(`FAIL ${name}: ${e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n  ') : e}`);
+    return false;
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const exact = (n) => Math.round(n).toLocaleString('en-US');
+
+/** What the CLI says about a model: the figures the editor must agree with. */
+function cli(args) {
+  const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, fn, timeoutMs = STEP_TIMEOUT_MS, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${last.message})` : ''}`);
+}
+
+/** A fresh VS Code profile, extensions folder and workspace for this run. */
+function prepareRun() {
+  const runDir = join(cacheDir, `run-${Date.now()}`);
+  const userData = join(runDir, 'user-data');
+  const extensions = join(runDir, 'extensions');
+  const workspace = join(runDir, 'workspace');
+  for (const d of [join(userData, 'User'), extensions, workspace]) mkdirSync(d, { recursive: true });
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'update.mode': 'none',
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
+      null,
+      2,
+    ),
+  );
+  // The unpacked extension: its manifest, bundles and media, linked from this checkout.
+  const ext = join(extensions, EXTENSION_FOLDER);
+  mkdirSync(ext);
+  for (const p of ['package.json', 'dist', 'media', 'node_modules']) if (existsSync(join(root, p))) symlinkSync(join(root, p), join(ext, p));
+  const sample = join(workspace, basename(SAMPLE));
+  cpSync(SAMPLE, sample);
+  // A truncated copy of the sample: what an interrupted download or a bad git-lfs checkout leaves behind.
+  const broken = join(workspace, 'broken.onnx');
+  writeFileSync(broken, readFileSync(SAMPLE).subarray(0, 1000));
+  const config = join(runDir, 'config.yaml');
+  writeFileSync(config, 'auth: none\n');
+  return { runDir, userData, extensions, workspace, sample, broken, config };
+}
+
+async function startCodeServer(nodeHome, entry, run) {
+  const port = await freePort();
+  const logFile = join(run.runDir, 'code-server.log');
+  const out = createWriteStream(logFile);
+  const args = [
+    entry,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir', run.userData,
+    '--extensions-dir', run.extensions,
+    '--config', run.config,
+    run.workspace,
+  ];
+  // Own process group, so the server and every process it starts are ended together.
+  codeServer = spawn(join(nodeHome, 'bin', 'node'), args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}` } });
+  codeServer.stdout.pipe(out);
+  codeServer.stderr.pipe(out);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('code-server to answer /healthz', async () => {
+    if (codeServer.exitCode !== null) throw new Error(`code-server exited with ${codeServer.exitCode}; see ${logFile}`);
+    const r = await fetch(`${url}/healthz`);
+    return r.ok;
+  }, 60_000);
+  return { url, logFile };
+}
+
+/** Ends code-server's whole process group: SIGTERM, then SIGKILL if it is still there after 5 s. */
+async function stopCodeServer() {
+  if (!codeServer || codeServer.exitCode !== null || codeServer.signalCode !== null) return;
+  const exited = new Promise((resolve) => codeServer.once('exit', resolve));
+  const kill = (signal) => {
+    try {
+      process.kill(-codeServer.pid, signal);
+    } catch {}
+  };
+  kill('SIGTERM');
+  const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5000));
+  if ((await Promise.race([exited, timer])) === 'timeout') kill('SIGKILL');
+  kill('SIGKILL'); // children of the group that outlived their parent
+}
+
+/** The custom editor's content frame (nested iframes inside the workbench), once it shows `state`. */
+async function editorFrame(page, fileName, states) {
+  return waitFor(`the AIoT Lens editor for ${fileName}`, async () => {
+    for (const f of page.frames()) {
+      const state = await f
+        .evaluate((name) => {
+          const m = document.getElementById('aiot-lens-editor');
+          return m && m.dataset.file === name ? m.dataset.state : null;
+        }, fileName)
+        .catch(() => null);
+      if (state && states.includes(state)) return f;
+    }
+    return null;
+  });
+}
+
+async function quickOpen(page, fileName) {
+  await page.locator('.monaco-workbench').click({ position: { x: 400, y: 5 } }).catch(() => {});
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function main() {
+  const startedAll = Date.now();
+  assert(existsSync(join(root, 'dist', 'extension.js')) && existsSync(join(root, 'dist', 'cli.js')), 'dist/ is missing: run `npm run build` first');
+
+  const analyzed = cli(['analyze', SAMPLE, '--json']);
+  assert(analyzed.code === 0, `CLI could not analyze the sample: ${analyzed.stderr}`);
+  const expected = JSON.parse(analyzed.stdout);
+
+  let t = Date.now();
+  const nodeHome = ensureNode24(cacheDir);
+  const entry = ensureCodeServer(cacheDir, nodeHome);
+  const chromiumPath = ensureChromium();
+  log(`tools ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+  const run = prepareRun();
+  const brokenCli = cli(['analyze', run.broken]);
+  rmSync(shotsDir, { recursive: true, force: true });
+  mkdirSync(shotsDir, { recursive: true });
+
+  t = Date.now();
+  const server = await startCodeServer(nodeHome, entry, run);
+  log(`code-server up at ${server.url} in ${((Date.now() - t) / 1000).toFixed(1)} s (log: ${server.logFile})`);
+
+  browser = await chromium.launchPersistentContext(join(run.runDir, 'chromium'), {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 60_000,
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+
+  const ready = await check('workbench loads with the workspace', async () => {
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`, { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: basename(SAMPLE) }).first().waitFor({ timeout: 90_000 });
+  });
+
+  const fileName = basename(SAMPLE);
+  let frame;
+  if (ready) {
+    await check(`custom editor opens ${fileName}`, async () => {
+      await quickOpen(page, fileName);
+      frame = await editorFrame(page, fileName, ['ready', 'error']);
+      const state = await frame.evaluate(() => document.getElementById('aiot-lens-editor').dataset.state);
+      if (state !== 'ready') throw new Error(`editor shows an error: ${await frame.locator('#summary').innerText()}`);
+    });
+  }
+  await page.screenshot({ path: join(shotsDir, 'sample-model.png') }).catch(() => {});
+
+  if (frame) {
+    const summary = await frame.locator('#summary').innerText();
+    await check('summary shows the model name', async () => {
+      const name = await frame.locator('.model-name').innerText();
+      assert(name.trim() === fileName, `model name is '${name}', expected '${fileName}'`);
+    });
+    await check(`summary shows the CLI's node count (${expected.model.nodeCount})`, async () => {
+      const nodes = await frame.locator('[data-metric=nodes] .metric-value').innerText();
+      assert(nodes.trim() === exact(expected.model.nodeCount), `node count is '${nodes}', CLI says ${expected.model.nodeCount}`);
+    });
+    await check(`summary shows the CLI's total MACs (${exact(expected.totals.macs)})`, async () => {
+      assert(summary.includes(`${exact(expected.totals.macs)} MACs`), `'${exact(expected.totals.macs)} MACs' not in:\n${summary}`);
+    });
+    await check("summary shows the CLI's params, weight bytes, peak activations and arena", async () => {
+      for (const [key, text] of [
+        ['params', `${exact(expected.totals.params)} params`],
+        ['weightBytes', `${exact(expected.totals.weightBytes)} bytes`],
+        ['peakActivationBytes', `${exact(expected.totals.peakActivationBytes)} bytes`],
+        ['arenaBytes', `${exact(expected.totals.arenaBytes)} bytes`],
+      ]) {
+        const shown = await frame.locator(`[data-metric=${key}] .metric-exact`).innerText();
+        assert(shown.trim() === text, `${key} shows '${shown}', CLI says '${text}'`);
+      }
+    });
+    await check('node table lists every node and sorts by MACs', async () => {
+      const rows = await frame.locator('.node-table tbody tr').count();
+      assert(rows === Math.min(expected.nodes.length, 500), `table has ${rows} rows, CLI reports ${expected.nodes.length} nodes`);
+      await frame.locator('.node-table th[data-key=macs]').click();
+      const top = expected.nodes.reduce((a, b) => (b.macs > a.macs ? b : a));
+      await waitFor('the table to sort', async () => (await frame.locator('.node-table tbody tr').first().getAttribute('data-node')) === top.name, 10_000);
+    });
+    await page.screenshot({ path: join(shotsDir, 'sample-model-sorted.png') }).catch(() => {});
+  }
+
+  if (ready) {
+    await check('broken.onnx shows a clear error, not a blank page', async () => {
+      assert(brokenCli.code === 2, `the CLI was expected to reject broken.onnx with exit 2 (got ${brokenCli.code})`);
+      await quickOpen(page, 'broken.onnx');
+      const f = await editorFrame(page, 'broken.onnx', ['error', 'ready']);
+      const state = await f.evaluate(() => document.getElementById('aiot-lens-editor').dataset.state);
+      assert(state === 'error', `editor state is '${state}', expected 'error'`);
+      const alert = await f.locator('[role=alert]').innerText();
+      assert(alert.includes('cannot open this model'), `no headline in: ${alert}`);
+      const message = (await f.locator('.error-message').innerText()).trim();
+      assert(message.length > 10, `error message too short: '${message}'`);
+      // The editor and the CLI report the same engine error for the same file.
+      assert(brokenCli.stderr.includes(message) || message.includes(brokenCli.stderr.trim().replace(/^[^:]*:\s*/, '')), `editor says '${message}', CLI says '${brokenCli.stderr.trim()}'`);
+    });
+    await page.screenshot({ path: join(shotsDir, 'broken-model.png') }).catch(() => {});
+  }
+
+  log(`screenshots in ${shotsDir}; run folder ${run.runDir}; total ${((Date.now() - startedAll) / 1000).toFixed(1)} s`);
+}
+
+const watchdog = setTimeout(() => {
+  log(`FAIL the whole run exceeded ${OVERALL_TIMEOUT_MS / 60_000} min`);
+  try {
+    process.kill(-codeServer?.pid, 'SIGKILL');
+  } catch {}
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+
+let fatal;
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+  results.push({ name: 'setup', ok: false });
+  log(`FAIL ${e instanceof Error ? e.message : e}`);
+} finally {
+  await browser?.close().catch(() => {});
+  await stopCodeServer();
+  clearTimeout(watchdog);
+}
+const failed = results.filter((r) => !r.ok).length;
+console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+process.exitCode = failed > 0 || fatal ? 1 : 0;
