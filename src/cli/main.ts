@@ -10,6 +10,8 @@ export interface CommandModule {
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   analyze: () => import('./commands/analyze'),
+  print: () => import('./commands/print'),
+  parse: () => import('./commands/parse'),
 };
 
 export const VERSION = '0.1.0';

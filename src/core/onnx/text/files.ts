@@ -48,7 +48,7 @@ export function buildModelFromText(text: string, options: BuildOptions = {}): Re
     const label = first.tensor.name ? `'${first.tensor.name}'` : 'an unnamed tensor';
     return err(
       'invalid-argument',
-      `${elided.length} tensor${elided.length > 1 ? 's are' : ' is'} elided (first: ${label} at ${first.line}:${first.column}); ` +
+      `${first.line}:${first.column}: ${elided.length} tensor${elided.length > 1 ? 's are' : ' is'} elided (first: ${label}); ` +
         'give the original model to take the weights from (--weights-from ORIGINAL.onnx), or print it with --full',
       options.path,
     );

@@ -1,0 +1,79 @@
+// `aiot-lens parse FILE.onnxtxt -o OUT.onnx`: builds the binary model an ONNX text file describes, taking elided
+// weights from the original model, and writes it atomically (never over an existing file without --force).
+
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { buildOnnxFromText, readModelFile, writeFileAtomic } from '../../core/onnx/text';
+import { parse } from '../args';
+import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+
+export const summary = 'build an .onnx model from ONNX text (elided weights taken from --weights-from)';
+
+const HELP = `usage: aiot-lens parse FILE.onnxtxt -o OUT.onnx [--force] [--weights-from ORIGINAL.onnx]
+
+  -o, --output FILE        where to write the model (written through a temporary file, then renamed)
+  --force                  replace OUT.onnx if it exists
+  --weights-from MODEL     fill elided tensors ("aiot_elided_sha256" placeholders) from this model,
+                           matching by tensor name and sha256 prefix
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parse(argv, {
+    output: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
+    'weights-from': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (!parsed.ok) {
+    io.err(`aiot-lens parse: ${parsed.error.message}\n${HELP}`);
+    return EXIT_ERROR;
+  }
+  const { values, positionals } = parsed.value;
+  if (values['help']) {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) {
+    io.err(`aiot-lens parse: expected one text file, got ${positionals.length}\n${HELP}`);
+    return EXIT_ERROR;
+  }
+  const output = values['output'];
+  if (typeof output !== 'string' || output === '') {
+    io.err(`aiot-lens parse: no output file given (-o OUT.onnx)\n`);
+    return EXIT_ERROR;
+  }
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
+  const file = positionals[0]!;
+  let text: string;
+  try {
+    text = readFileSync(abs(file), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    io.err(`aiot-lens parse: ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? String(e)})`}\n`);
+    return EXIT_ERROR;
+  }
+  const weightsArg = values['weights-from'];
+  let weightsFrom;
+  if (typeof weightsArg === 'string') {
+    const original = readModelFile(abs(weightsArg));
+    if (!original.ok) {
+      io.err(`aiot-lens parse: ${weightsArg}: ${original.error.message}\n`);
+      return EXIT_ERROR;
+    }
+    weightsFrom = original.value;
+  }
+  const bytes = buildOnnxFromText(text, { path: file, weightsFrom, weightsFromPath: typeof weightsArg === 'string' ? weightsArg : undefined });
+  if (!bytes.ok) {
+    // Syntax errors start with line:column, which reads as file:line:column.
+    const sep = /^\d/.test(bytes.error.message) ? ':' : ': ';
+    io.err(`aiot-lens parse: ${file}${sep}${bytes.error.message}\n`);
+    return EXIT_ERROR;
+  }
+  const written = writeFileAtomic(abs(output), bytes.value, { force: values['force'] === true });
+  if (!written.ok) {
+    io.err(`aiot-lens parse: ${output}: ${written.error.message}\n`);
+    return EXIT_ERROR;
+  }
+  io.err(`wrote ${output} (${bytes.value.byteLength} bytes)\n`);
+  return EXIT_OK;
+}
