@@ -1,0 +1,102 @@
+// Whole-model estimate on a device: latency, energy, peak RAM, flash and a verdict per resource, each with the
+// assumption it rests on.
+
+import type { DeviceProfile } from '../devices/types';
+import { nodeRoofline } from './roofline';
+import type { Estimate, EstimateInput, EstimateOptions, NodeEstimate, ResourceVerdict } from './types';
+
+function verdict(demand: number, budget: number, unit: string, assumption: string): ResourceVerdict {
+  return {
+    demand, budget, unit, assumption,
+    utilization: budget > 0 ? demand / budget : demand > 0 ? Infinity : 0,
+    fits: demand <= budget,
+    headroom: budget - demand,
+  };
+}
+
+export function estimate(input: EstimateInput, device: DeviceProfile, options: EstimateOptions = {}): Estimate {
+  const assumptions: string[] = [...(input.assumptions ?? [])];
+  const notes = new Set<string>();
+  const unsupportedDtypes = new Set<string>();
+  const unsupportedOps = new Set<string>();
+  const supportedOps = device.supportedOps ? new Set(device.supportedOps) : undefined;
+  const fuses = device.fusesActivations === true;
+
+  const nodes: NodeEstimate[] = [];
+  let computeBoundMs = 0;
+  let memoryBoundMs = 0;
+  let nodeOverheadMs = 0;
+  for (const cost of input.costs) {
+    const r = nodeRoofline(cost, device);
+    if (!r.supported) unsupportedDtypes.add(cost.computeDtype);
+    if (r.note) notes.add(r.note);
+    if (supportedOps && cost.opClass !== 'control' && !supportedOps.has(cost.opType)) unsupportedOps.add(cost.opType);
+    const fusedInto = input.fusedNodes?.get(cost.index);
+    // Ahead-of-time folds happen on every runtime; activation fusion only where the profile says the runtime fuses.
+    const folded = fusedInto !== undefined && (fusedInto.startsWith('folded') || fuses);
+    const { supported: _s, note: _n, ...node } = r;
+    if (folded) {
+      nodes.push({ ...node, latencyMs: 0, computeMs: 0, memoryMs: 0, overheadMs: 0, fused: fusedInto });
+      continue;
+    }
+    nodes.push(node);
+    if (node.bound === 'compute') computeBoundMs += node.computeMs;
+    else if (node.bound === 'memory') memoryBoundMs += node.memoryMs;
+    nodeOverheadMs += node.overheadMs;
+  }
+  const latencyMs = computeBoundMs + memoryBoundMs + nodeOverheadMs + device.overheadMs;
+  assumptions.push(
+    `latency: per-node roofline max(ops / (peak x class efficiency), bytes / bandwidth) + per-node dispatch, plus ${device.overheadMs} ms per inference, from profile '${device.id}'`,
+  );
+  if (fuses) assumptions.push(`${device.id}'s runtime fuses BatchNormalization and activations into the preceding Conv/Gemm (they cost nothing)`);
+  for (const n of notes) assumptions.push(n);
+
+  const energyMj = device.activePowerW * latencyMs;
+  assumptions.push(`energy: active power ${device.activePowerW} W x latency (datasheet/typical power, not measured)`);
+  let energyPerPeriodMj: number | undefined;
+  let averagePowerW: number | undefined;
+  if (options.periodMs !== undefined && options.periodMs > 0) {
+    const idleMs = Math.max(0, options.periodMs - latencyMs);
+    energyPerPeriodMj = energyMj + device.idlePowerW * idleMs;
+    averagePowerW = energyPerPeriodMj / options.periodMs;
+    assumptions.push(`energy per period: idle ${device.idlePowerW} W for the rest of each ${round(options.periodMs)} ms period`);
+  }
+
+  const runtimeRam = device.runtimeRamBytes ?? 0;
+  const weightsInRam = device.executeInPlace ? 0 : input.weightBytes;
+  const peakRamBytes = input.arenaBytes + weightsInRam + runtimeRam;
+  const memory = verdict(peakRamBytes, device.ramBytes, 'bytes',
+    `RAM = activation arena ${input.arenaBytes} B` +
+      (device.executeInPlace ? ' (weights execute in place from flash)' : ` + weights ${input.weightBytes} B copied to RAM`) +
+      ` + runtime ${runtimeRam} B`);
+  const runtimeFlash = device.runtimeFlashBytes ?? 0;
+  const flashBytes = input.weightBytes + runtimeFlash;
+  const storage = verdict(flashBytes, device.flashBytes, 'bytes',
+    `flash = weights ${input.weightBytes} B as stored in the model + runtime code ${runtimeFlash} B`);
+  if (device.maxWeightBytes !== undefined && input.weightBytes > device.maxWeightBytes) {
+    assumptions.push(`weights (${input.weightBytes} B) exceed the ${device.maxWeightBytes} B the accelerator holds on-chip: they stream from external memory, so latency is optimistic`);
+  }
+  let compute: ResourceVerdict | undefined;
+  const deadlineMs = options.deadlineMs ?? options.periodMs;
+  if (deadlineMs !== undefined) {
+    compute = verdict(latencyMs, deadlineMs, 'ms',
+      options.deadlineMs !== undefined ? `deadline ${round(deadlineMs)} ms per inference` : `one inference per ${round(deadlineMs)} ms frame period`);
+  }
+
+  return {
+    device: device.id, deviceName: device.name, latencyMs, energyMj,
+    ...(energyPerPeriodMj !== undefined ? { energyPerPeriodMj, averagePowerW } : {}),
+    peakRamBytes, flashBytes, computeBoundMs, memoryBoundMs, overheadMs: nodeOverheadMs + device.overheadMs,
+    fits: {
+      memory: memory.fits, storage: storage.fits, dtypes: unsupportedDtypes.size === 0, operators: unsupportedOps.size === 0,
+      ...(compute ? { compute: compute.fits } : {}),
+    },
+    resources: { memory, storage, ...(compute ? { compute } : {}) },
+    unsupportedDtypes: [...unsupportedDtypes], unsupportedOps: [...unsupportedOps],
+    nodes, assumptions,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,8 @@
+// On-device estimates: per-node roofline latency, energy, peak RAM, flash and a verdict per resource.
+
+export type { Bound, Estimate, EstimateInput, EstimateOptions, EstimateReport, NodeEstimate, ResourceVerdict } from './types';
+export { estimate } from './estimate';
+export { nodeOps, nodeRoofline } from './roofline';
+export { choosePeak } from './dtype';
+export { findFusedNodes } from './fusion';
+export { estimateInputOf, estimateReport, tensorBytes, toReport, type AnalysisLike } from './report';

@@ -1,0 +1,92 @@
+// Builds the estimator input from an analysis and the `estimate` object of `aiot-lens analyze --device`.
+
+import type { NodeCost } from '../cost/types';
+import type { DeviceProfile } from '../devices/types';
+import type { Model } from '../onnx/ir';
+import type { ShapeInference } from '../shapes/types';
+import type { AnalysisReport, TensorDesc } from '../analyze/report';
+import { dtypeByteSize, isDType } from '../onnx/dtype';
+import { estimate } from './estimate';
+import { findFusedNodes } from './fusion';
+import type { Estimate, EstimateInput, EstimateOptions, EstimateReport } from './types';
+
+/** The parts of an analysis the estimator reads (structural, so passes can hand in transformed analyses). */
+export interface AnalysisLike {
+  model?: Model;
+  shapes?: ShapeInference;
+  cost: { nodes: NodeCost[]; totals: { weightBytes: number } };
+  memory: { arenaBytes: number; peakActivationBytes: number };
+  report: AnalysisReport;
+}
+
+export function tensorBytes(t: TensorDesc): number | undefined {
+  if (!t.shape || !isDType(t.dtype)) return undefined;
+  let n = 1;
+  for (const d of t.shape) {
+    if (typeof d !== 'number') return undefined;
+    n *= d;
+  }
+  return dtypeByteSize(t.dtype, n);
+}
+
+function sumBytes(list: TensorDesc[]): number | undefined {
+  let total = 0;
+  for (const t of list) {
+    const b = tensorBytes(t);
+    if (b === undefined) return undefined;
+    total += b;
+  }
+  return total;
+}
+
+export function estimateInputOf(a: AnalysisLike): EstimateInput {
+  const byDtype: Record<string, number> = {};
+  for (const t of a.model?.graph.initializers ?? []) {
+    let n = 1;
+    for (const d of t.dims) n *= d;
+    byDtype[t.dtype] = (byDtype[t.dtype] ?? 0) + dtypeByteSize(t.dtype, n);
+  }
+  const inputBytes = sumBytes(a.report.inputs);
+  const outputBytes = sumBytes(a.report.outputs);
+  return {
+    costs: a.cost.nodes,
+    arenaBytes: a.memory.arenaBytes,
+    peakActivationBytes: a.memory.peakActivationBytes,
+    weightBytes: a.cost.totals.weightBytes,
+    weightBytesByDtype: byDtype,
+    ...(inputBytes !== undefined ? { inputBytes } : {}),
+    ...(outputBytes !== undefined ? { outputBytes } : {}),
+    ...(a.model ? { fusedNodes: findFusedNodes(a.model, a.shapes?.values) } : {}),
+    assumptions: [...(a.report.assumptions ?? [])],
+  };
+}
+
+export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
+  const w = [...warnings];
+  if (!e.fits.dtypes) w.push(`${e.device} cannot run ${e.unsupportedDtypes.join(', ')} arithmetic: quantize the model first`);
+  if (!e.fits.operators) w.push(`${e.device} does not support ${e.unsupportedOps.join(', ')}`);
+  return {
+    device: e.device,
+    latencyMs: e.latencyMs,
+    energyMj: e.energyMj,
+    peakRamBytes: e.peakRamBytes,
+    flashBytes: e.flashBytes,
+    fits: e.fits,
+    headroom: {
+      memoryBytes: e.resources.memory.headroom,
+      storageBytes: e.resources.storage.headroom,
+      ...(e.resources.compute ? { computeMs: e.resources.compute.headroom } : {}),
+    },
+    nodes: e.nodes.map((n) => ({ name: n.name, opType: n.opType, latencyMs: n.latencyMs, bound: n.bound, ...(n.fused ? { fused: n.fused } : {}) })),
+    assumptions: e.assumptions,
+    warnings: w,
+  };
+}
+
+/** The `estimate` object for `analyze --device ID --json`. */
+export function estimateReport(analysis: AnalysisLike, device: DeviceProfile, options: EstimateOptions = {}): EstimateReport {
+  const warnings = analysis.report.warnings.some((x) => /lower bound/.test(x))
+    ? ['some node costs are lower bounds (unknown shapes), so latency is too']
+    : [];
+  return toReport(estimate(estimateInputOf(analysis), device, options), warnings);
+}

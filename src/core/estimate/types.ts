@@ -1,0 +1,98 @@
+// Inputs and results of the on-device estimator.
+
+import type { NodeCost, OpClass } from '../cost/types';
+import type { ComputeDType } from '../devices/types';
+
+/** What the estimator needs from an analysis: per-node costs and whole-model memory totals. */
+export interface EstimateInput {
+  costs: NodeCost[];
+  /** Greedy activation arena (TFLite Micro style). */
+  arenaBytes: number;
+  /** Lower bound on simultaneously live activation bytes. */
+  peakActivationBytes: number;
+  /** Unique weight bytes stored with the model (initializers and Constant weights). */
+  weightBytes: number;
+  weightBytesByDtype?: Record<string, number>;
+  /** Graph input bytes per inference (what offloading must send). */
+  inputBytes?: number;
+  /** Graph output bytes per inference (what on-device inference sends). */
+  outputBytes?: number;
+  /** Node indices a fusing runtime folds into their producer or computes ahead of time (no cost of their own). */
+  fusedNodes?: ReadonlyMap<number, string>;
+  /** Assumptions carried from the analysis (pinned batch dims and the like). */
+  assumptions?: string[];
+}
+
+export interface EstimateOptions {
+  /** Time between inferences (frame period): the device idles for the rest of it. */
+  periodMs?: number;
+  /** Deadline per inference for the compute verdict. */
+  deadlineMs?: number;
+}
+
+export type Bound = 'compute' | 'memory' | 'overhead';
+
+export interface NodeEstimate {
+  index: number;
+  name: string;
+  opType: string;
+  opClass: OpClass;
+  /** Peak entry the node ran at. */
+  dtype: ComputeDType;
+  latencyMs: number;
+  computeMs: number;
+  memoryMs: number;
+  overheadMs: number;
+  bound: Bound;
+  /** Why the node costs nothing: fused into or folded ahead of time. */
+  fused?: string;
+}
+
+export interface ResourceVerdict {
+  demand: number;
+  budget: number;
+  unit: string;
+  /** demand / budget. */
+  utilization: number;
+  fits: boolean;
+  /** budget - demand (negative when over). */
+  headroom: number;
+  assumption: string;
+}
+
+export interface Estimate {
+  device: string;
+  deviceName: string;
+  latencyMs: number;
+  /** Energy per inference: active power x latency. */
+  energyMj: number;
+  /** Energy per period (active + idle for the rest) when a period is given. */
+  energyPerPeriodMj?: number;
+  averagePowerW?: number;
+  peakRamBytes: number;
+  flashBytes: number;
+  computeBoundMs: number;
+  memoryBoundMs: number;
+  overheadMs: number;
+  fits: { memory: boolean; storage: boolean; dtypes: boolean; operators: boolean; compute?: boolean };
+  resources: { memory: ResourceVerdict; storage: ResourceVerdict; compute?: ResourceVerdict };
+  unsupportedDtypes: string[];
+  unsupportedOps: string[];
+  nodes: NodeEstimate[];
+  /** Each figure's basis, in words. */
+  assumptions: string[];
+}
+
+/** The `estimate` object `aiot-lens analyze --device ID --json` adds. */
+export interface EstimateReport {
+  device: string;
+  latencyMs: number;
+  energyMj: number;
+  peakRamBytes: number;
+  flashBytes: number;
+  fits: Estimate['fits'];
+  headroom: { memoryBytes: number; storageBytes: number; computeMs?: number };
+  nodes: { name: string; opType: string; latencyMs: number; bound: Bound; fused?: string }[];
+  assumptions: string[];
+  warnings: string[];
+}
