@@ -1,7 +1,7 @@
 // Builds every bundle AIoT Lens ships: extension host, language server, CLI and the webview scripts.
 // Usage: node esbuild.mjs [--dev] [--watch]. Production (default) is minified; both have source maps.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,5 +70,6 @@ if (watch) {
   // esbuild has already printed each error with its location; a stack trace would only bury them.
   const results = await Promise.allSettled(options.map((o) => esbuild.build(o)));
   if (results.some((r) => r.status === 'rejected')) process.exit(1);
+  chmodSync(join(dist, 'cli.js'), 0o755);
   console.log(`esbuild: built ${options.map((o) => o.outfile).join(', ')} in ${Date.now() - started} ms`);
 }
