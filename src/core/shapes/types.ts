@@ -21,15 +21,24 @@ export interface ValueFacts {
   value?: KnownValue;
   /** The value is a sequence/map/optional rather than a tensor (shape then describes the element, if known). */
   container?: 'sequence' | 'optional' | 'map';
+  /** For a sequence whose length is known: the facts of each element, in order. */
+  elements?: ValueFacts[];
 }
 
 export interface ShapeOptions {
   /** Pin graph input dims by input name (`--input-shape NAME=1x3x224x224`). */
   inputShapes?: Record<string, Shape>;
-  /** Value given to a symbolic or unknown first dimension of a graph input (default 1), reported as an assumption. */
+  /**
+   * Value given to a symbolic or unknown first dimension of a graph input, reported as an assumption. Applied only when
+   * set (the CLI passes 1); otherwise such dims stay symbolic and propagate as names.
+   */
   defaultBatch?: number;
   /** Largest tensor (elements) constant propagation evaluates (default 1<<16 elements). */
   maxFoldElements?: number;
+  /** Folder of the model file, so that small initializers stored as external data can be folded. */
+  modelDir?: string;
+  /** Deepest subgraph / function nesting inferred (default 32); deeper graphs get unknown outputs and a warning. */
+  maxDepth?: number;
 }
 
 export interface ShapeInference {

@@ -1,0 +1,359 @@
+// Shape & type inference with constant propagation for a whole model: the public surface of src/core/shapes.
+
+import type { DType } from '../onnx/dtype';
+import {
+  getAttribute, tensorElementCount, type Attribute, type FunctionDef, type Graph, type Model, type Node, type OpsetImport,
+  type Shape, type TypeInfo, type ValueInfo,
+} from '../onnx/ir';
+import type { OpCtx, OutFacts, Rule } from './context';
+import { EVALUATORS } from './fold';
+import { controlRules } from './ops/control';
+import { elementwiseRules } from './ops/elementwise';
+import { nnRules } from './ops/nn';
+import { sequenceRules } from './ops/sequence';
+import { tensorRules } from './ops/tensor';
+import type { KnownValue, ShapeInference, ShapeOptions, ValueFacts } from './types';
+import { tensorFacts } from './values';
+
+export type { KnownValue, ShapeInference, ShapeOptions, ValueFacts } from './types';
+export { broadcastShapes, dimProduct, allNumeric } from './dims';
+
+const DEFAULT_MAX_FOLD = 1 << 16;
+const DEFAULT_MAX_DEPTH = 32;
+
+/** Rules by op type for the ai.onnx domain (and the training-preview optimizers). */
+const RULES: Record<string, Rule> = {
+  ...elementwiseRules, ...tensorRules, ...nnRules, ...sequenceRules, ...controlRules,
+};
+const RULE_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.preview.training']);
+
+/** Ops that generate values at random: never folded. */
+const NO_FOLD = new Set(['RandomUniform', 'RandomNormal', 'RandomUniformLike', 'RandomNormalLike', 'Bernoulli', 'Multinomial', 'Dropout']);
+
+/** Names visible to a graph: its own values, then enclosing graphs'. */
+class Scope {
+  readonly values = new Map<string, ValueFacts>();
+  constructor(readonly parent?: Scope) {}
+  get(name: string): ValueFacts | undefined {
+    let s: Scope | undefined = this;
+    while (s) {
+      const v = s.values.get(name);
+      if (v) return v;
+      s = s.parent;
+    }
+    return undefined;
+  }
+}
+
+interface Engine {
+  maxFold: number;
+  maxDepth: number;
+  modelDir?: string;
+  warnings: string[];
+  warned: Set<string>;
+  subgraphs: Map<object, Map<string, ValueFacts>>;
+  functions: Map<string, FunctionDef>;
+}
+
+function warnOnce(eng: Engine, key: string, message: string): void {
+  if (eng.warned.has(key)) return;
+  eng.warned.add(key);
+  eng.warnings.push(message);
+}
+
+function opsetMap(imports: readonly OpsetImport[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const o of imports) m.set(o.domain === 'ai.onnx' ? '' : o.domain, o.version);
+  return m;
+}
+
+/** Facts from a declared type (graph inputs, subgraph inputs). */
+export function factsFromType(name: string, type: TypeInfo | undefined): ValueFacts {
+  if (!type) return { name, dtype: 'undefined' };
+  switch (type.kind) {
+    case 'tensor': case 'sparse_tensor':
+      return type.shape ? { name, dtype: type.elemType, shape: type.shape.slice() } : { name, dtype: type.elemType };
+    case 'sequence': {
+      const e = type.elem && factsFromType(name, type.elem);
+      return { name, dtype: e?.dtype ?? 'undefined', ...(e?.shape ? { shape: e.shape } : {}), container: 'sequence' };
+    }
+    case 'optional': {
+      const e = type.elem && factsFromType(name, type.elem);
+      if (e?.container === 'sequence') return e;
+      return { name, dtype: e?.dtype ?? 'undefined', ...(e?.shape ? { shape: e.shape } : {}), container: 'optional' };
+    }
+    case 'map': return { name, dtype: type.keyType, container: 'map' };
+    default: return { name, dtype: 'undefined' };
+  }
+}
+
+/** Fills what inference left unknown from a declared value_info/output type. */
+function withDeclared(f: ValueFacts, decl: TypeInfo | undefined): ValueFacts {
+  if (!decl) return f;
+  const d = factsFromType(f.name, decl);
+  if (f.dtype === 'undefined' && d.dtype !== 'undefined') f.dtype = d.dtype;
+  if (!f.container && d.container) f.container = d.container;
+  if (!f.shape && d.shape) f.shape = d.shape;
+  else if (f.shape && d.shape && f.shape.length === d.shape.length && f.shape.some((x) => x === null)) {
+    f.shape = f.shape.map((x, i) => (x === null ? d.shape![i] : x));
+  }
+  return f;
+}
+
+/** Orders nodes so producers come first; nodes caught in cycles come last in file order (with a warning). */
+function topoOrder(nodes: Node[], eng: Engine, where: string): Node[] {
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => { for (const o of n.outputs) if (o) producer.set(o, i); });
+  let sorted = true;
+  for (let i = 0; i < nodes.length && sorted; i++) {
+    for (const x of nodes[i].inputs) {
+      const p = producer.get(x);
+      if (p !== undefined && p >= i) { sorted = false; break; }
+    }
+  }
+  if (sorted) return nodes;
+  const indeg = new Array(nodes.length).fill(0);
+  const users: number[][] = nodes.map(() => []);
+  nodes.forEach((n, i) => {
+    for (const x of n.inputs) {
+      const p = producer.get(x);
+      if (p !== undefined && p !== i) { indeg[i]++; users[p].push(i); }
+    }
+  });
+  const order: number[] = [];
+  const queue: number[] = [];
+  indeg.forEach((d, i) => { if (d === 0) queue.push(i); });
+  for (let q = 0; q < queue.length; q++) {
+    const i = queue[q];
+    order.push(i);
+    for (const u of users[i]) if (--indeg[u] === 0) queue.push(u);
+  }
+  if (order.length < nodes.length) {
+    const seen = new Set(order);
+    const stuck = nodes.filter((_, i) => !seen.has(i));
+    eng.warnings.push(`${where}: ${stuck.length} node(s) form a cycle (e.g. '${stuck[0].name || stuck[0].opType}'); their outputs may be unknown`);
+    nodes.forEach((_, i) => { if (!seen.has(i)) order.push(i); });
+  }
+  return order.map((i) => nodes[i]);
+}
+
+function valueSize(v: KnownValue | undefined): number {
+  return v ? v.data.length : 0;
+}
+
+/** Runs constant folding for a node whose present inputs are all known and small. */
+function tryFold(c: OpCtx, outs: OutFacts[]): void {
+  const ev = EVALUATORS[c.node.opType];
+  if (!ev || NO_FOLD.has(c.node.opType)) return;
+  const vals: (KnownValue | undefined)[] = [];
+  for (let i = 0; i < c.node.inputs.length; i++) {
+    if (c.node.inputs[i] === '') { vals.push(undefined); continue; }
+    const f = c.in[i];
+    const v = f?.value;
+    if (!v || f!.container || valueSize(v) > c.maxFold) return;
+    vals.push(v);
+  }
+  if (c.node.inputs.length === 0) return;
+  let res: KnownValue[] | undefined;
+  try {
+    res = ev(c, vals);
+  } catch {
+    return;
+  }
+  if (!res) return;
+  res.forEach((v, i) => {
+    if (!v || i >= outs.length || valueSize(v) > c.maxFold) return;
+    outs[i] = { ...outs[i], dtype: v.dtype, shape: v.dims.slice(), value: v };
+  });
+}
+
+/** Infers a node list in a scope; `declared` supplies value_info/output types as fallbacks. */
+function inferNodes(
+  nodes: Node[], scope: Scope, eng: Engine, opsets: Map<string, number>, depth: number, where: string,
+  declared: Map<string, TypeInfo> | undefined,
+): void {
+  for (const node of topoOrder(nodes, eng, where)) {
+    const inputs: (ValueFacts | undefined)[] = node.inputs.map((name) => {
+      if (name === '') return undefined;
+      const f = scope.get(name);
+      if (!f) warnOnce(eng, `missing:${name}`, `${where}: value '${name}' used by node '${node.name || node.opType}' has no producer`);
+      return f;
+    });
+    let outs: OutFacts[];
+    try {
+      outs = inferNode(node, inputs, scope, eng, opsets, depth, where);
+    } catch (e) {
+      warnOnce(eng, `err:${node.opType}`, `${where}: shape rule for ${node.opType} failed on node '${node.name}': ${(e as Error).message}`);
+      outs = [];
+    }
+    node.outputs.forEach((name, i) => {
+      if (!name) return;
+      let f: ValueFacts = { name, ...(outs[i] ?? { dtype: 'undefined' as DType }) };
+      f.name = name;
+      if (f.shape && f.shape.some((d) => typeof d === 'number' && (d < 0 || !Number.isFinite(d)))) delete f.shape;
+      if (declared) f = withDeclared(f, declared.get(name));
+      scope.values.set(name, f);
+    });
+  }
+}
+
+function inferNode(
+  node: Node, inputs: (ValueFacts | undefined)[], scope: Scope, eng: Engine, opsets: Map<string, number>, depth: number,
+  where: string,
+): OutFacts[] {
+  const domain = node.domain === 'ai.onnx' ? '' : node.domain;
+  const fn = eng.functions.get(`${domain}\u0000${node.opType}`);
+  if (fn) return inferFunctionCall(node, fn, inputs, eng, depth, where);
+  const rule = RULE_DOMAINS.has(domain) ? RULES[node.opType] : undefined;
+  if (!rule) {
+    warnOnce(eng, `op:${domain}:${node.opType}`, `no shape rule for ${domain ? domain + '.' : ''}${node.opType} (e.g. node '${node.name}'): its outputs are unknown`);
+    return [];
+  }
+  const c: OpCtx = {
+    node,
+    opset: opsets.get(domain) ?? 21,
+    in: inputs,
+    maxFold: eng.maxFold,
+    warn: (m) => warnOnce(eng, m, `${where}: ${m}`),
+    subgraph: (g, args) => inferSubgraph(g, args, scope, eng, opsets, depth + 1, `${where} > ${node.opType} '${node.name}'`),
+  };
+  const outs = rule(c);
+  tryFold(c, outs);
+  return outs;
+}
+
+/** Infers a subgraph with its formal inputs bound to `args` (declared types fill in what args leave unknown). */
+function inferSubgraph(
+  g: Graph, args: (OutFacts | undefined)[], parent: Scope, eng: Engine, opsets: Map<string, number>, depth: number,
+  where: string,
+): OutFacts[] {
+  if (depth > eng.maxDepth) {
+    warnOnce(eng, 'depth', `${where}: subgraphs nest deeper than ${eng.maxDepth}; inner outputs are unknown`);
+    return g.outputs.map(() => ({ dtype: 'undefined' }));
+  }
+  const scope = new Scope(parent);
+  g.inputs.forEach((vi, i) => {
+    const a = args[i];
+    const f: ValueFacts = a ? { ...a, name: vi.name } : { name: vi.name, dtype: 'undefined' };
+    scope.values.set(vi.name, withDeclared(f, vi.type));
+  });
+  for (const t of g.initializers) if (!scope.values.has(t.name)) scope.values.set(t.name, tensorFacts(t.name, t, eng.maxFold, eng.modelDir));
+  inferNodes(g.nodes, scope, eng, opsets, depth, where, declaredTypes(g));
+  eng.subgraphs.set(g, scope.values);
+  return g.outputs.map((vi) => {
+    const f = scope.get(vi.name);
+    if (!f) return { dtype: 'undefined' };
+    const { name: _n, ...rest } = f;
+    return rest;
+  });
+}
+
+function declaredTypes(g: Graph): Map<string, TypeInfo> | undefined {
+  if (g.valueInfo.length === 0 && g.outputs.length === 0) return undefined;
+  const m = new Map<string, TypeInfo>();
+  for (const vi of g.valueInfo) m.set(vi.name, vi.type);
+  for (const vi of g.outputs) m.set(vi.name, vi.type);
+  return m;
+}
+
+/** Model-local functions are inferred by inlining: formal inputs take the caller's facts, attributes are resolved. */
+function inferFunctionCall(
+  node: Node, fn: FunctionDef, inputs: (ValueFacts | undefined)[], eng: Engine, depth: number, where: string,
+): OutFacts[] {
+  if (depth > eng.maxDepth) {
+    warnOnce(eng, 'fdepth', `${where}: functions nest deeper than ${eng.maxDepth}; outputs of '${fn.name}' are unknown`);
+    return [];
+  }
+  const scope = new Scope();
+  fn.inputs.forEach((name, i) => { if (inputs[i]) scope.values.set(name, { ...inputs[i]!, name }); });
+  const attrs = new Map<string, Attribute>();
+  for (const a of fn.attributeDefaults) attrs.set(a.name, a);
+  for (const a of node.attributes) attrs.set(a.name, a);
+  const resolved = fn.nodes.map((n) => {
+    if (!n.attributes.some((a) => a.refAttrName)) return n;
+    const list: Attribute[] = [];
+    for (const a of n.attributes) {
+      if (!a.refAttrName) { list.push(a); continue; }
+      const v = attrs.get(a.refAttrName);
+      if (v) list.push({ ...v, name: a.name, refAttrName: undefined });
+    }
+    return { ...n, attributes: list };
+  });
+  const opsets = opsetMap(fn.opsetImports);
+  inferNodes(resolved, scope, eng, opsets, depth + 1, `${where} > function ${fn.name}`, undefined);
+  return fn.outputs.map((name) => {
+    const f = scope.get(name);
+    if (!f) return { dtype: 'undefined' };
+    const { name: _n, ...rest } = f;
+    return rest;
+  });
+}
+
+function pinShape(vi: ValueInfo, f: ValueFacts, options: ShapeOptions, assumptions: string[]): ValueFacts {
+  const pinned = options.inputShapes?.[vi.name];
+  if (pinned) {
+    f.shape = pinned.slice();
+    delete f.value;
+    return f;
+  }
+  if (options.defaultBatch !== undefined && f.shape && f.shape.length > 0 && typeof f.shape[0] !== 'number' && !f.container) {
+    const was = f.shape[0];
+    f.shape = [options.defaultBatch, ...f.shape.slice(1)];
+    assumptions.push(`input '${vi.name}': dim 0 ${was === null ? '(unknown)' : `'${was}'`} taken as ${options.defaultBatch}`);
+    // The same symbol elsewhere in this input means the same size.
+    if (was !== null) f.shape = f.shape.map((d) => (d === was ? options.defaultBatch! : d));
+  }
+  return f;
+}
+
+/**
+ * Infers dtype, shape and (for small tensors) the value of every value in the model. Never throws: ops it cannot infer
+ * get unknown outputs and one warning per op type.
+ */
+export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInference {
+  const eng: Engine = {
+    maxFold: options.maxFoldElements ?? DEFAULT_MAX_FOLD,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    modelDir: options.modelDir,
+    warnings: [],
+    warned: new Set(),
+    subgraphs: new Map(),
+    functions: new Map(),
+  };
+  for (const f of model.functions) eng.functions.set(`${f.domain === 'ai.onnx' ? '' : f.domain}\u0000${f.name}`, f);
+  const assumptions: string[] = [];
+  const g = model.graph;
+  const scope = new Scope();
+  const inits = new Map(g.initializers.map((t) => [t.name, t]));
+  for (const vi of g.inputs) {
+    const init = inits.get(vi.name);
+    if (init && !options.inputShapes?.[vi.name]) continue; // IR<4 style: an input with an initializer is a constant
+    scope.values.set(vi.name, pinShape(vi, factsFromType(vi.name, vi.type), options, assumptions));
+  }
+  for (const name of Object.keys(options.inputShapes ?? {})) {
+    if (!g.inputs.some((vi) => vi.name === name)) eng.warnings.push(`--input-shape names '${name}', which is not a graph input`);
+  }
+  for (const t of g.initializers) {
+    if (!scope.values.has(t.name)) scope.values.set(t.name, tensorFacts(t.name, t, eng.maxFold, eng.modelDir));
+  }
+  for (const s of g.sparseInitializers) {
+    const name = s.values.name;
+    if (name && !scope.values.has(name)) scope.values.set(name, { name, dtype: s.values.dtype, shape: s.dims.slice() });
+  }
+  const opsets = opsetMap(model.opsetImports);
+  inferNodes(g.nodes, scope, eng, opsets, 0, 'graph', declaredTypes(g));
+  return { values: scope.values, subgraphs: eng.subgraphs, assumptions, warnings: eng.warnings };
+}
+
+/** Facts of one value, or undefined when the graph has no such name. */
+export function factsOf(shapes: ShapeInference, name: string): ValueFacts | undefined {
+  return shapes.values.get(name);
+}
+
+/** Elements of a value when every dim is a number. */
+export function elementCount(shape: Shape | undefined): number | undefined {
+  if (!shape || shape.some((d) => typeof d !== 'number')) return undefined;
+  return tensorElementCount(shape as number[]);
+}
+
+export { getAttribute };
