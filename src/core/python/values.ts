@@ -1,0 +1,110 @@
+// Owns the value model of the static evaluator: what a Python expression in a training script evaluates to.
+import type { Node } from 'web-tree-sitter';
+import type { Args, LayerDef } from './layers';
+import type { KnownArchitecture } from './known-architectures';
+import type { Range, Shape } from './types';
+
+/** A module object built by a constructor call in the script. */
+export interface ModSpec {
+  typeName: string;
+  kind: 'layer' | 'container' | 'user' | 'known' | 'opaque';
+  range: Range;
+  /** Layers: evaluated constructor arguments by parameter name. */
+  args?: Args;
+  layer?: LayerDef;
+  /** Parameters held directly (layer weights, nn.Parameter attributes, a known backbone without its head). */
+  ownParams: number | null;
+  /** Registered submodules in registration order (Sequential/ModuleList children are "0", "1", ...). */
+  children: Map<string, ModSpec>;
+  /** Plain attributes (self.hidden = 64) for user modules. */
+  attrs: Map<string, Value>;
+  cls?: ClassInfo;
+  known?: KnownArchitecture;
+  /** Why the figures cannot be trusted (a conditional branch, an unknown argument...). */
+  unknownReason?: string;
+}
+
+export interface ClassInfo {
+  name: string;
+  node: Node;
+  bases: Node[];
+  init?: Node;
+  forward?: Node;
+  methods: Map<string, Node>;
+}
+
+export type Value =
+  | { k: 'num'; v: number }
+  | { k: 'str'; v: string }
+  | { k: 'bool'; v: boolean }
+  | { k: 'none' }
+  | { k: 'list'; items: Value[]; tuple?: boolean }
+  | { k: 'dict'; entries: Map<string, Value> }
+  | { k: 'mod'; m: ModSpec; path?: string }
+  | { k: 'class'; cls: ClassInfo }
+  | { k: 'func'; node: Node }
+  /** A library object by canonical dotted name: torch.nn.Conv2d, torch.float64, torchvision.models. */
+  | { k: 'ref'; path: string }
+  | { k: 'tensor'; shape: Shape | null }
+  /** A bound method on a value (x.view, layers.append), resolved when called. */
+  | { k: 'method'; self: Value; name: string }
+  | { k: 'unknown' };
+
+export const UNKNOWN: Value = { k: 'unknown' };
+export const NONE: Value = { k: 'none' };
+export const num = (v: number): Value => ({ k: 'num', v });
+
+export function modParams(m: ModSpec, seen = new Set<ModSpec>()): number | null {
+  // A module registered twice (shared weights) holds its parameters once, as PyTorch's parameters() does.
+  if (seen.has(m)) return 0;
+  seen.add(m);
+  if (m.unknownReason) return null;
+  let total = m.ownParams;
+  if (total === null) return null;
+  for (const c of m.children.values()) {
+    const p = modParams(c, seen);
+    if (p === null) return null;
+    total += p;
+  }
+  return total;
+}
+
+/** Why a module's parameter count is unknown: the first reason found in the tree. */
+export function unknownReasonOf(m: ModSpec): string | undefined {
+  if (m.unknownReason) return m.unknownReason;
+  if (m.ownParams === null) return `${m.typeName}(...) has an argument that is not a literal or a constant`;
+  for (const c of m.children.values()) {
+    const r = unknownReasonOf(c);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** Converts a value to a layer argument (numbers, bools, strings, None, tuples); undefined when not static. */
+export function toArg(v: Value): import('./layers').Arg {
+  switch (v.k) {
+    case 'num':
+      return v.v;
+    case 'bool':
+      return v.v;
+    case 'str':
+      return v.v;
+    case 'none':
+      return null;
+    case 'list': {
+      const items = v.items.map(toArg);
+      return items.some((x) => x === undefined) ? undefined : items;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function fromArg(a: import('./layers').Arg): Value {
+  if (a === undefined) return UNKNOWN;
+  if (a === null) return NONE;
+  if (typeof a === 'number') return num(a);
+  if (typeof a === 'boolean') return { k: 'bool', v: a };
+  if (typeof a === 'string') return { k: 'str', v: a };
+  return { k: 'list', items: a.map(fromArg), tuple: true };
+}
