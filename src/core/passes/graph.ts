@@ -97,12 +97,19 @@ export function constantNodeTensor(n: Node): Tensor | undefined {
   }
 }
 
-/** Constant tensors by name: non-overridable initializers plus Constant node outputs. */
+/**
+ * Constant tensors by name: non-overridable initializers, Constant node outputs, and Identity copies of either
+ * (PyTorch exports shared parameters through Identity nodes). Assumes topological order.
+ */
 export function constantMap(g: Graph): Map<string, Tensor> {
   const m = initializerMap(g);
   for (const n of g.nodes) {
     const t = constantNodeTensor(n);
-    if (t) m.set(t.name, t);
+    if (t) { m.set(t.name, t); continue; }
+    if (n.opType === 'Identity' && n.domain === '' && n.outputs[0]) {
+      const src = m.get(n.inputs[0] ?? '');
+      if (src) m.set(n.outputs[0], { ...src, name: n.outputs[0] });
+    }
   }
   return m;
 }
