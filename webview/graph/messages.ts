@@ -1,0 +1,103 @@
+// Messages between the graph webview and its host (custom editor provider), both directions. The layout itself is
+// computed in the language server (`aiotLens/layout`) and arrives finished; the webview never lays out.
+
+import type { GraphLayout, ModelOutline } from '../../src/core/layout/types';
+
+export type { GraphLayout, ModelOutline };
+
+/** Metrics the hotspot overlay can colour by. */
+export type HotspotMetric = 'latency' | 'energy' | 'macs' | 'activationMemory' | 'weightBytes';
+
+export const HOTSPOT_METRICS: readonly { id: HotspotMetric; label: string; unit: string }[] = [
+  { id: 'latency', label: 'Latency', unit: 'ms' },
+  { id: 'energy', label: 'Energy', unit: 'mJ' },
+  { id: 'macs', label: 'MACs', unit: 'MACs' },
+  { id: 'activationMemory', label: 'Activation memory', unit: 'bytes' },
+  { id: 'weightBytes', label: 'Weight bytes', unit: 'bytes' },
+];
+
+/**
+ * Per-node figures for the overlay, indexed like the model graph's node list. A metric the host cannot provide
+ * (no device selected → no latency/energy) is left out; `null` entries are nodes without a figure.
+ */
+export interface NodeMetrics {
+  /** Device profile the latency/energy figures are for (absent when none is active). */
+  device?: { id: string; name: string };
+  values: Partial<Record<HotspotMetric, (number | null)[]>>;
+}
+
+export interface TensorDetail {
+  name: string;
+  /** Formal input/output name from the operator schema (`W`, `B`, `X`), '' when unknown. */
+  formal: string;
+  dtype: string;
+  /** `1×32×112×112`, '' when unknown. */
+  shape: string;
+  /** The tensor is a weight (initializer or Constant): its statistics can be requested. */
+  isWeight: boolean;
+}
+
+/** Everything the inspector shows for one node; computed by the host from the IR, shapes and costs. */
+export interface NodeDetails {
+  nodeIndex: number;
+  name: string;
+  opType: string;
+  domain: string;
+  attributes: { name: string; value: string }[];
+  inputs: TensorDetail[];
+  outputs: TensorDetail[];
+  cost?: { macs: number; flops: number; params: number; weightBytes: number; memoryBytes: number; partial: boolean };
+  /** Estimate on the active device. */
+  estimate?: { device: string; latencyMs: number; energyMj?: number; bound: string; share: number };
+  subgraphs: { attribute: string; nodes: number }[];
+}
+
+export interface WeightStats {
+  tensor: string;
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** Fraction of elements that are exactly zero. */
+  sparsity: number;
+}
+
+// ---- host → webview ----
+
+export type HostToGraph =
+  /** The model's node index (sent once per model), used for search, hotspot sums and the top list. */
+  | { type: 'outline'; outline: ModelOutline }
+  /** A finished layout for the current expanded set; `focus` is a box id to centre (after expanding for a search hit). */
+  | { type: 'layout'; layout: GraphLayout; focus?: string }
+  | { type: 'metrics'; metrics: NodeMetrics }
+  | { type: 'nodeDetails'; details: NodeDetails }
+  | { type: 'weightStats'; stats: WeightStats }
+  | { type: 'weightStatsError'; tensor: string; message: string }
+  /** The model could not be opened or laid out: shown in place of the graph, never a blank page. */
+  | { type: 'error'; message: string }
+  /** Work in progress (layout of a large graph) with a short text. */
+  | { type: 'progress'; message: string }
+  /** The host's current overlay metric (from settings) so the webview starts in the right mode. */
+  | { type: 'setMetric'; metric: HotspotMetric | 'none' };
+
+// ---- webview → host ----
+
+export type GraphToHost =
+  /** Sent once the script has loaded; the host answers with outline, layout and metrics (and again after a restart). */
+  | { type: 'ready' }
+  /** Lay out again with this expanded set; `focus` is echoed back in the layout message. */
+  | { type: 'expand'; expanded: string[]; focus?: string }
+  | { type: 'inspect'; nodeIndex: number }
+  | { type: 'requestWeightStats'; nodeIndex: number; tensor: string }
+  /** The user picked another overlay metric (persist it in `aiotLens.hotspotMetric`). */
+  | { type: 'metricChanged'; metric: HotspotMetric | 'none' }
+  /** The user asked to switch the active device (the host shows its quick pick). */
+  | { type: 'selectDevice' };
+
+export function isHostToGraph(m: unknown): m is HostToGraph {
+  if (typeof m !== 'object' || m === null) return false;
+  const t = (m as { type?: unknown }).type;
+  return typeof t === 'string' &&
+    ['outline', 'layout', 'metrics', 'nodeDetails', 'weightStats', 'weightStatsError', 'error', 'progress', 'setMetric'].includes(t);
+}
