@@ -98,6 +98,10 @@ function prepareRun() {
         'extensions.autoCheckUpdates': false,
         'update.mode': 'none',
         'workbench.colorTheme': 'Default Dark Modern',
+        // Keep the screenshots about the editor: no git prompt (the run folder sits inside this repo), no chat.
+        'git.openRepositoryInParentFolders': 'never',
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
       },
       null,
       2,
@@ -161,6 +165,17 @@ async function stopCodeServer() {
   kill('SIGKILL'); // children of the group that outlived their parent
 }
 
+/** The pid of this run's language server (dist/server.js started by the extension host), if it is running. */
+function languageServerPid(run) {
+  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  const marker = join(run.extensions, EXTENSION_FOLDER, 'dist', 'server.js');
+  for (const line of ps.stdout.split('\n')) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (m && m[2].includes(marker)) return Number(m[1]);
+  }
+  return undefined;
+}
+
 /** The custom editor's content frame (nested iframes inside the workbench), once it shows `state`. */
 async function editorFrame(page, fileName, states) {
   return waitFor(`the AIoT Lens editor for ${fileName}`, async () => {
@@ -219,6 +234,16 @@ async function main() {
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  // Errors from the editor's webview (script errors, CSP refusals) fail the run even when the page looks fine.
+  const webviewErrors = [];
+  page.on('console', (m) => {
+    const text = m.text();
+    const where = m.location()?.url ?? '';
+    if (m.type() === 'error' && (/dist\/webview|media\/(editor|graph)/.test(where) || /Content Security Policy|Refused to/.test(text))) webviewErrors.push(`${text} (${where})`);
+  });
+  page.on('pageerror', (e) => {
+    if (/dist\/webview/.test(e.stack ?? '')) webviewErrors.push(e.message);
+  });
 
   const ready = await check('workbench loads with the workspace', async () => {
     await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`, { timeout: 60_000 });
@@ -287,7 +312,33 @@ async function main() {
       assert(brokenCli.stderr.includes(message) || message.includes(brokenCli.stderr.trim().replace(/^[^:]*:\s*/, '')), `editor says '${message}', CLI says '${brokenCli.stderr.trim()}'`);
     });
     await page.screenshot({ path: join(shotsDir, 'broken-model.png') }).catch(() => {});
+
+    await check('fixing broken.onnx on disk refreshes its editor', async () => {
+      const f = await editorFrame(page, 'broken.onnx', ['error', 'ready']);
+      cpSync(SAMPLE, run.broken);
+      await waitFor('the repaired model to render', async () => (await f.evaluate(() => document.getElementById('aiot-lens-editor').dataset.state)) === 'ready', 30_000);
+      const nodes = await f.locator('[data-metric=nodes] .metric-value').innerText();
+      assert(nodes.trim() === exact(expected.model.nodeCount), `after the fix the node count is '${nodes}', CLI says ${expected.model.nodeCount}`);
+    });
+
+    await check('a crashed language server restarts and the open editor reloads', async () => {
+      const f = await editorFrame(page, 'broken.onnx', ['ready']);
+      const renders = Number(await f.evaluate(() => document.getElementById('aiot-lens-editor').dataset.renders));
+      const pid = languageServerPid(run);
+      assert(pid, 'no language server process found');
+      process.kill(pid, 'SIGKILL');
+      await waitFor('the editor to re-render from the restarted server', async () => {
+        const now = Number(await f.evaluate(() => document.getElementById('aiot-lens-editor').dataset.renders));
+        return now > renders && (await f.evaluate(() => document.getElementById('aiot-lens-editor').dataset.state)) === 'ready';
+      }, 60_000);
+      const again = languageServerPid(run);
+      assert(again && again !== pid, 'the language server did not come back as a new process');
+    });
   }
+
+  await check('no script errors or CSP refusals in the editor webview', async () => {
+    assert(webviewErrors.length === 0, webviewErrors.slice(0, 5).join('\n'));
+  });
 
   log(`screenshots in ${shotsDir}; run folder ${run.runDir}; total ${((Date.now() - startedAll) / 1000).toFixed(1)} s`);
 }

@@ -45,6 +45,8 @@ window.addEventListener('message', (e: MessageEvent<ToWebviewMessage>) => {
       renderSummary(summary, msg.fileName, msg.result);
       table.setNodes(msg.result.report.nodes, msg.result.report.totals.macs);
       root.removeAttribute('aria-busy');
+      // Counts renders so tests (and people debugging) can tell a re-request happened.
+      root.dataset['renders'] = String(Number(root.dataset['renders'] ?? '0') + 1);
       setState('ready');
       window.dispatchEvent(new CustomEvent('aiotlens:analysis', { detail: msg.result }));
       break;

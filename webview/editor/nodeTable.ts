@@ -4,7 +4,7 @@ import type { NodeReport } from '../../src/core/analyze/report';
 import { el } from './dom';
 import * as fmt from './format';
 
-export type SortKey = 'index' | 'name' | 'opType' | 'macs' | 'params' | 'outputs';
+export type SortKey = 'index' | 'name' | 'opType' | 'macs' | 'share' | 'params' | 'outputs';
 export interface SortState {
   key: SortKey;
   descending: boolean;
@@ -30,6 +30,7 @@ export function sortNodes(nodes: readonly NodeReport[], sort: SortState): number
       case 'opType':
         return r.node.opType;
       case 'macs':
+      case 'share':
         return r.node.macs;
       case 'params':
         return r.node.params;
@@ -51,6 +52,7 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'name', label: 'Name', numeric: false },
   { key: 'opType', label: 'Op', numeric: false },
   { key: 'macs', label: 'MACs', numeric: true },
+  { key: 'share', label: '% MACs', numeric: true },
   { key: 'params', label: 'Params', numeric: true },
   { key: 'outputs', label: 'Output shapes', numeric: false },
 ];
@@ -98,13 +100,14 @@ export class NodeTable {
     const body = el('tbody');
     for (const i of order.slice(0, this.shown)) {
       const n = this.nodes[i] as NodeReport;
-      const share = this.totalMacs > 0 && n.macs > 0 ? ` (${((100 * n.macs) / this.totalMacs).toFixed(1)}%)` : '';
+      const share = this.totalMacs > 0 && n.macs > 0 ? `${((100 * n.macs) / this.totalMacs).toFixed(1)}%` : '';
       body.append(
         el('tr', { attrs: { 'data-node': n.name } }, [
           el('td', { class: 'num', text: String(i + 1) }),
           el('td', { class: 'name', text: n.name || '(unnamed)', title: n.name }),
           el('td', { text: n.domain ? `${n.domain}.${n.opType}` : n.opType }),
-          el('td', { class: 'num', text: n.macs ? `${fmt.exact(n.macs)}${share}` : '' }),
+          el('td', { class: 'num', text: n.macs ? fmt.exact(n.macs) : '' }),
+          el('td', { class: 'num share', text: share }),
           el('td', { class: 'num', text: n.params ? fmt.exact(n.params) : '' }),
           el('td', { class: 'shape', text: n.outputs.map(fmt.shape).join(', ') }),
         ]),
@@ -112,7 +115,7 @@ export class NodeTable {
     }
     const parts: HTMLElement[] = [
       el('h2', { text: `Nodes (${fmt.exact(this.nodes.length)})` }),
-      el('table', { class: 'node-table' }, [el('thead', {}, [head]), body]),
+      el('div', { class: 'nodes-scroll' }, [el('table', { class: 'node-table' }, [el('thead', {}, [head]), body])]),
     ];
     if (order.length > this.shown) {
       const more = el('button', { class: 'more', text: `Show all ${fmt.exact(order.length)} nodes` });
