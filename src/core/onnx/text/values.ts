@@ -17,11 +17,14 @@ export function formatFloat32(v: number): string {
   if (Object.is(v, -0)) return '-0';
   const quick = String(v);
   if (quick.length <= 8) return quick;
-  for (let p = 6; p <= 9; p++) {
-    const s = String(Number(v.toPrecision(p)));
-    if (Math.fround(Number(s)) === v) return s;
+  // Walk down from 8 significant digits while the rounding still reads back to v (9 always does for float32).
+  let best = '';
+  for (let p = 8; p >= 1; p--) {
+    const s = v.toPrecision(p);
+    if (Math.fround(+s) !== v) break;
+    best = s;
   }
-  return quick;
+  return String(+(best || v.toPrecision(9)));
 }
 
 export function formatFloat64(v: number): string {
