@@ -23,6 +23,8 @@ export interface ValueFacts {
   container?: 'sequence' | 'optional' | 'map';
   /** For a sequence whose length is known: the facts of each element, in order. */
   elements?: ValueFacts[];
+  /** For an optional (or optional sequence): whether it holds a value, when known. */
+  present?: boolean;
 }
 
 export interface ShapeOptions {

@@ -12,7 +12,7 @@ const UNARY = [
   'Abs', 'Acos', 'Acosh', 'Asin', 'Asinh', 'Atan', 'Atanh', 'Ceil', 'Celu', 'Cos', 'Cosh', 'Elu', 'Erf', 'Exp', 'Floor',
   'HardSigmoid', 'HardSwish', 'Hardmax', 'LeakyRelu', 'Log', 'LogSoftmax', 'Neg', 'Reciprocal', 'Relu', 'Round', 'Selu',
   'Shrink', 'Sigmoid', 'Sign', 'Sin', 'Sinh', 'Softmax', 'Softplus', 'Softsign', 'Sqrt', 'Tan', 'Tanh', 'ThresholdedRelu',
-  'Identity', 'Not', 'Mish', 'Gelu', 'LpNormalization', 'MeanVarianceNormalization', 'LRN', 'InstanceNormalization',
+  'Not', 'Mish', 'Gelu', 'LpNormalization', 'MeanVarianceNormalization', 'LRN', 'InstanceNormalization',
   'GroupNormalization', 'BitwiseNot', 'CumSum', 'Trilu', 'ReverseSequence', 'Scatter', 'ScatterElements', 'ScatterND',
   'Clip', 'Swish', 'RMSNormalization',
 ];
@@ -36,6 +36,13 @@ export const elementwiseRules: Record<string, Rule> = {
   ...Object.fromEntries(UNARY.map((op) => [op, sameAsFirst])),
   ...Object.fromEntries(BROADCAST.map((op) => [op, (c: OpCtx) => broadcast(c, dtypeOf(c, 0))])),
   ...Object.fromEntries(COMPARE.map((op) => [op, (c: OpCtx) => broadcast(c, 'bool')])),
+  // Identity also forwards sequences and optionals whole.
+  Identity: (c) => {
+    const f = c.in[0];
+    if (!f) return [out('undefined')];
+    const { name: _n, ...rest } = f;
+    return [rest];
+  },
   Where: (c) => [out(dtypeOf(c, 1), broadcastShapes([shapeOf(c, 0), shapeOf(c, 1), shapeOf(c, 2)]))],
   IsNaN: (c) => [like(c, 0, 'bool')],
   IsInf: (c) => [like(c, 0, 'bool')],

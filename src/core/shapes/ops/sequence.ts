@@ -10,7 +10,8 @@ import type { ValueFacts } from '../types';
 
 /** A sequence's facts from its element facts (shape = what all elements share). */
 export function sequenceOf(dtype: DType, elements: ValueFacts[] | undefined, shape?: Shape): OutFacts {
-  const f: OutFacts = { dtype, container: 'sequence' };
+  // A sequence made by an operator always exists (only Optional without input is empty).
+  const f: OutFacts = { dtype, container: 'sequence', present: true };
   if (elements) {
     f.elements = elements;
     let m: Shape | undefined = elements[0]?.shape;
@@ -96,21 +97,27 @@ export const sequenceRules: Record<string, Rule> = {
   ConcatFromSequence: concatFromSequenceRule,
   Optional: (c) => {
     const f = c.in[0];
-    if (f) return [f.container === 'sequence' ? { ...f, name: undefined } as OutFacts : { dtype: f.dtype, shape: f.shape, container: 'optional' }];
+    if (f) {
+      const { name: _n, ...rest } = f;
+      return [f.container === 'sequence' ? { ...rest, present: true } : { dtype: f.dtype, shape: f.shape, container: 'optional', present: true }];
+    }
     const tp = c.node.attributes.find((a) => a.name === 'type');
-    if (tp && tp.type === 'type_proto' && tp.value.kind === 'tensor') return [{ dtype: tp.value.elemType, shape: tp.value.shape, container: 'optional' }];
+    if (tp && tp.type === 'type_proto' && tp.value.kind === 'tensor') return [{ dtype: tp.value.elemType, shape: tp.value.shape, container: 'optional', present: false }];
     if (tp && tp.type === 'type_proto' && tp.value.kind === 'sequence') {
       const e = tp.value.elem;
-      return [sequenceOf(e && e.kind === 'tensor' ? e.elemType : 'undefined', undefined, e && e.kind === 'tensor' ? e.shape : undefined)];
+      return [{ ...sequenceOf(e && e.kind === 'tensor' ? e.elemType : 'undefined', undefined, e && e.kind === 'tensor' ? e.shape : undefined), present: false }];
     }
-    return [{ dtype: 'undefined', container: 'optional' }];
+    return [{ dtype: 'undefined', container: 'optional', present: false }];
   },
-  OptionalHasElement: () => [out('bool', [])],
+  OptionalHasElement: (c) => {
+    const p = c.node.inputs[0] ? c.in[0]?.present ?? (c.in[0] && !c.in[0].container ? true : undefined) : false;
+    return [out('bool', [], p === undefined ? undefined : mk('bool', [], [p ? 1 : 0]))];
+  },
   OptionalGetElement: (c) => {
     const f = c.in[0];
     if (!f) return [out('undefined')];
     if (f.container === 'optional') return [out(f.dtype, f.shape)];
-    const { name: _n, ...rest } = f;
+    const { name: _n, present: _p, ...rest } = f;
     return [rest];
   },
 };
