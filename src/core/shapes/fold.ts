@@ -2,7 +2,7 @@
 
 import { DTYPE_BY_CODE as DTYPE_NAMES, isFloatDType, isIntegerDType, type DType } from '../onnx/dtype';
 import { attrInt, attrInts, attrFloat, attrString, tensorElementCount, type Tensor } from '../onnx/ir';
-import { float16ToNumber, numberToFloat16, bfloat16ToNumber, numberToBfloat16 } from '../onnx/tensor';
+import { float16ToNumber, numberToFloat16, bfloat16ToNumber, numberToBfloat16, tensorToArray } from '../onnx/tensor';
 import { normAxis } from './dims';
 import type { OpCtx } from './context';
 import type { KnownValue } from './types';
@@ -521,11 +521,9 @@ export function castKnown(x: V, to: DType): V {
 }
 
 function constantFill(t: Tensor): number | undefined {
-  const d = t.data;
-  if (d.kind === 'raw' || d.kind === 'external') return undefined;
-  if (d.kind === 'empty') return 0;
-  if (d.kind === 'string') return undefined;
-  return Number(d.values[0] ?? 0);
+  const r = tensorToArray(t);
+  if (!r.ok || Array.isArray(r.value)) return undefined;
+  return r.value.length ? Number(r.value[0]) : 0;
 }
 
 /** Reshape's target dims: 0 copies the input dim (unless allowzero), -1 takes what is left. */

@@ -289,21 +289,40 @@ function inferFunctionCall(
   });
 }
 
-function pinShape(vi: ValueInfo, f: ValueFacts, options: ShapeOptions, assumptions: string[]): ValueFacts {
-  const pinned = options.inputShapes?.[vi.name];
-  if (pinned) {
+/**
+ * Graph-input facts after the user's pins and the default batch. A symbol fixed by a pin or by the default batch takes
+ * that size in every input that uses it (`state [2,batch,128]` follows `input [batch,sequence]`).
+ */
+function bindGraphInputs(inputs: ValueInfo[], options: ShapeOptions, assumptions: string[]): ValueFacts[] {
+  const facts = inputs.map((vi) => factsFromType(vi.name, vi.type));
+  const symbols = new Map<string, number>();
+  facts.forEach((f, i) => {
+    const pinned = options.inputShapes?.[inputs[i].name];
+    if (!pinned) return;
+    const declared = f.shape;
+    if (declared && declared.length === pinned.length) {
+      declared.forEach((d, k) => { if (typeof d === 'string' && typeof pinned[k] === 'number') symbols.set(d, pinned[k] as number); });
+    }
     f.shape = pinned.slice();
     delete f.value;
-    return f;
+  });
+  if (options.defaultBatch !== undefined) {
+    facts.forEach((f, i) => {
+      if (options.inputShapes?.[inputs[i].name] || !f.shape || f.shape.length === 0 || f.container) return;
+      const d0 = f.shape[0];
+      if (typeof d0 === 'number' || (typeof d0 === 'string' && symbols.has(d0))) return;
+      assumptions.push(`input '${inputs[i].name}': dim 0 ${d0 === null ? '(unknown)' : `'${d0}'`} taken as ${options.defaultBatch}`);
+      if (d0 === null) f.shape = [options.defaultBatch!, ...f.shape.slice(1)];
+      else symbols.set(d0, options.defaultBatch!);
+    });
   }
-  if (options.defaultBatch !== undefined && f.shape && f.shape.length > 0 && typeof f.shape[0] !== 'number' && !f.container) {
-    const was = f.shape[0];
-    f.shape = [options.defaultBatch, ...f.shape.slice(1)];
-    assumptions.push(`input '${vi.name}': dim 0 ${was === null ? '(unknown)' : `'${was}'`} taken as ${options.defaultBatch}`);
-    // The same symbol elsewhere in this input means the same size.
-    if (was !== null) f.shape = f.shape.map((d) => (d === was ? options.defaultBatch! : d));
+  if (symbols.size) {
+    facts.forEach((f, i) => {
+      if (options.inputShapes?.[inputs[i].name] || !f.shape) return;
+      f.shape = f.shape.map((d) => (typeof d === 'string' && symbols.has(d) ? symbols.get(d)! : d));
+    });
   }
-  return f;
+  return facts;
 }
 
 /**
@@ -325,11 +344,9 @@ export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInfe
   const g = model.graph;
   const scope = new Scope();
   const inits = new Map(g.initializers.map((t) => [t.name, t]));
-  for (const vi of g.inputs) {
-    const init = inits.get(vi.name);
-    if (init && !options.inputShapes?.[vi.name]) continue; // IR<4 style: an input with an initializer is a constant
-    scope.values.set(vi.name, pinShape(vi, factsFromType(vi.name, vi.type), options, assumptions));
-  }
+  // IR<4 style: an input that also has an initializer is a constant, unless the user pins its shape.
+  const realInputs = g.inputs.filter((vi) => !inits.has(vi.name) || options.inputShapes?.[vi.name]);
+  for (const f of bindGraphInputs(realInputs, options, assumptions)) scope.values.set(f.name, f);
   for (const name of Object.keys(options.inputShapes ?? {})) {
     if (!g.inputs.some((vi) => vi.name === name)) eng.warnings.push(`--input-shape names '${name}', which is not a graph input`);
   }

@@ -15,6 +15,10 @@ export function mergeFacts(a: OutFacts | undefined, b: OutFacts | undefined): Ou
   const s = mergeShapes(a.shape, b.shape);
   if (s) f.shape = s;
   if (a.container || b.container) f.container = a.container ?? b.container;
+  if (a.present !== undefined && a.present === b.present) f.present = a.present;
+  if (a.elements && b.elements && a.elements.length === b.elements.length) {
+    f.elements = a.elements.map((e, i) => ({ name: '', ...mergeFacts(e, b.elements![i]) }));
+  }
   return f;
 }
 
