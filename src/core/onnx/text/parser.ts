@@ -103,6 +103,12 @@ class Parser {
     }
   }
 
+  /** The position of the next token (after whitespace and comments). */
+  private here(): number {
+    this.skip();
+    return this.pos;
+  }
+
   private peek(): string {
     this.skip();
     return this.src[this.pos] ?? '';
@@ -241,7 +247,7 @@ class Parser {
   }
 
   private intLiteral(what: string): number {
-    const at = this.pos;
+    const at = this.here();
     const lit = this.literal(what);
     if (lit.kind !== 'int') this.fail(`expected ${what} (an integer), found '${lit.text}'`, at);
     return Number(lit.text);
@@ -256,7 +262,7 @@ class Parser {
     };
     if (this.matches('<')) {
       do {
-        const at = this.pos;
+        const at = this.here();
         const key = this.identifier('a model keyword such as ir_version');
         this.expect(':', `after '${key}'`);
         switch (key) {
@@ -312,7 +318,7 @@ class Parser {
     };
     if (this.matches('<')) {
       do {
-        const at = this.pos;
+        const at = this.here();
         const key = this.identifier('a function keyword such as domain');
         this.expect(':', `after '${key}'`);
         switch (key) {
@@ -472,7 +478,7 @@ class Parser {
   private attributeAfterName(name: string): Attribute {
     let declared: AttributeType | undefined;
     if (this.matches(':')) {
-      const at = this.pos;
+      const at = this.here();
       const t = this.identifier('an attribute type');
       if (t === 'undefined') {
         if (this.peek() !== '=') return { name, type: 'undefined', value: null };
@@ -487,7 +493,7 @@ class Parser {
       return { name, refAttrName: ref, ...emptyValue(declared) } as Attribute;
     }
     if (this.peek() === '[' && !(declared && isSingletonType(declared))) return this.attributeListValue(name, declared);
-    const at = this.pos;
+    const at = this.here();
     const single = this.singleAttributeValue(declared && declared !== 'undefined' ? declared : undefined);
     if (declared && declared !== 'undefined' && single.type !== declared) {
       this.fail(`attribute '${name}' is declared ${declared} but its value is ${single.type}`, at);
@@ -502,7 +508,7 @@ class Parser {
     const items: AttrSingle[] = [];
     if (!this.matches(']')) {
       do {
-        const at = this.pos;
+        const at = this.here();
         const v = this.singleAttributeValue(elemType ?? items[0]?.type);
         if (items[0] && v.type !== items[0].type) this.fail(`list attribute '${name}' mixes ${items[0].type} and ${v.type}`, at);
         items.push(v);
@@ -522,13 +528,13 @@ class Parser {
       case 'type_proto': return { type: 'type_proto', value: this.type() };
       case 'sparse_tensor': return { type: 'sparse_tensor', value: this.sparse() };
       case 'float': {
-        const at = this.pos;
+        const at = this.here();
         const lit = this.literal('a float');
         if (lit.kind === 'string') this.fail(`expected a float, found a string`, at);
         return { type: 'float', value: numberOf(lit) };
       }
       case 'int': {
-        const at = this.pos;
+        const at = this.here();
         const lit = this.literal('an integer');
         if (lit.kind !== 'int') this.fail(`expected an integer, found '${lit.text}'`, at);
         return { type: 'int', value: Number(lit.text) };
@@ -566,7 +572,7 @@ class Parser {
   }
 
   private elemType(what: string): DType {
-    const at = this.pos;
+    const at = this.here();
     const id = this.identifier(what);
     if (id === 'undefined') return 'undefined';
     if (!isPrimType(id)) this.fail(`'${id}' is not an element type`, at);
@@ -591,7 +597,7 @@ class Parser {
   }
 
   type(): TypeInfo {
-    const at = this.pos;
+    const at = this.here();
     const id = this.identifier('a type');
     if (isPrimType(id) || id === 'undefined') {
       const shape = this.shape();
@@ -648,7 +654,7 @@ class Parser {
 
   /** `type [name] [=] data`, as in tensor attributes. */
   private tensor(): Tensor {
-    const at = this.pos;
+    const at = this.here();
     const type = this.type();
     if (type.kind !== 'tensor') this.fail('expected a tensor type', at);
     const name = this.peek() === '=' ? '' : (this.optionalQuotableId() ?? '');
@@ -657,7 +663,7 @@ class Parser {
   }
 
   /** A tensor's data `{...}` or `[external data]` given its declared type. */
-  private tensorData(name: string, type: TypeInfo, typeAt = this.pos): Tensor {
+  private tensorData(name: string, type: TypeInfo, typeAt = this.here()): Tensor {
     if (type.kind !== 'tensor') this.fail(`initializer '${name}' needs a tensor type`, typeAt);
     const dims: number[] = [];
     for (const d of type.shape ?? []) {
@@ -666,7 +672,7 @@ class Parser {
     }
     if (type.shape === undefined) this.fail(`tensor '${name}' needs a shape (float[] means unknown rank)`, typeAt);
     const dtype = type.elemType;
-    const at = this.pos;
+    const at = this.here();
     let data: TensorData;
     if (this.matches('{')) {
       const lits: Literal[] = [];
@@ -723,7 +729,7 @@ class Parser {
 
   /** AIoT Lens's form for sparse tensors: `sparse[dims](values-tensor, indices-tensor)`. */
   private sparse(): SparseTensor {
-    const at = this.pos;
+    const at = this.here();
     if (this.identifier('sparse[...]') !== 'sparse') this.fail('expected sparse[dims](values, indices)', at);
     this.expect('[', 'after sparse');
     const dims: number[] = [];

@@ -2,9 +2,8 @@
 // bits, narrow float types (float16, bfloat16, float8) print their bit patterns as ONNX's printer does.
 
 import type { DType } from '../dtype';
-import type { TensorData } from '../ir';
+import { tensorElementCount, type Tensor, type TensorData } from '../ir';
 import { canonicalBytes, isPacked4 } from './tensorBytes';
-import type { Tensor } from '../ir';
 
 const utf8 = new TextDecoder('utf-8');
 const utf8Enc = new TextEncoder();
@@ -44,7 +43,9 @@ export function tensorLiterals(t: Tensor): string[] | undefined {
   if (t.data.kind === 'string') return t.data.values.map((v) => quote(utf8.decode(v)));
   const bytes = canonicalBytes(t);
   if (!bytes) return undefined;
-  return bytesToLiterals(t.dtype, bytes);
+  const lits = bytesToLiterals(t.dtype, bytes);
+  // An odd count of 4-bit elements leaves an unused high nibble in the last byte.
+  return isPacked4(t.dtype) ? lits.slice(0, tensorElementCount(t.dims)) : lits;
 }
 
 function nanOf32(bits: number): string {
