@@ -20,7 +20,7 @@ export function cleanup(model: Model, options: PassOptions = {}): Result<PassOut
     const g = m.graph;
     const details = {
       initializerInputsRemoved: 0, identityRemoved: 0, dropoutRemoved: 0, castRemoved: 0, reshapeRemoved: 0,
-      deadNodesRemoved: 0, duplicateInitializersMerged: 0, unusedInitializersRemoved: 0, reordered: false,
+      deadNodesRemoved: 0, commonSubexpressionsMerged: 0, duplicateInitializersMerged: 0, unusedInitializersRemoved: 0, reordered: false,
       nodesBefore: model.graph.nodes.length, nodesAfter: 0,
     };
     details.initializerInputsRemoved = promoteInitializerInputs(m);
@@ -44,6 +44,7 @@ export function cleanup(model: Model, options: PassOptions = {}): Result<PassOut
       }
       if (changed === 0) break;
     }
+    details.commonSubexpressionsMerged = mergeCommonSubexpressions(g);
     details.deadNodesRemoved = removeDeadNodes(g);
     details.unusedInitializersRemoved = removeUnusedInitializers(g);
     details.nodesAfter = g.nodes.length;
@@ -134,6 +135,31 @@ function mergeDuplicateInitializers(g: Graph): number {
     const first = seen.get(key);
     if (first === undefined) { seen.set(key, t.name); continue; }
     renameUses(g, t.name, first);
+    merged++;
+  }
+  return merged;
+}
+
+/** Ops that must run once per occurrence (random draws), so identical nodes are not merged. */
+const IMPURE = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli', 'Dropout']);
+
+/**
+ * Nodes with the same op, attributes and inputs compute the same values: later ones are dropped and their readers
+ * read the first one's outputs (common subexpression elimination; exporters repeat Slice/Div chains).
+ */
+function mergeCommonSubexpressions(g: Graph): number {
+  const outputs = graphOutputNames(g);
+  const seen = new Map<string, Node>();
+  let merged = 0;
+  for (const n of [...g.nodes]) {
+    if (IMPURE.has(n.opType) || n.attributes.some((a) => a.type === 'graph' || a.type === 'graphs' || a.type === 'tensor')) continue;
+    if (n.outputs.some((o) => outputs.has(o))) continue;
+    const key = JSON.stringify([n.domain, n.opType, n.inputs, n.attributes.map((a) => [a.name, a.type, a.value])]);
+    const first = seen.get(key);
+    if (!first) { seen.set(key, n); continue; }
+    if (first.outputs.length !== n.outputs.length) continue;
+    n.outputs.forEach((o, i) => { if (o) renameUses(g, o, first.outputs[i]!); });
+    g.nodes.splice(g.nodes.indexOf(n), 1);
     merged++;
   }
   return merged;

@@ -5,10 +5,14 @@ import { cleanup } from './cleanup';
 import { foldBn } from './fold-bn';
 import { fp16 } from './fp16';
 import { int8Static } from './int8-static';
+import { reorder } from './reorder';
+import { foldConstants } from './fold-constants';
 
 export const PASSES: Record<string, PassDef> = {
   cleanup: { name: 'cleanup', summary: 'remove Identity/Dropout/no-op Cast and Reshape, dead nodes, unused and duplicate initializers; sort', run: cleanup },
+  'fold-constants': { name: 'fold-constants', summary: 'evaluate nodes whose inputs are all constant (shape arithmetic, weight transposes) into initializers', run: foldConstants },
   'fold-bn': { name: 'fold-bn', summary: 'fold BatchNormalization and constant Mul/Add into the preceding Conv/ConvTranspose/Gemm', run: foldBn },
   fp16: { name: 'fp16', summary: 'float16 weights and compute, float32 inputs/outputs', run: fp16 },
   'int8-static': { name: 'int8-static', summary: 'QDQ int8: per-channel weights, calibrated uint8 activations (--calibration DIR or seeded random)', run: int8Static },
+  reorder: { name: 'reorder', summary: 'execution order with a lower activation-memory peak (MCUNet-style scheduling)', run: reorder },
 };

@@ -26,6 +26,8 @@ export interface PassOptions {
   seed?: number;
   /** Ops fp16 keeps in float32 besides its built-in block list. */
   fp16BlockList?: string[];
+  /** Beam width of the `reorder` search (default by graph size). */
+  beamWidth?: number;
   /** Path of the model file, for error messages and resolving external data. */
   path?: string;
 }
