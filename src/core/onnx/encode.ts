@@ -12,11 +12,11 @@ type Msg = any;
 const utf8 = new TextEncoder();
 
 export function encodeModel(model: Model): Result<Uint8Array> {
-  return catchLens(() => ModelProtoType.encode(ModelProtoType.fromObject(modelToMsg(model))).finish());
+  return catchLens(() => ModelProtoType.encode(modelToMsg(model)).finish());
 }
 
 export function encodeTensor(tensor: Tensor): Result<Uint8Array> {
-  return catchLens(() => TensorProtoType.encode(TensorProtoType.fromObject(tensorToMsg(tensor))).finish());
+  return catchLens(() => TensorProtoType.encode(tensorToMsg(tensor)).finish());
 }
 
 function kv(list: KeyValue[] | undefined): Msg[] | undefined {
