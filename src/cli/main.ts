@@ -9,6 +9,7 @@ export interface CommandModule {
 }
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  'check-script': () => import('./commands/check-script'),
   analyze: () => import('./commands/analyze'),
   print: () => import('./commands/print'),
   parse: () => import('./commands/parse'),

@@ -1,0 +1,478 @@
+// Owns the script diagnostics: each check finds a pattern in the parsed script (or the linked model's figures),
+// states the numbers, and offers the safe edit as a quick fix.
+import type { Node } from 'web-tree-sitter';
+import { formatBytes, formatCount, formatMs } from '../format';
+import { canonical, posKey, type LayerInstance, type ScriptModel } from './analyze-script';
+import type { LinkedModel } from './link';
+import type { ScriptSettings } from './settings';
+import { callArgs, enclosingFunction, enclosingStatement, indentOf, kids, rangeOf, walk } from './syntax';
+import type { DiagnosticCode, Range, ScriptDiagnostic, ScriptFix, Severity, TextEdit } from './types';
+import { modParams } from './values';
+
+export interface CheckInput {
+  text: string;
+  model: ScriptModel;
+  settings: ScriptSettings;
+  link?: LinkedModel;
+  /** Highest opset the device runtime accepts, when known. */
+  deviceMaxOpset?: number;
+  deviceName?: string;
+}
+
+const GRAD_OFF = new Set(['torch.no_grad', 'torch.inference_mode', 'torch.set_grad_enabled', 'torch.autograd.no_grad']);
+const MODEL_PARAM_NAMES = /^(model|net|network|classifier|module|m)$|^model_|_model$/;
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+function diag(code: DiagnosticCode, severity: Severity, range: Range, message: string, fixes: ScriptFix[] = []): ScriptDiagnostic {
+  return { code, severity, range, message, fixes };
+}
+
+function at(line: number, character: number): Range {
+  return { start: { line, character }, end: { line, character } };
+}
+
+interface Facts {
+  calls: Node[];
+  withItems: Node[];
+  /** Functions that train: they call .backward() or optimizer.step(). */
+  training: Set<number>;
+}
+
+function gatherFacts(root: Node): Facts {
+  const calls: Node[] = [];
+  const withItems: Node[] = [];
+  const training = new Set<number>();
+  walk(root, (n) => {
+    if (n.type === 'call') {
+      calls.push(n);
+      const fn = n.childForFieldName('function');
+      const attr = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (attr === 'backward' || (attr === 'step' && /optim|opt\b|optimizer/i.test(fn!.childForFieldName('object')?.text ?? ''))) {
+        const f = enclosingFunction(n);
+        training.add(f ? f.id : -1);
+      }
+    } else if (n.type === 'with_item') withItems.push(n);
+    return true;
+  });
+  return { calls, withItems, training };
+}
+
+export function runChecks(input: CheckInput): ScriptDiagnostic[] {
+  const { model, settings } = input;
+  const root = model.tree.rootNode;
+  const facts = gatherFacts(root);
+  const out: ScriptDiagnostic[] = [];
+  const on = (c: DiagnosticCode): boolean => !settings.disabled.includes(c);
+  if (on('aiot.float64')) out.push(...float64(input, facts));
+  const names = modelNames(input);
+  if (on('aiot.export-without-eval')) out.push(...exportWithoutEval(input, facts));
+  if (on('aiot.inference-without-eval') || on('aiot.inference-without-no-grad')) out.push(...inference(input, facts, names).filter((d) => on(d.code)));
+  if (on('aiot.opset-missing') || on('aiot.opset-unsupported')) out.push(...opset(input).filter((d) => on(d.code)));
+  if (on('aiot.dense-conv')) out.push(...denseConv(input));
+  if (on('aiot.large-linear')) out.push(...largeLinear(input, facts));
+  if (input.link && (on('aiot.not-fit') || on('aiot.hotspot'))) out.push(...deviceChecks(input, facts).filter((d) => on(d.code)));
+  out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return out;
+}
+
+// ---------------------------------------------------------------- float64
+
+function float64(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
+  const out: ScriptDiagnostic[] = [];
+  const params = input.model.model ? modParams(input.model.model.mod) : null;
+  const cost = params !== null ? ` The model's ${fmt(params)} parameters take ${formatBytes(params * 8)} in float64 against ${formatBytes(params * 4)} in float32.` : '';
+  const why = `float64 doubles every weight and activation (8 bytes per value, not 4) and MCU/NPU runtimes have no float64 kernels.${cost}`;
+  for (const c of facts.calls) {
+    const fn = c.childForFieldName('function');
+    if (fn?.type !== 'attribute') continue;
+    const attr = fn.childForFieldName('attribute');
+    const obj = fn.childForFieldName('object');
+    if (attr?.text === 'double' && kids(c.childForFieldName('arguments')).length === 0 && obj && !canonical(obj, input.model.imports)?.startsWith('numpy')) {
+      const range = { start: rangeOf(attr).start, end: rangeOf(c).end };
+      out.push(diag('aiot.float64', 'warning', range, `\`.double()\` converts to float64. ${why}`, [
+        { title: 'Use float32: replace `.double()` with `.float()`', edits: [{ range, newText: 'float()' }], isPreferred: true },
+      ]));
+    }
+  }
+  walk(input.model.tree.rootNode, (n) => {
+    if (n.type !== 'attribute') return true;
+    const name = canonical(n, input.model.imports);
+    if (name === 'torch.float64' || name === 'torch.double') {
+      const attr = n.childForFieldName('attribute')!;
+      const r = rangeOf(attr);
+      out.push(diag('aiot.float64', 'warning', rangeOf(n), `\`${n.text}\` selects float64. ${why}`, [
+        { title: 'Use float32', edits: [{ range: r, newText: 'float32' }], isPreferred: true },
+      ]));
+      return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- eval / no_grad
+
+function modelNames(input: CheckInput): Set<string> {
+  const names = new Set<string>();
+  if (input.model.model?.varName) names.add(input.model.model.varName);
+  for (const e of input.model.exports) if (/^[A-Za-z_]\w*$/.test(e.modelText)) names.add(e.modelText);
+  walk(input.model.tree.rootNode, (n) => {
+    if (n.type === 'assignment') {
+      const r = n.childForFieldName('right');
+      const l = n.childForFieldName('left');
+      if (r?.type === 'call' && l?.type === 'identifier') {
+        const fn = r.childForFieldName('function');
+        const nm = fn ? canonical(fn, input.model.imports) : undefined;
+        if (nm && (input.model.classes.has(nm) || nm.startsWith('torchvision.models.') || nm === 'timm.create_model')) names.add(l.text);
+      }
+    }
+    return true;
+  });
+  return names;
+}
+
+/** `name.eval()` / `name.train(False)` (true) or `name.train()` (false) calls on a model, in source order. */
+function modeCalls(facts: Facts): { node: Node; target: string; evalMode: boolean }[] {
+  const out: { node: Node; target: string; evalMode: boolean }[] = [];
+  for (const c of facts.calls) {
+    const fn = c.childForFieldName('function');
+    if (fn?.type !== 'attribute') continue;
+    const attr = fn.childForFieldName('attribute')?.text;
+    const target = fn.childForFieldName('object')?.text ?? '';
+    if (attr === 'eval') out.push({ node: c, target, evalMode: true });
+    else if (attr === 'train') {
+      const arg = kids(c.childForFieldName('arguments'))[0];
+      out.push({ node: c, target, evalMode: arg?.type === 'false' });
+    }
+  }
+  return out;
+}
+
+/** Whether `target` is in eval mode at `at`: the last mode call on it in the same function (or caller) wins. */
+function inEvalMode(at: Node, target: string, facts: Facts, depth = 0): boolean {
+  const fn = enclosingFunction(at);
+  const modes = modeCalls(facts).filter((m) => enclosingFunction(m.node)?.id === fn?.id && m.node.startIndex < at.startIndex && m.target === target);
+  const last = modes[modes.length - 1];
+  if (last) return last.evalMode;
+  if (!fn || depth > 3) return false;
+  // Not set here: every caller of this function must have set it (any argument name) before the call.
+  const name = fn.childForFieldName('name')?.text;
+  const sites = facts.calls.filter((c) => c.childForFieldName('function')?.text === name);
+  if (sites.length === 0) return false;
+  return sites.every((site) => {
+    const args = callArgs(site).positional.map((a) => a.text);
+    return args.some((a) => inEvalMode(site, a, facts, depth + 1));
+  });
+}
+
+function insertLineBefore(text: string, st: Node, line: string): TextEdit {
+  return { range: at(st.startPosition.row, 0), newText: `${indentOf(text, st)}${line}\n` };
+}
+
+function exportWithoutEval(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
+  const out: ScriptDiagnostic[] = [];
+  for (const e of input.model.exports) {
+    if (inEvalMode(e.node, e.modelText, facts)) continue;
+    const st = enclosingStatement(e.node);
+    out.push(diag('aiot.export-without-eval', 'warning', rangeOf(e.node.childForFieldName('function')!),
+      `\`${e.modelText}\` is exported without \`${e.modelText}.eval()\`: Dropout stays active and BatchNorm uses batch statistics, so the ONNX graph differs from inference and BatchNorm is not folded into the convolutions.`,
+      [{ title: `Insert \`${e.modelText}.eval()\` before the export`, edits: [insertLineBefore(input.text, st, `${e.modelText}.eval()`)], isPreferred: true }]));
+  }
+  return out;
+}
+
+function gradDisabled(call: Node, imports: ScriptModel['imports']): boolean {
+  for (let p = call.parent; p; p = p.parent) {
+    if (p.type === 'with_statement') {
+      for (const item of p.descendantsOfType('with_item')) {
+        const v = item.childForFieldName('value');
+        const fn = v?.type === 'call' ? v.childForFieldName('function') : v;
+        const name = fn ? canonical(fn, imports) : undefined;
+        if (name && GRAD_OFF.has(name)) return true;
+      }
+    }
+    if (p.type === 'decorated_definition') {
+      for (const d of kids(p).filter((x) => x.type === 'decorator')) {
+        const e = kids(d)[0];
+        const fn = e?.type === 'call' ? e.childForFieldName('function') : e;
+        const name = fn ? canonical(fn, imports) : undefined;
+        if (name && GRAD_OFF.has(name)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The statement directly in the function body (or module) that holds `n`: the unit a `with` block wraps. */
+function outerStatement(n: Node): Node {
+  const fn = enclosingFunction(n);
+  let cur = enclosingStatement(n);
+  for (;;) {
+    const block = cur.parent;
+    if (!block || block.type === 'module') return cur;
+    if (fn && block.parent?.id === fn.id) return cur;
+    if (!fn && block.parent?.type === 'if_statement' && /__name__/.test(block.parent.childForFieldName('condition')?.text ?? '')) return cur;
+    const up = block.parent ? enclosingStatement(block.parent) : undefined;
+    if (!up || up.id === cur.id) return cur;
+    cur = up;
+  }
+}
+
+function wrapInInferenceMode(text: string, st: Node): TextEdit {
+  const indent = indentOf(text, st);
+  const lineStart = st.startIndex - st.startPosition.column;
+  const body = text.slice(lineStart, st.endIndex);
+  const indented = body.split('\n').map((l) => (l.trim() === '' ? l : `    ${l}`)).join('\n');
+  return {
+    range: { start: { line: st.startPosition.row, character: 0 }, end: rangeOf(st).end },
+    newText: `${indent}with torch.inference_mode():\n${indented}`,
+  };
+}
+
+function inference(input: CheckInput, facts: Facts, names: Set<string>): ScriptDiagnostic[] {
+  const out: ScriptDiagnostic[] = [];
+  const seen = new Set<string>();
+  for (const c of facts.calls) {
+    const fn = c.childForFieldName('function');
+    if (fn?.type !== 'identifier') continue;
+    const f = enclosingFunction(c);
+    const isParam = f ? kids(f.childForFieldName('parameters')).some((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text) === fn.text) : false;
+    if (!names.has(fn.text) && !(isParam && MODEL_PARAM_NAMES.test(fn.text))) continue;
+    if (facts.training.has(f ? f.id : -1)) continue;
+    const scopeKey = `${f?.id ?? -1}:${fn.text}`;
+    if (seen.has(scopeKey)) continue;
+    seen.add(scopeKey);
+    const st = outerStatement(c);
+    if (!gradDisabled(c, input.model.imports)) {
+      out.push(diag('aiot.inference-without-no-grad', 'warning', rangeOf(c),
+        `Inference with \`${fn.text}(...)\` outside \`torch.no_grad()\` / \`torch.inference_mode()\` records the autograd graph: every intermediate activation is kept alive until the result is freed, multiplying memory use.`,
+        [{ title: 'Wrap in `with torch.inference_mode():`', edits: [wrapInInferenceMode(input.text, st)], isPreferred: true }]));
+    }
+    if (!inEvalMode(c, fn.text, facts)) {
+      out.push(diag('aiot.inference-without-eval', 'warning', rangeOf(c),
+        `\`${fn.text}\` runs inference without \`${fn.text}.eval()\`: Dropout stays active and BatchNorm normalizes with the batch's own statistics, so results differ from the deployed model.`,
+        [{ title: `Insert \`${fn.text}.eval()\``, edits: [insertLineBefore(input.text, st, `${fn.text}.eval()`)], isPreferred: true }]));
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- opset
+
+function opset(input: CheckInput): ScriptDiagnostic[] {
+  const out: ScriptDiagnostic[] = [];
+  const v = input.settings.opsetVersion;
+  const max = input.deviceMaxOpset ?? input.settings.maxOpset;
+  for (const e of input.model.exports) {
+    const fnRange = rangeOf(e.node.childForFieldName('function')!);
+    if (!e.opset) {
+      const args = kids(e.node.childForFieldName('arguments'));
+      const last = args[args.length - 1];
+      if (!last) continue;
+      const extra = `, opset_version=${v}${e.hasConstantFolding ? '' : ', do_constant_folding=True'}`;
+      out.push(diag('aiot.opset-missing', 'warning', fnRange,
+        `torch.onnx.export without opset_version: the opset then depends on the installed PyTorch version, so the operators the device runtime must support are not pinned. Pin opset_version=${v}${max !== undefined && max < v ? ` (the runtime accepts up to ${max})` : ''}.`,
+        [{ title: `Add opset_version=${max !== undefined && max < v ? max : v}${e.hasConstantFolding ? '' : ' and do_constant_folding=True'}`, edits: [{ range: at(last.endPosition.row, last.endPosition.column), newText: max !== undefined && max < v ? extra.replace(`=${v}`, `=${max}`) : extra }], isPreferred: true }]));
+    } else if (max !== undefined && e.opset.value !== undefined && e.opset.value > max) {
+      out.push(diag('aiot.opset-unsupported', 'error', rangeOf(e.opset.node),
+        `opset_version=${e.opset.value} is newer than the ${input.deviceName ?? 'device'} runtime supports (up to opset ${max}).`,
+        [{ title: `Use opset_version=${max}`, edits: [{ range: rangeOf(e.opset.node), newText: String(max) }], isPreferred: true }]));
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- architecture suggestions
+
+/** The instance with the largest MACs (else parameters) among the instances of one constructor call. */
+function heaviest(list: LayerInstance[]): LayerInstance {
+  return [...list].sort((a, b) => (b.macs ?? -1) - (a.macs ?? -1) || (modParams(b.mod) ?? 0) - (modParams(a.mod) ?? 0))[0]!;
+}
+
+function callAt(model: ScriptModel, r: Range): Node | undefined {
+  const n = model.tree.rootNode.descendantForPosition({ row: r.start.line, column: r.start.character }, { row: r.end.line, column: r.end.character });
+  for (let p: Node | null = n; p; p = p.parent) if (p.type === 'call') return p;
+  return undefined;
+}
+
+function denseConv(input: CheckInput): ScriptDiagnostic[] {
+  const out: ScriptDiagnostic[] = [];
+  const s = input.settings;
+  for (const list of input.model.layers.values()) {
+    const inst = heaviest(list);
+    const m = inst.mod;
+    if (m.typeName !== 'Conv2d' && m.typeName !== 'Conv1d') continue;
+    const a = m.args!;
+    const cin = a.get('in_channels');
+    const cout = a.get('out_channels');
+    const groups = a.get('groups');
+    const ks = a.get('kernel_size');
+    const k = typeof ks === 'number' ? Array(m.typeName === 'Conv2d' ? 2 : 1).fill(ks) : Array.isArray(ks) ? ks : null;
+    if (typeof cin !== 'number' || typeof cout !== 'number' || groups !== 1 || !k || !k.every((x) => typeof x === 'number')) continue;
+    const kk = (k as number[]).reduce((x, y) => x * y, 1);
+    if (kk < 3 || Math.min(...(k as number[])) < 2 || cin < s.denseConvMinChannels || cout < s.denseConvMinChannels) continue;
+    const denseW = cin * cout * kk;
+    const dsW = cin * kk + cin * cout;
+    const reduction = denseW / dsW;
+    if (reduction < s.denseConvMinReduction) continue;
+    const kText = (k as number[]).join('×');
+    let message = `Dense ${kText} ${m.typeName}(${cin}, ${cout}): ${fmt(denseW)} weights`;
+    const outShape = inst.outputShape;
+    const spatial = outShape && outShape.length >= 3 && outShape.slice(2).every((d) => typeof d === 'number') ? (outShape.slice(2) as number[]) : undefined;
+    const batch = outShape && typeof outShape[0] === 'number' ? outShape[0] : 1;
+    if (inst.macs !== null && spatial) {
+      const points = spatial.reduce((x, y) => x * y, 1) * batch;
+      const dsMacs = points * dsW;
+      message += ` and ${formatCount(inst.macs)} MACs at ${spatial.join('×')} output; a depthwise-separable block (${kText} depthwise + 1×1 pointwise) needs ${fmt(dsW)} weights and ${formatCount(dsMacs)} MACs (${(inst.macs / dsMacs).toFixed(1)}× fewer).`;
+    } else {
+      message += `; a depthwise-separable block (${kText} depthwise + 1×1 pointwise) needs ${fmt(dsW)} weights and ${reduction.toFixed(1)}× fewer MACs at any input size.`;
+    }
+    if (list.length > 1) message += ` (${list.length} instances; figures for the heaviest.)`;
+    const fixes: ScriptFix[] = [];
+    const call = callAt(input.model, m.range);
+    const edit = call ? separableEdit(call, m.typeName) : undefined;
+    if (edit) fixes.push({ title: 'Replace with a depthwise-separable block (needs retraining)', edits: [edit] });
+    out.push(diag('aiot.dense-conv', 'information', m.range, message, fixes));
+  }
+  return out;
+}
+
+/** Rewrites `nn.Conv2d(cin, cout, k, ...)` as `nn.Sequential(depthwise, pointwise)` keeping the argument text. */
+function separableEdit(call: Node, typeName: string): TextEdit | undefined {
+  const sig = ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias'];
+  const a = callArgs(call);
+  if (a.splats.length > 0) return undefined;
+  const named = new Map<string, string>();
+  a.positional.forEach((p, i) => sig[i] && named.set(sig[i]!, p.text));
+  for (const [k, v] of a.keywords) named.set(k, v.text);
+  const cin = named.get('in_channels');
+  const cout = named.get('out_channels');
+  const k = named.get('kernel_size');
+  if (!cin || !cout || !k) return undefined;
+  const fnText = call.childForFieldName('function')!.text;
+  const prefix = fnText.slice(0, fnText.length - typeName.length);
+  const spatial = ['stride', 'padding', 'dilation', 'padding_mode'].filter((x) => named.has(x)).map((x) => `, ${x}=${named.get(x)}`).join('');
+  const bias = named.has('bias') ? `, bias=${named.get('bias')}` : '';
+  const newText = `${prefix}Sequential(${fnText}(${cin}, ${cin}, ${k}${spatial}, groups=${cin}, bias=False), ${fnText}(${cin}, ${cout}, 1${bias}))`;
+  return { range: rangeOf(call), newText };
+}
+
+function quantizeFix(input: CheckInput, facts: Facts): ScriptFix | undefined {
+  const name = input.model.model?.varName ?? input.model.exports[0]?.modelText;
+  if (!name) return undefined;
+  // After the statement that runs training (a call to a function that calls .backward()), else before the export.
+  const trainingFns = new Set<string>();
+  walk(input.model.tree.rootNode, (n) => {
+    if (n.type === 'function_definition' && facts.training.has(n.id)) trainingFns.add(n.childForFieldName('name')?.text ?? '');
+    return true;
+  });
+  const trainCall = facts.calls.find((c) => trainingFns.has(c.childForFieldName('function')?.text ?? '') && !facts.training.has(enclosingFunction(c)?.id ?? -2));
+  const anchor = trainCall ? enclosingStatement(trainCall) : input.model.exports[0] ? enclosingStatement(input.model.exports[0].node) : undefined;
+  if (!anchor) return undefined;
+  const indent = indentOf(input.text, anchor);
+  const snippet = `${indent}# Post-training dynamic quantization: int8 weights for Linear/LSTM/GRU layers (4x smaller than float32).\n${indent}${name} = torch.ao.quantization.quantize_dynamic(${name}, {torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU}, dtype=torch.qint8)\n`;
+  const edit: TextEdit = trainCall
+    ? { range: at(anchor.endPosition.row + 1, 0), newText: snippet }
+    : { range: at(anchor.startPosition.row, 0), newText: snippet };
+  return { title: 'Insert post-training dynamic quantization (torch.ao.quantization.quantize_dynamic)', edits: [edit] };
+}
+
+function largeLinear(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
+  const out: ScriptDiagnostic[] = [];
+  const s = input.settings;
+  for (const list of input.model.layers.values()) {
+    const inst = heaviest(list);
+    const m = inst.mod;
+    if (m.typeName !== 'Linear') continue;
+    const i = m.args!.get('in_features');
+    const o = m.args!.get('out_features');
+    if (typeof i !== 'number' || typeof o !== 'number' || i * o < s.largeLinearMinWeights) continue;
+    const r = Math.max(1, Math.floor(Math.min(i, o) * s.lowRankFraction));
+    const lowRank = r * (i + o);
+    if ((i * o) / lowRank < 1.5) continue;
+    const msg = `Large Linear(${fmt(i)}, ${fmt(o)}): ${fmt(i * o)} weights (${formatBytes(i * o * 4)} in float32). A rank-${r} factorization Linear(${fmt(i)}, ${r}) → Linear(${r}, ${fmt(o)}) holds ${fmt(lowRank)} weights (${((i * o) / lowRank).toFixed(1)}× fewer, same for MACs); int8 weights would cut the bytes 4×.`;
+    const fixes: ScriptFix[] = [];
+    const call = callAt(input.model, m.range);
+    if (call) {
+      const fnText = call.childForFieldName('function')!.text;
+      const prefix = fnText.slice(0, fnText.length - 'Linear'.length);
+      const a = callArgs(call);
+      const inT = a.positional[0]?.text ?? a.keywords.get('in_features')?.text;
+      const outT = a.positional[1]?.text ?? a.keywords.get('out_features')?.text;
+      const biasT = a.positional[2]?.text ?? a.keywords.get('bias')?.text;
+      if (inT && outT && a.splats.length === 0) {
+        fixes.push({ title: `Replace with a rank-${r} factorization (needs retraining)`, edits: [{ range: rangeOf(call), newText: `${prefix}Sequential(${fnText}(${inT}, ${r}, bias=False), ${fnText}(${r}, ${outT}${biasT ? `, bias=${biasT}` : ''}))` }] });
+      }
+    }
+    const q = quantizeFix(input, facts);
+    if (q) fixes.push(q);
+    out.push(diag('aiot.large-linear', 'information', m.range, msg, fixes));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- device: fit and hotspots
+
+function optimizeFix(link: LinkedModel): ScriptFix {
+  return { title: 'Optimize exported model…', command: { command: 'aiotLens.optimizeModel', title: 'Optimize exported model…', arguments: [{ modelPath: link.onnxPath }] } };
+}
+
+/** Range of the constructor that defined module `path` in the script's model tree. */
+export function rangeOfPath(model: ScriptModel, path: string): Range | undefined {
+  let m = model.model?.mod;
+  if (!m || path === '') return undefined;
+  for (const key of path.split('.')) {
+    const c: typeof m | undefined = m.children.get(key);
+    if (!c) return undefined;
+    m = c;
+  }
+  return m.range;
+}
+
+function deviceChecks(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
+  const link = input.link!;
+  const est = link.estimate;
+  const out: ScriptDiagnostic[] = [];
+  const exp = input.model.exports[0];
+  if (!est || !exp) return out;
+  const fixes = [optimizeFix(link)];
+  const q = quantizeFix(input, facts);
+  if (q) fixes.push(q);
+  const expRange = rangeOf(exp.node.childForFieldName('function')!);
+  const mem = est.resources.memory;
+  const sto = est.resources.storage;
+  const problems: string[] = [];
+  if (!sto.fits) problems.push(`flash ${formatBytes(sto.demand)} > ${formatBytes(sto.budget)} budget (${formatBytes(-sto.headroom)} over)`);
+  if (!mem.fits) problems.push(`peak RAM ${formatBytes(mem.demand)} > ${formatBytes(mem.budget)} budget (${formatBytes(-mem.headroom)} over)`);
+  if (problems.length > 0) {
+    out.push(diag('aiot.not-fit', 'error', expRange, `The exported model does not fit ${est.deviceName}: ${problems.join('; ')}.`, fixes));
+    if (!sto.fits) {
+      // The modules holding the most weight bytes, top-level attributes first.
+      const top = [...link.byPath].filter(([p]) => p !== '' && !p.includes('.') && rangeOfPath(input.model, p)).sort((a, b) => b[1].weightBytes - a[1].weightBytes).slice(0, 3);
+      for (const [p, f] of top) {
+        if (f.weightBytes <= 0) continue;
+        out.push(diag('aiot.not-fit', 'warning', rangeOfPath(input.model, p)!,
+          `\`${p}\` holds ${formatBytes(f.weightBytes)} of weights (${((f.weightBytes / Math.max(1, link.analysis.report.totals.weightBytes)) * 100).toFixed(0)}% of the model) on a device ${formatBytes(-sto.headroom)} short of flash.`, fixes));
+      }
+    }
+  }
+  const total = est.latencyMs;
+  if (total > 0) {
+    for (const [p, f] of link.byPath) {
+      if (p === '' || f.latencyMs === undefined) continue;
+      const r = rangeOfPath(input.model, p);
+      if (!r) continue;
+      const share = f.latencyMs / total;
+      // Report the deepest module over the threshold, not each of its ancestors.
+      const deeper = [...link.byPath].some(([q, g]) => q.startsWith(`${p}.`) && g.latencyMs !== undefined && g.latencyMs / total >= input.settings.hotspotShare && rangeOfPath(input.model, q));
+      if (share < input.settings.hotspotShare || deeper) continue;
+      out.push(diag('aiot.hotspot', 'information', r,
+        `\`${p}\` takes ${(share * 100).toFixed(0)}% of the ${formatMs(total)} latency on ${est.deviceName} (${formatMs(f.latencyMs)}, ${formatCount(f.macs)} MACs over ${f.nodeNames.length} ONNX nodes). Fewer channels, a depthwise-separable block, or int8 quantization would help.`,
+        [optimizeFix(link)]));
+    }
+  }
+  return out;
+}
+
+export { posKey };
