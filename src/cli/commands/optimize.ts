@@ -1,0 +1,172 @@
+// `aiot-lens optimize MODEL --passes a,b,c -o OUT`: applies optimization passes, writes the result atomically to a
+// new file, reports before/after figures and, with --verify, proves the result in onnxruntime-node.
+
+import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { analyzeModel } from '../../core/analyze';
+import type { Model, Shape } from '../../core/onnx/ir';
+import { encodeModel } from '../../core/onnx/encode';
+import { loadModelFile } from '../../core/onnx/load';
+import { passNames, runPasses, type PassOptions, type PassRun } from '../../core/passes';
+import { catchLens } from '../../core/result';
+import { verifyModels, type VerifyReport } from '../../core/verify';
+import { formatBytes, formatCount } from '../../core/format';
+import { parse, parseInputShapes, parseNumber, parsePositiveInt } from '../args';
+import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+
+export const summary = 'apply optimization passes and verify the result with onnxruntime';
+
+const HELP = `usage: aiot-lens optimize MODEL --passes a,b,c -o OUT [options]
+
+passes: ${passNames().join(', ')}
+
+  --passes LIST            comma-separated passes, applied in order
+  -o, --output OUT         where to write the optimized model (never the input file)
+  --force                  overwrite OUT if it exists
+  --calibration DIR        calibration/verification inputs: .npy or TensorProto .pb files (one per sample, or one
+                           subfolder per sample with one file per input); seeded random inputs when absent
+  --calibration-method M   minmax (default) or percentile (int8-static)
+  --percentile P           percentile for --calibration-method percentile (default 99.99)
+  --sparsity S             target fraction of zero weights for prune (0..1, default 0.5)
+  --channel-sparsity S     fraction of Conv output channels prune removes structurally (default 0: off)
+  --energy E               singular-value energy low-rank keeps (default 0.95)
+  --rank R                 fixed rank for low-rank (overrides --energy)
+  --input-shape NAME=DIMS  pin an input's dims (and the new dims for resize-input); repeatable
+  --verify                 run original and result in onnxruntime-node on the same inputs and compare
+  --runs N                 timed runs per model for the latency medians (default 20)
+  --seed N                 seed of random calibration/verification inputs (default 1)
+  --json                   print the result as JSON
+`;
+
+interface Figures {
+  fileBytes: number;
+  nodeCount: number;
+  macs: number | null;
+  params: number | null;
+  peakActivationBytes: number | null;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parse(argv, {
+    passes: { type: 'string' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' },
+    calibration: { type: 'string' }, 'calibration-method': { type: 'string' }, percentile: { type: 'string' },
+    sparsity: { type: 'string' }, 'channel-sparsity': { type: 'string' }, energy: { type: 'string' }, rank: { type: 'string' },
+    'input-shape': { type: 'string', multiple: true }, verify: { type: 'boolean' }, runs: { type: 'string' },
+    seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  const fail = (message: string) => { io.err(`aiot-lens optimize: ${message}\n`); return EXIT_ERROR; };
+  if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
+  const { values, positionals } = parsed.value;
+  if (values['help']) { io.out(HELP); return EXIT_OK; }
+  if (positionals.length !== 1) return fail(`give exactly one model\n${HELP}`);
+  const passList = String(values['passes'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (passList.length === 0) return fail(`--passes is required (available: ${passNames().join(', ')})`);
+  if (!values['output']) return fail('-o OUT is required: the input model is never modified');
+  const file = positionals[0]!;
+  const inPath = isAbsolute(file) ? file : resolve(io.cwd, file);
+  const outArg = String(values['output']);
+  const outPath = isAbsolute(outArg) ? outArg : resolve(io.cwd, outArg);
+  if (outPath === inPath) return fail(`${outArg}: the output must be a new file; the input model is never modified`);
+  if (existsSync(outPath) && !values['force']) return fail(`${outArg}: already exists (use --force to overwrite)`);
+
+  const shapes = parseInputShapes(values['input-shape']);
+  if (!shapes.ok) return fail(shapes.error.message);
+  const nums: Record<string, number | undefined> = {};
+  for (const k of ['sparsity', 'channel-sparsity', 'energy', 'percentile']) {
+    const r = parseNumber(k, values[k]);
+    if (!r.ok) return fail(r.error.message);
+    nums[k] = r.value;
+  }
+  const rank = values['rank'] === undefined ? undefined : parsePositiveInt('rank', values['rank'], 1);
+  const runs = parsePositiveInt('runs', values['runs'], 20);
+  const seed = parsePositiveInt('seed', values['seed'], 1);
+  for (const r of [rank, runs, seed]) if (r && !r.ok) return fail(r.error.message);
+  const method = values['calibration-method'];
+  if (method !== undefined && method !== 'minmax' && method !== 'percentile') return fail(`--calibration-method expects minmax or percentile, got '${String(method)}'`);
+  const calibrationDir = values['calibration'] === undefined ? undefined : resolve(io.cwd, String(values['calibration']));
+
+  const loaded = loadModelFile(inPath);
+  if (!loaded.ok) return fail(loaded.error.message);
+  const { model, bytes } = loaded.value;
+  const options: PassOptions = {
+    path: file, calibrationDir, inputShapes: shapes.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
+    energy: nums['energy'], percentile: nums['percentile'], rank: rank && rank.ok ? rank.value : undefined,
+    calibrationMethod: method as PassOptions['calibrationMethod'], seed: seed.ok ? seed.value : 1,
+  };
+  const result = await runPasses(model, passList, options);
+  if (!result.ok) return fail(`${file}: ${result.error.message}`);
+  const encoded = encodeModel(result.value.model);
+  if (!encoded.ok) return fail(`${file}: cannot encode the optimized model (${encoded.error.message})`);
+  const written = writeAtomically(outPath, encoded.value);
+  if (written) return fail(`${outArg}: ${written}`);
+
+  const before = figures(model, bytes.byteLength, shapes.value);
+  const after = figures(result.value.model, encoded.value.byteLength, shapes.value);
+  let verify: VerifyReport | undefined;
+  if (values['verify']) {
+    const v = await verifyModels(model, bytes, encoded.value, {
+      calibrationDir, inputShapes: shapes.value, seed: options.seed, runs: runs.ok ? runs.value : 20,
+    });
+    if (!v.ok) return fail(`${file}: verification could not run: ${v.error.message}`);
+    verify = v.value;
+  }
+  const report = { input: file, output: outArg, passes: result.value.passes, before, after, ...(verify ? { verify } : {}) };
+  if (values['json']) io.out(`${JSON.stringify(report, null, 2)}\n`);
+  else io.out(human(report.passes, before, after, verify, outArg));
+  return verify && !verify.ranOk ? EXIT_CHECK_FAILED : EXIT_OK;
+}
+
+/** Writes via a temporary file in the same folder and a rename, so OUT is never left half-written. */
+function writeAtomically(path: string, data: Uint8Array): string | undefined {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+    return undefined;
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    return `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+}
+
+function figures(model: Model, fileBytes: number, inputShapes: Record<string, Shape>): Figures {
+  const a = catchLens(() => analyzeModel(model, { inputShapes, fileBytes }));
+  const t = a.ok ? a.value.report.totals : undefined;
+  return {
+    fileBytes, nodeCount: model.graph.nodes.length, macs: t ? t.macs : null, params: t ? t.params : null,
+    peakActivationBytes: t ? t.peakActivationBytes : null,
+  };
+}
+
+function human(passes: PassRun[], b: Figures, a: Figures, v: VerifyReport | undefined, out: string): string {
+  const ratio = (x: number | null, y: number | null) => (x && y !== null ? ` (${(y / x).toFixed(3)}×)` : '');
+  const row = (label: string, x: number | null, y: number | null, fmt: (n: number) => string) =>
+    `  ${label.padEnd(20)} ${x === null ? '-' : fmt(x)} → ${y === null ? '-' : fmt(y)}${ratio(x, y)}`;
+  const lines = [
+    ...passes.map((p) => `  ${p.name.padEnd(16)} ${p.changed ? 'changed' : 'no change'}   ${summarize(p.details)}`),
+    '',
+    row('file', b.fileBytes, a.fileBytes, formatBytes),
+    row('nodes', b.nodeCount, a.nodeCount, String),
+    row('MACs', b.macs, a.macs, formatCount),
+    row('params', b.params, a.params, formatCount),
+    row('peak activations', b.peakActivationBytes, a.peakActivationBytes, formatBytes),
+  ];
+  if (v) {
+    lines.push('');
+    if (!v.ranOk) lines.push(`  verify: FAILED — ${v.error ?? 'onnxruntime could not run the result'}`);
+    else {
+      lines.push(`  verify (${v.inputs}): max abs error ${v.maxAbsError.toExponential(3)}, cosine ${v.cosine.toFixed(6)}` +
+        (v.top1Agreement === null ? '' : `, top-1 agreement ${(v.top1Agreement * 100).toFixed(1)}%`));
+      lines.push(`  latency (median of ${v.runs}, onnxruntime CPU, 1 thread): ${v.latencyMsBefore} ms → ${v.latencyMsAfter} ms`);
+    }
+  }
+  lines.push('', `  wrote ${out}`, '');
+  return lines.join('\n');
+}
+
+function summarize(d: Record<string, unknown>): string {
+  return Object.entries(d)
+    .filter(([, v]) => (typeof v === 'number' && v !== 0) || typeof v === 'boolean' || typeof v === 'string')
+    .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : String(v)}`)
+    .join(' ');
+}
