@@ -1,9 +1,9 @@
 // Messages between the graph webview and its host (custom editor provider), both directions. The layout itself is
 // computed in the language server (`aiotLens/layout`) and arrives finished; the webview never lays out.
 
-import type { GraphLayout, ModelOutline } from '../../src/core/layout/types';
+import type { GraphLayout, ModelOutline, NodeDetails, TensorDetail, WeightStats } from '../../src/core/layout/types';
 
-export type { GraphLayout, ModelOutline };
+export type { GraphLayout, ModelOutline, NodeDetails, TensorDetail, WeightStats };
 
 /** Metrics the hotspot overlay can colour by. */
 export type HotspotMetric = 'latency' | 'energy' | 'macs' | 'activationMemory' | 'weightBytes';
@@ -24,43 +24,6 @@ export interface NodeMetrics {
   /** Device profile the latency/energy figures are for (absent when none is active). */
   device?: { id: string; name: string };
   values: Partial<Record<HotspotMetric, (number | null)[]>>;
-}
-
-export interface TensorDetail {
-  name: string;
-  /** Formal input/output name from the operator schema (`W`, `B`, `X`), '' when unknown. */
-  formal: string;
-  dtype: string;
-  /** `1×32×112×112`, '' when unknown. */
-  shape: string;
-  /** The tensor is a weight (initializer or Constant): its statistics can be requested. */
-  isWeight: boolean;
-}
-
-/** Everything the inspector shows for one node; computed by the host from the IR, shapes and costs. */
-export interface NodeDetails {
-  nodeIndex: number;
-  name: string;
-  opType: string;
-  domain: string;
-  attributes: { name: string; value: string }[];
-  inputs: TensorDetail[];
-  outputs: TensorDetail[];
-  cost?: { macs: number; flops: number; params: number; weightBytes: number; memoryBytes: number; partial: boolean };
-  /** Estimate on the active device. */
-  estimate?: { device: string; latencyMs: number; energyMj?: number; bound: string; share: number };
-  subgraphs: { attribute: string; nodes: number }[];
-}
-
-export interface WeightStats {
-  tensor: string;
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  /** Fraction of elements that are exactly zero. */
-  sparsity: number;
 }
 
 // ---- host → webview ----

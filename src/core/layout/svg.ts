@@ -11,8 +11,8 @@ export interface SvgOptions {
   standalone?: boolean;
   /** Colours for the standalone stylesheet's fallbacks (VS Code variables win inside the editor). */
   theme?: 'light' | 'dark';
-  /** Hotspot colours by node id; the header is painted with it (standalone drawing). */
-  heat?: ReadonlyMap<string, string>;
+  /** Hotspot colours by node id: header fill and title text colour (standalone drawing). */
+  heat?: ReadonlyMap<string, { fill: string; text: string }>;
   /** Draw edge labels (tensor shapes). Default true. */
   edgeLabels?: boolean;
 }
@@ -58,7 +58,7 @@ export function edgeLabelPosition(points: readonly number[]): { x: number; y: nu
   return { x: x0 + (x1 - x0) * t + 4, y: y0 + (y1 - y0) * t };
 }
 
-function nodeMarkup(node: LaidNode, heat?: string): string {
+function nodeMarkup(node: LaidNode, heat?: { fill: string; text: string }): string {
   const { width: w, height: h } = node;
   const cls = `node kind-${node.kind} cat-${node.category}`;
   const title = escapeXml(node.title);
@@ -70,7 +70,7 @@ function nodeMarkup(node: LaidNode, heat?: string): string {
     s += `<text class="terminal-text" x="${n(w / 2)}" y="${n(h / 2 + 4)}">${title}</text>`;
     return `${s}</g>`;
   }
-  const headerFill = heat ?? (node.category === 'group' ? undefined : CATEGORY_COLORS[node.category as OpCategory]);
+  const headerFill = heat?.fill ?? (node.category === 'group' ? undefined : CATEGORY_COLORS[node.category as OpCategory]);
   const fill = headerFill ? ` fill="${headerFill}"` : '';
   if (node.rows.length === 0) {
     s += `<rect class="header solo"${fill} width="${n(w)}" height="${n(h)}" rx="5"/>`;
@@ -79,7 +79,8 @@ function nodeMarkup(node: LaidNode, heat?: string): string {
     s += `<path class="header"${fill} d="M0,${BOX.headerHeight}V5Q0,0 5,0H${n(w - 5)}Q${n(w)},0 ${n(w)},5V${BOX.headerHeight}Z"/>`;
   }
   const label = node.kind === 'group' ? `${node.title}  (${node.members?.length ?? 0})` : node.title;
-  s += `<text class="title" x="${n(w / 2)}" y="${BOX.headerHeight / 2 + 4}">${escapeXml(label)}</text>`;
+  const titleStyle = heat ? ` style="fill:${heat.text}"` : '';
+  s += `<text class="title"${titleStyle} x="${n(w / 2)}" y="${BOX.headerHeight / 2 + 4}">${escapeXml(label)}</text>`;
   node.rows.forEach((row, k) => {
     const y = BOX.headerHeight + BOX.rowHeight * (k + 1) - 3;
     const lw = textWidth(row.label, BOX.rowFontPx, true);
@@ -138,6 +139,7 @@ export function graphCss(theme: 'light' | 'dark' = 'light'): string {
     `.aiot-graph .node.selected .body,.aiot-graph .node.selected .solo,.aiot-graph .node.selected .terminal{stroke:var(--vscode-focusBorder,#0078d4);stroke-width:2.5;}`,
     `.aiot-graph .node.match .body,.aiot-graph .node.match .solo,.aiot-graph .node.match .terminal{stroke:var(--vscode-editor-findMatchBorder,#e5a000);stroke-width:2.5;}`,
     `.aiot-graph.heat .node .header{fill:var(--heat,#888);}`,
+    `.aiot-graph.heat .node .title{fill:var(--heat-text,#fff);}`,
     `.aiot-graph.heat .node.cold .header{fill:var(--vscode-disabledForeground,#9a9a9a);}`,
     `.aiot-graph .edge.lit{stroke:var(--vscode-focusBorder,#0078d4);stroke-width:2;}`,
   ].join('\n');
@@ -147,7 +149,7 @@ export function graphCss(theme: 'light' | 'dark' = 'light'): string {
 export function renderSvg(layout: GraphLayout, options: SvgOptions = {}): string {
   const standalone = options.standalone ?? true;
   const defs =
-    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">' +
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="7" markerHeight="7" orient="auto">' +
     '<path class="arrow" d="M0,1L10,5L0,9z"/></marker></defs>';
   let body = defs;
   if (standalone) body += `<rect class="bg" width="${layout.width}" height="${layout.height}"/>`;

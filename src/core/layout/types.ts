@@ -71,3 +71,40 @@ export interface ModelOutline {
   inputs: string[];
   outputs: string[];
 }
+
+export interface TensorDetail {
+  name: string;
+  /** Formal input/output name from the operator schema (`W`, `B`, `X`), '' when unknown. */
+  formal: string;
+  dtype: string;
+  /** `1×32×112×112`, '' when unknown. */
+  shape: string;
+  /** The tensor is a weight (initializer or Constant): its statistics can be requested. */
+  isWeight: boolean;
+}
+
+/** Everything the inspector shows for one node; computed by the host from the IR, shapes and costs. */
+export interface NodeDetails {
+  nodeIndex: number;
+  name: string;
+  opType: string;
+  domain: string;
+  attributes: { name: string; value: string }[];
+  inputs: TensorDetail[];
+  outputs: TensorDetail[];
+  cost?: { macs: number; flops: number; params: number; weightBytes: number; memoryBytes: number; partial: boolean };
+  /** Estimate on the active device. */
+  estimate?: { device: string; latencyMs: number; energyMj?: number; bound: string; share: number };
+  subgraphs: { attribute: string; nodes: number }[];
+}
+
+export interface WeightStats {
+  tensor: string;
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** Fraction of elements that are exactly zero. */
+  sparsity: number;
+}

@@ -39,7 +39,8 @@ export interface HeatMap {
 
 /**
  * Box values and ramp positions. The ramp is on the square root of value / largest value, so one dominant
- * node does not leave every other box the same pale colour. Boxes without a figure are absent (drawn grey).
+ * node does not leave every other box the same pale colour. Boxes without a figure, or with zero, get no
+ * position (drawn grey).
  */
 export function computeHeat(layout: GraphLayout, perNode: readonly (number | null)[]): HeatMap {
   const values = new Map<string, number>();
@@ -65,7 +66,8 @@ export function computeHeat(layout: GraphLayout, perNode: readonly (number | nul
   let max = 0;
   for (const v of values.values()) max = Math.max(max, v);
   const position = new Map<string, number>();
-  for (const [id, v] of values) position.set(id, max > 0 ? Math.sqrt(Math.max(0, v) / max) : 0);
+  // Zero is "no share": those boxes stay grey so the real hotspots stand out.
+  for (const [id, v] of values) if (v > 0 && max > 0) position.set(id, Math.sqrt(v / max));
   return { values, position, total, max };
 }
 
