@@ -14,6 +14,7 @@ import { sequenceRules } from './ops/sequence';
 import { tensorRules } from './ops/tensor';
 import type { KnownValue, ShapeInference, ShapeOptions, ValueFacts } from './types';
 import { tensorFacts } from './values';
+import { propagateSymbolic } from './symbolic';
 
 export type { KnownValue, ShapeInference, ShapeOptions, ValueFacts } from './types';
 export { broadcastShapes, dimProduct, allNumeric } from './dims';
@@ -219,6 +220,7 @@ function inferNode(
   };
   const outs = rule(c);
   tryFold(c, outs);
+  propagateSymbolic(c, outs);
   return outs;
 }
 

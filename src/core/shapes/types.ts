@@ -1,7 +1,7 @@
 // What shape inference tells the rest of the engine about every value in a graph.
 
 import type { DType } from '../onnx/dtype';
-import type { Shape } from '../onnx/ir';
+import type { Dim, Shape } from '../onnx/ir';
 
 /** A small tensor whose elements the engine knows (constant propagation). Integers beyond 2^53 lose precision. */
 export interface KnownValue {
@@ -23,6 +23,11 @@ export interface ValueFacts {
   container?: 'sequence' | 'optional' | 'map';
   /** For a sequence whose length is known: the facts of each element, in order. */
   elements?: ValueFacts[];
+  /**
+   * For a small integer tensor whose elements are only partly known (Shape of a symbolic tensor): each element as a
+   * number, a dim symbol, or null. Absent when `value` is present.
+   */
+  symbolic?: Dim[];
   /** For an optional (or optional sequence): whether it holds a value, when known. */
   present?: boolean;
 }

@@ -5,6 +5,7 @@ import { attrFloats, attrInt, attrInts, attrString, attrTensor, tensorElementCou
 import { addDims, allNumeric, broadcastShapes, dimProduct, isNum, mulDims, normAxis } from '../dims';
 import { mk, reshapeDims, sliceIndices, sliceParams, unsqueezeDims } from '../fold';
 import { knownFromTensor } from '../values';
+import { resolveMinusOne } from '../symbolic';
 import {
   dtypeOf, has, like, numsOf, out, rankOf, scalarOf, shapeOf, valueOf, UNKNOWN, type OpCtx, type OutFacts, type Rule,
 } from '../context';
@@ -49,7 +50,8 @@ function shapeRule(c: OpCtx): OutFacts[] {
   const start = clamp(attrInt(c.node, 'start', 0));
   const end = clamp(attrInt(c.node, 'end', r));
   const dims = s.slice(start, Math.max(start, end));
-  return [out('int64', [dims.length], allNumeric(dims) ? mk('int64', [dims.length], dims) : undefined)];
+  if (allNumeric(dims)) return [out('int64', [dims.length], mk('int64', [dims.length], dims))];
+  return [{ ...out('int64', [dims.length]), symbolic: dims }];
 }
 
 function sizeRule(c: OpCtx): OutFacts[] {
@@ -62,6 +64,14 @@ function reshapeRule(c: OpCtx): OutFacts[] {
   const dt = dtypeOf(c, 0);
   const target = intsInputOrAttr(c, 1, 'shape');
   const s = shapeOf(c, 0);
+  const sym = has(c, 1) ? c.in[1]?.symbolic : undefined;
+  if (!target && sym) {
+    const allowZero = attrInt(c.node, 'allowzero', 0) === 1;
+    const dims: Shape = sym.map((d, i) => (d === 0 && !allowZero ? (s ? s[i] ?? null : null) : d === -1 ? null : d));
+    const neg = sym.indexOf(-1);
+    if (neg >= 0 && s) dims[neg] = resolveMinusOne(s, dims, neg);
+    return [out(dt, dims)];
+  }
   if (!target) {
     const r = shapeOf(c, 1)?.[0];
     return [out(dt, isNum(r) ? unknownDims(r) : undefined)];
@@ -74,17 +84,8 @@ function reshapeRule(c: OpCtx): OutFacts[] {
   // Partly known input: copy 0-dims, resolve -1 when the rest of the product is known.
   const dims: Shape = target.map((d, i) => (d === 0 && !allowZero ? (s ? s[i] ?? null : null) : d === -1 ? null : d));
   const neg = target.indexOf(-1);
-  if (neg >= 0 && s) {
-    const known = dims.filter((_, i) => i !== neg);
-    const total = dimProduct(s), rest = dimProduct(known);
-    if (isNum(total) && isNum(rest) && rest > 0) dims[neg] = total / rest;
-    else if (!isNum(total) && typeof rest === 'number') {
-      // A single symbol divided by known dims that cancel (e.g. [N,4] -> [-1,4]) keeps the symbol.
-      const syms = s.filter((d) => !isNum(d));
-      const numIn = dimProduct(s.filter(isNum));
-      if (syms.length === 1 && syms[0] !== null && numIn === rest) dims[neg] = syms[0];
-    }
-  }
+  // Equal factors cancel, so [N,4] -> [-1,4] keeps N.
+  if (neg >= 0 && s) dims[neg] = resolveMinusOne(s, dims, neg);
   return [out(dt, dims)];
 }
 
@@ -211,7 +212,7 @@ function gatherNDRule(c: OpCtx): OutFacts[] {
 }
 
 function expandRule(c: OpCtx): OutFacts[] {
-  const target = numsOf(c, 1);
+  const target = numsOf(c, 1) ?? c.in[1]?.symbolic;
   const dt = dtypeOf(c, 0);
   if (!target) {
     const n = shapeOf(c, 1)?.[0];
@@ -293,7 +294,7 @@ function oneHotRule(c: OpCtx): OutFacts[] {
 function constantOfShapeRule(c: OpCtx): OutFacts[] {
   const t = attrTensor(c.node, 'value');
   const dt: DType = t ? t.dtype : 'float';
-  const dims = numsOf(c, 0);
+  const dims = numsOf(c, 0) ?? c.in[0]?.symbolic;
   if (dims) return [out(dt, dims)];
   const n = shapeOf(c, 0)?.[0];
   return [out(dt, isNum(n) ? unknownDims(n) : undefined)];
