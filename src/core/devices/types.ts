@@ -21,6 +21,9 @@ export interface DeviceProfile {
   efficiency: PerOpClass & Record<'conv' | 'depthwise' | 'matmul' | 'recurrent' | 'elementwise' | 'pooling', number>;
   memoryBandwidthBytesPerSecond: number;
   flashBandwidthBytesPerSecond?: number;
+  memoryEfficiency?: PerOpClass;
+  /** false: node time = compute + memory (no overlap); default true: max of the two. */
+  overlap?: boolean;
   cache?: { bytes: number; bandwidthBytesPerSecond: number };
   ramBytes: number;
   flashBytes: number;

@@ -26,27 +26,31 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   let computeBoundMs = 0;
   let memoryBoundMs = 0;
   let nodeOverheadMs = 0;
+  let nodesMs = 0;
   for (const cost of input.costs) {
     const r = nodeRoofline(cost, device);
     if (!r.supported) unsupportedDtypes.add(cost.computeDtype);
     if (r.note) notes.add(r.note);
-    if (supportedOps && cost.opClass !== 'control' && !supportedOps.has(cost.opType)) unsupportedOps.add(cost.opType);
     const fusedInto = input.fusedNodes?.get(cost.index);
+    const aheadOfTime = fusedInto !== undefined && fusedInto.startsWith('folded');
+    if (supportedOps && !aheadOfTime && cost.opClass !== 'control' && !supportedOps.has(cost.opType)) unsupportedOps.add(cost.opType);
     // Ahead-of-time folds happen on every runtime; activation fusion only where the profile says the runtime fuses.
-    const folded = fusedInto !== undefined && (fusedInto.startsWith('folded') || fuses);
+    const folded = fusedInto !== undefined && (aheadOfTime || fuses);
     const { supported: _s, note: _n, ...node } = r;
     if (folded) {
       nodes.push({ ...node, latencyMs: 0, computeMs: 0, memoryMs: 0, overheadMs: 0, fused: fusedInto });
       continue;
     }
     nodes.push(node);
-    if (node.bound === 'compute') computeBoundMs += node.computeMs;
-    else if (node.bound === 'memory') memoryBoundMs += node.memoryMs;
+    if (node.bound === 'compute') computeBoundMs += node.latencyMs - node.overheadMs;
+    else if (node.bound === 'memory') memoryBoundMs += node.latencyMs - node.overheadMs;
     nodeOverheadMs += node.overheadMs;
+    nodesMs += node.latencyMs;
   }
-  const latencyMs = computeBoundMs + memoryBoundMs + nodeOverheadMs + device.overheadMs;
+  const latencyMs = nodesMs + device.overheadMs;
+  const combine = device.overlap === false ? 'compute + memory time (no overlap)' : 'roofline max(compute, memory)';
   assumptions.push(
-    `latency: per-node roofline max(ops / (peak x class efficiency), bytes / bandwidth) + per-node dispatch, plus ${device.overheadMs} ms per inference, from profile '${device.id}'`,
+    `latency: per node ${combine}, compute = ops / (peak x class efficiency), memory = bytes / bandwidth, plus per-node dispatch and ${device.overheadMs} ms per inference, from profile '${device.id}'`,
   );
   if (fuses) assumptions.push(`${device.id}'s runtime fuses BatchNormalization and activations into the preceding Conv/Gemm (they cost nothing)`);
   for (const n of notes) assumptions.push(n);

@@ -31,6 +31,10 @@ export function findFusedNodes(model: Model, values?: Map<string, ValueFacts>): 
       for (const o of n.outputs) constant.add(o);
       continue;
     }
+    if (n.domain === '' && (n.opType === 'Identity' || n.opType === 'Dropout')) {
+      out.set(i, 'folded (no-op at inference)');
+      continue;
+    }
     if (n.domain !== '' || !FUSABLE.has(n.opType)) continue;
     // The fused node's data input must come from a producer (or a node already fused into one) that feeds nothing else.
     const dataInputs = inputs.filter((x) => !constant.has(x));
@@ -42,12 +46,25 @@ export function findFusedNodes(model: Model, values?: Map<string, ValueFacts>): 
       const pn = g.nodes[p]!;
       const root = PRODUCERS.has(pn.opType) ? pn : out.has(p) && out.get(p)!.startsWith('fused into') ? pn : undefined;
       if (!root) continue;
+      // Runtimes fold BatchNormalization and residual adds into convolutions only (ORT, TFLite, TensorRT).
+      if ((n.opType === 'BatchNormalization' || n.opType === 'Add') && !isConvChain(g.nodes, p, producer, out)) continue;
       const into = PRODUCERS.has(pn.opType) ? (pn.name || `#${p} ${pn.opType}`) : out.get(p)!.slice('fused into '.length);
       out.set(i, `fused into ${into}`);
       break;
     }
   }
   return out;
+}
+
+function isConvChain(nodes: Model['graph']['nodes'], p: number, producer: Map<string, number>, out: Map<number, string>): boolean {
+  let i: number | undefined = p;
+  while (i !== undefined) {
+    const n: Model['graph']['nodes'][number] = nodes[i]!;
+    if (n.opType === 'Conv' || n.opType === 'ConvTranspose' || n.opType === 'QLinearConv' || n.opType === 'FusedConv') return true;
+    if (!out.get(i)?.startsWith('fused into')) return false;
+    i = producer.get(n.inputs[0] ?? '');
+  }
+  return false;
 }
 
 function countConsumers(g: Graph): Map<string, number> {

@@ -30,10 +30,11 @@ export function nodeRoofline(cost: NodeCost, device: DeviceProfile): NodeRooflin
   const weightBw = device.executeInPlace && device.flashBandwidthBytesPerSecond !== undefined
     ? device.flashBandwidthBytesPerSecond : ramBw;
   const activationBytes = Math.max(0, cost.memoryBytes - cost.weightBytes);
-  const memoryMs = (activationBytes / ramBw + cost.weightBytes / weightBw) * 1000;
+  const memEff = device.memoryEfficiency?.[cost.opClass] ?? 1;
+  const memoryMs = memEff > 0 ? ((activationBytes / ramBw + cost.weightBytes / weightBw) * 1000) / memEff : 0;
 
   const overheadMs = device.nodeOverheadMs?.[cost.opClass] ?? 0;
-  const roof = Math.max(computeMs, memoryMs);
+  const roof = device.overlap === false ? computeMs + memoryMs : Math.max(computeMs, memoryMs);
   const bound = roof === 0 && overheadMs > 0 ? 'overhead' : computeMs >= memoryMs ? 'compute' : 'memory';
   return {
     index: cost.index, name: cost.name, opType: cost.opType, opClass: cost.opClass, dtype: peak.dtype,

@@ -1,0 +1,182 @@
+// Estimator accuracy on this machine: calibrate a host profile from micro-benchmarks (or load one with
+// --profiles FILE), then for every reference model and a set of generated CNN/MLP models (none used to calibrate)
+// compare the estimator's end-to-end latency with the measured onnxruntime-node median (1 thread, 'all').
+// Prints each model's error and the fraction within ±10% and ±20%.
+//
+//   node --import tsx bench/estimator.ts [--profiles host.json] [--runs N] [--out host.json]
+
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { analyzeModel, analyzeModelFileSync, type Analysis } from '../src/core/analyze';
+import { parseProfileText, isLink, type DeviceProfile } from '../src/core/devices';
+import { estimate, estimateInputOf } from '../src/core/estimate';
+import type { Attribute, Model, Node, Tensor, ValueInfo } from '../src/core/onnx/ir';
+import { encodeModel } from '../src/core/onnx/encode';
+import { unwrap } from '../src/core/result';
+import { calibrateHost, median, seededRandom, timeModel } from '../src/core/runtime';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const runs = Number(flag('--runs') ?? 40);
+const root = join(__dirname, '..');
+const modelsDir = existsSync(join(root, '..', 'shared', 'models')) ? join(root, '..', 'shared', 'models') : join(root, 'test', 'fixtures', 'models');
+
+/** Inputs that need pinning or fixed values to run (symbolic dims; Silero's sample rate). */
+const SETTINGS: Record<string, { inputShapes?: Record<string, number[]>; values?: Record<string, number> }> = {
+  'ppocr_mobile_v2_cls.onnx': { inputShapes: { x: [1, 3, 48, 192] } },
+  'silero_vad_16k_op15.onnx': { inputShapes: { input: [1, 512], state: [2, 1, 128] }, values: { sr: 16000 } },
+};
+
+// ---- generated models: seeded CNN and MLP stacks with shapes the calibration set does not contain ----
+const vi = (name: string, shape: number[]): ValueInfo => ({ name, type: { kind: 'tensor', elemType: 'float', shape } });
+const ints = (name: string, value: number[]): Attribute => ({ name, type: 'ints', value });
+const int = (name: string, value: number): Attribute => ({ name, type: 'int', value });
+
+function generatedCnn(seed: number): Model {
+  const rand = seededRandom(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const nodes: Node[] = [];
+  const inits: Tensor[] = [];
+  const w = (name: string, dims: number[]) => {
+    const n = dims.reduce((a, b) => a * b, 1);
+    inits.push({ name, dtype: 'float', dims, data: { kind: 'float', values: Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 0.1) } });
+  };
+  let c = pick([3, 8]);
+  let hw = pick([40, 56, 72, 88]);
+  const input = vi('x', [1, c, hw, hw]);
+  let cur = 'x';
+  const layers = 4 + Math.floor(rand() * 6);
+  for (let i = 0; i < layers; i++) {
+    const kind = pick(['conv', 'conv', 'dw', 'pw', 'pool']);
+    const out = `t${i}`;
+    if (kind === 'pool' && hw >= 8) {
+      nodes.push({ name: `pool${i}`, opType: 'MaxPool', domain: '', inputs: [cur], outputs: [out], attributes: [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])] });
+      hw /= 2;
+      hw = Math.floor(hw);
+    } else {
+      const cout = kind === 'dw' ? c : pick([12, 24, 40, 48, 80]);
+      const k = kind === 'pw' ? 1 : 3;
+      const group = kind === 'dw' ? c : 1;
+      const stride = kind !== 'pw' && hw >= 16 && rand() < 0.3 ? 2 : 1;
+      w(`w${i}`, [cout, c / group, k, k]);
+      w(`b${i}`, [cout]);
+      const pad = (k - 1) >> 1;
+      nodes.push({ name: `conv${i}`, opType: 'Conv', domain: '', inputs: [cur, `w${i}`, `b${i}`], outputs: [`c${i}`],
+        attributes: [ints('kernel_shape', [k, k]), ints('pads', [pad, pad, pad, pad]), ints('strides', [stride, stride]), int('group', group)] });
+      nodes.push({ name: `relu${i}`, opType: 'Relu', domain: '', inputs: [`c${i}`], outputs: [out], attributes: [] });
+      c = cout;
+      hw = Math.floor((hw + 2 * pad - k) / stride) + 1;
+    }
+    cur = out;
+  }
+  nodes.push({ name: 'gap', opType: 'GlobalAveragePool', domain: '', inputs: [cur], outputs: ['g'], attributes: [] });
+  nodes.push({ name: 'flat', opType: 'Flatten', domain: '', inputs: ['g'], outputs: ['f'], attributes: [] });
+  w('fcw', [10, c]);
+  w('fcb', [10]);
+  nodes.push({ name: 'fc', opType: 'Gemm', domain: '', inputs: ['f', 'fcw', 'fcb'], outputs: ['y'], attributes: [int('transB', 1)] });
+  return {
+    irVersion: 8, opsetImports: [{ domain: '', version: 13 }], producerName: 'aiot-lens bench', producerVersion: '', domain: '',
+    modelVersion: 0, docString: '', metadataProps: [], functions: [],
+    graph: { name: `cnn${seed}`, nodes, initializers: inits, sparseInitializers: [], inputs: [input], outputs: [vi('y', [1, 10])], valueInfo: [] },
+  };
+}
+
+function generatedMlp(seed: number): Model {
+  const rand = seededRandom(seed);
+  const nodes: Node[] = [];
+  const inits: Tensor[] = [];
+  let d = 64 + Math.floor(rand() * 8) * 64;
+  const input = vi('x', [1, d]);
+  let cur = 'x';
+  const layers = 2 + Math.floor(rand() * 4);
+  for (let i = 0; i < layers; i++) {
+    const out = 96 + Math.floor(rand() * 12) * 32;
+    const n = out * d;
+    inits.push({ name: `w${i}`, dtype: 'float', dims: [out, d], data: { kind: 'float', values: Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 0.1) } });
+    inits.push({ name: `b${i}`, dtype: 'float', dims: [out], data: { kind: 'float', values: new Float32Array(out) } });
+    nodes.push({ name: `fc${i}`, opType: 'Gemm', domain: '', inputs: [cur, `w${i}`, `b${i}`], outputs: [`h${i}`], attributes: [int('transB', 1)] });
+    nodes.push({ name: `act${i}`, opType: rand() < 0.5 ? 'Relu' : 'Tanh', domain: '', inputs: [`h${i}`], outputs: [`a${i}`], attributes: [] });
+    cur = `a${i}`;
+    d = out;
+  }
+  return {
+    irVersion: 8, opsetImports: [{ domain: '', version: 13 }], producerName: 'aiot-lens bench', producerVersion: '', domain: '',
+    modelVersion: 0, docString: '', metadataProps: [], functions: [],
+    graph: { name: `mlp${seed}`, nodes, initializers: inits, sparseInitializers: [], inputs: [input], outputs: [vi(cur, [1, d])], valueInfo: [] },
+  };
+}
+
+interface Case {
+  name: string;
+  analysis: Analysis;
+  model: string | Uint8Array;
+  settings?: (typeof SETTINGS)[string];
+}
+
+async function main(): Promise<void> {
+  let profile: DeviceProfile;
+  const profilesPath = flag('--profiles');
+  if (profilesPath) {
+    const r = parseProfileText(readFileSync(profilesPath, 'utf8'), profilesPath);
+    const p = r.ok ? r.value.find((x) => !isLink(x)) : undefined;
+    if (!p || isLink(p)) throw new Error(r.ok ? `${profilesPath}: no device profile` : r.error.message);
+    profile = p;
+  } else {
+    const t0 = Date.now();
+    process.stderr.write('calibrating this machine...\n');
+    profile = (await calibrateHost()).profile;
+    process.stderr.write(`calibrated in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    const out = flag('--out');
+    if (out) writeFileSync(out, JSON.stringify(profile, null, 2) + '\n');
+  }
+
+  const cases: Case[] = [];
+  for (const f of readdirSync(modelsDir).filter((x) => x.endsWith('.onnx')).sort()) {
+    const s = SETTINGS[f];
+    const a = analyzeModelFileSync(join(modelsDir, f), s?.inputShapes ? { inputShapes: s.inputShapes } : {});
+    if (!a.ok) { console.log(`${f}: skipped (${a.error.message})`); continue; }
+    cases.push({ name: f, analysis: a.value, model: join(modelsDir, f), ...(s ? { settings: s } : {}) });
+  }
+  for (let seed = 1; seed <= 8; seed++) {
+    const m = generatedCnn(100 + seed);
+    cases.push({ name: `generated cnn${100 + seed}`, analysis: analyzeModel(m), model: unwrap(encodeModel(m)) });
+  }
+  for (let seed = 1; seed <= 4; seed++) {
+    const m = generatedMlp(200 + seed);
+    cases.push({ name: `generated mlp${200 + seed}`, analysis: analyzeModel(m), model: unwrap(encodeModel(m)) });
+  }
+
+  const rows: { name: string; estMs: number; medMs: number; minMs: number; err: number; errMin: number }[] = [];
+  for (const c of cases) {
+    const est = estimate(estimateInputOf(c.analysis), profile).latencyMs;
+    let times: number[];
+    try {
+      times = await timeModel(c.model, { runs, warmup: 5, threads: profile.calibration?.['threads'] as number | undefined ?? 1, nodes: false, ...(c.settings ?? {}) });
+    } catch (e) {
+      console.log(`${c.name}: not measured (${e instanceof Error ? e.message : String(e)})`);
+      continue;
+    }
+    const med = median(times);
+    const min = Math.min(...times);
+    rows.push({ name: c.name, estMs: est, medMs: med, minMs: min, err: est / med - 1, errMin: est / min - 1 });
+  }
+  console.log(`\nestimator vs onnxruntime-node median on ${profile.name} (profile '${profile.id}'), ${runs} runs each`);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(8);
+  console.log(`${'model'.padEnd(34)} ${'estimate ms'.padStart(12)} ${'median ms'.padStart(10)} ${'error'.padStart(8)} ${'min ms'.padStart(10)} ${'error'.padStart(8)}`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(34)} ${r.estMs.toFixed(3).padStart(12)} ${r.medMs.toFixed(3).padStart(10)} ${pct(r.err)} ${r.minMs.toFixed(3).padStart(10)} ${pct(r.errMin)}`);
+  }
+  const within = (x: number, key: 'err' | 'errMin') => rows.filter((r) => Math.abs(r[key]) <= x).length;
+  const share = (n: number) => `${n}/${rows.length} (${((n / rows.length) * 100).toFixed(0)}%)`;
+  const mape = (key: 'err' | 'errMin') => pct(rows.reduce((a, r) => a + Math.abs(r[key]), 0) / rows.length).trim();
+  console.log(`\nvs median: within ±10%: ${share(within(0.1, 'err'))}   within ±20%: ${share(within(0.2, 'err'))}   mean |error| ${mape('err')}`);
+  console.log(`vs min:    within ±10%: ${share(within(0.1, 'errMin'))}   within ±20%: ${share(within(0.2, 'errMin'))}   mean |error| ${mape('errMin')}`);
+  const load = loadavg()[0]!;
+  console.log(`(load average ${load.toFixed(1)} on ${cpus().length} cores while measuring; the median absorbs other processes' load, the minimum does not)`);
+}
+
+main().catch((e) => {
+  console.error(`bench/estimator: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+});
