@@ -409,6 +409,22 @@ export function evaluate(n: Node, scope: Scope | undefined, ctx: EvalContext): V
     case 'list_comprehension':
     case 'generator_expression':
       return evalComprehension(n, scope, ctx);
+    case 'dictionary_comprehension': {
+      const pairs = evalComprehension(n, scope, ctx);
+      if (pairs.k !== 'list') return UNKNOWN;
+      const entries = new Map<string, Value>();
+      for (const p of pairs.items) {
+        const [k, v] = p.k === 'list' ? p.items : [];
+        if ((k?.k !== 'str' && k?.k !== 'num') || !v) return UNKNOWN;
+        entries.set(String(k.v), v);
+      }
+      return { k: 'dict', entries };
+    }
+    case 'pair': {
+      const key = n.childForFieldName('key');
+      const val = n.childForFieldName('value');
+      return { k: 'list', items: [key ? evaluate(key, scope, ctx) : UNKNOWN, val ? evaluate(val, scope, ctx) : UNKNOWN], tuple: true };
+    }
     case 'unary_operator': {
       const op = n.childForFieldName('operator')?.text;
       const arg = n.childForFieldName('argument');
