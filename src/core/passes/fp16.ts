@@ -6,7 +6,7 @@ import type { Graph, Model, Node } from '../onnx/ir';
 import { subgraphsOf } from '../onnx/ir';
 import { catchLens, type Result } from '../result';
 import {
-  cloneModel, constantMap, graphOutputNames, NameGen, promoteInitializerInputs, removeDeadNodes, removeUnusedInitializers,
+  cloneModel, constantMap, graphOutputNames, NameGen, outerNamesUsed, promoteInitializerInputs, removeDeadNodes, removeUnusedInitializers,
   topoSort,
 } from './graph';
 import { FLOAT16_MAX, float16Tensor, readNumbers } from './numeric';
@@ -51,11 +51,14 @@ export function fp16(model: Model, options: PassOptions = {}): Result<PassOutcom
     };
 
     // 1. Decide each node's mode and which of its slots switch to float16.
+    // Values read inside subgraphs (If/Loop bodies) keep float32: the bodies are typed against it.
+    const captured = new Set<string>();
+    for (const n of g.nodes) for (const sg of subgraphsOf(n)) for (const name of outerNamesUsed(sg.graph)) captured.add(name);
     const halfInputs = new Map<Node, Set<number>>();
     const halfOutputs = new Map<Node, Set<number>>();
     for (const n of g.nodes) {
       const keep = () => { details.nodesKeptFloat32++; if (n.domain === '' && n.opType !== 'Constant') details.keptFloat32Ops[n.opType] = (details.keptFloat32Ops[n.opType] ?? 0) + 1; };
-      if (n.domain !== '' || block.has(n.opType) || subgraphsOf(n).length > 0) { keep(); continue; }
+      if (n.domain !== '' || block.has(n.opType) || subgraphsOf(n).length > 0 || n.outputs.some((o) => captured.has(o))) { keep(); continue; }
       const s = schemaFor(m, n);
       if (!s) { keep(); continue; }
       const ins = new Set<number>(), outs = new Set<number>();

@@ -118,7 +118,7 @@ export async function int8Static(model: Model, options: PassOptions = {}): Promi
         const inScaleName = scaleName.get(n.inputs[0]!)!;
         pre.push({ name: names.fresh(`${bq.scale.name}_Mul`), opType: 'Mul', domain: '', inputs: [inScaleName, t.scale.name], outputs: [bq.scale.name], attributes: [] });
         const bOut = names.fresh(`${bName}_dq`);
-        pre.push(dq(bq.q.name, bq.scale.name, undefined, bOut, 0));
+        pre.push(dq(bq.q.name, bq.scale.name, undefined, bOut, perChannel ? 0 : undefined));
         n.inputs[2] = bOut;
         details.biasesQuantized++;
       }

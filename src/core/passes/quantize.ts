@@ -49,7 +49,7 @@ export function quantizeBias(b: Float32Array, inputScale: number, weightScales: 
     scales[c] = s;
     values[c] = Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(b[c]! / s)));
   }
-  return { q: int32Tensor(names.q, [n], values), scale: f32(names.scale, [n], scales) };
+  return { q: int32Tensor(names.q, [n], values), scale: f32(names.scale, weightScales.length === 1 ? [] : [n], weightScales.length === 1 ? scales.subarray(0, 1) : scales) };
 }
 
 /** uint8 asymmetric parameters for an activation range (the range always includes 0, so 0 is exact). */
