@@ -8,11 +8,16 @@ export interface TransformerSpec {
   hidden: number;
   heads: number;
   seq: number;
+  /** Embedding rows (default 30522, BERT's). */
+  vocab?: number;
+  /** Give weights zero-filled raw data so the model can be encoded to a valid .onnx file. */
+  withData?: boolean;
 }
 
-function weight(name: string, dims: number[]): Tensor {
-  // Weights carry no data: the layout only reads names and dims.
-  return { name, dtype: 'float', dims, data: { kind: 'empty' } };
+function weight(name: string, dims: number[], withData: boolean): Tensor {
+  // The layout only reads names and dims; data is added only when the model is to be written to a file.
+  const count = dims.reduce((a, b) => a * b, 1);
+  return { name, dtype: 'float', dims, data: withData ? { kind: 'raw', bytes: new Uint8Array(4 * count) } : { kind: 'empty' } };
 }
 
 export function syntheticTransformer(spec: TransformerSpec): Model {
@@ -27,7 +32,7 @@ export function syntheticTransformer(spec: TransformerSpec): Model {
     return outs;
   };
   const init = (name: string, dims: number[]): string => {
-    g.initializers.push(weight(name, dims));
+    g.initializers.push(weight(name, dims, spec.withData ?? false));
     return name;
   };
   const reshape = (scope: string, x: string, tail: number[]): string => {
@@ -53,7 +58,7 @@ export function syntheticTransformer(spec: TransformerSpec): Model {
     return node(scope, 'Add', [mm!, init(`${prefix}.bias`, [outDim])])[0]!;
   };
   g.inputs.push({ name: 'input_ids', type: { kind: 'tensor', elemType: 'int64', shape: [1, seq] } });
-  let x = node('/embeddings', 'Gather', [init('embeddings.word', [30522, d]), 'input_ids'])[0]!;
+  let x = node('/embeddings', 'Gather', [init('embeddings.word', [spec.vocab ?? 30522, d]), 'input_ids'])[0]!;
   x = node('/embeddings', 'Add', [x, init('embeddings.position', [seq, d])])[0]!;
   x = layerNorm('/embeddings/LayerNorm', x, 'embeddings.ln');
   for (let l = 0; l < spec.layers; l++) {

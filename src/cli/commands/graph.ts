@@ -60,7 +60,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_ERROR;
   }
   const model: Model = loaded.value.model;
-  const shapes: ValueShapes | undefined = inferredShapes(model, inputShapes.value);
+  const shapes: ValueShapes | undefined = inferredShapes(model, inputShapes.value, loaded.value.modelDir);
   const svgOut = values['svg'];
   if (typeof svgOut === 'string') {
     const layout = layoutModel(model, { shapes, expanded: values['collapsed'] ? 'auto' : 'all' });

@@ -26,6 +26,6 @@ export function formalInputName(opType: string, index: number): string {
   const names = cache.get(opType);
   if (!names || names.length === 0) return '';
   if (index < names.length) return names[index]!;
-  const last = names[names.length - 1]!;
-  return `${last}${index - names.length + 1}`;
+  // Extra inputs belong to a variadic last parameter (Concat's `inputs`).
+  return names[names.length - 1]!;
 }

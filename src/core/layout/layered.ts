@@ -29,6 +29,8 @@ export interface LayoutOptions {
   placeIterations?: number;
   /** Ordering stops early once it has used this many milliseconds. */
   orderBudgetMs?: number;
+  /** Ranks averaged when removing slow sideways drift of very deep graphs (see removeDrift). */
+  driftWindow?: number;
 }
 
 export interface LayoutStats {
@@ -59,6 +61,7 @@ const DEFAULTS: Required<LayoutOptions> = {
   orderIterations: 4,
   placeIterations: 6,
   orderBudgetMs: 400,
+  driftWindow: 60,
 };
 
 /** Compressed adjacency: neighbours of v are items[start[v] .. start[v+1]). */
@@ -348,6 +351,7 @@ export function layeredLayout(
     for (let r = rankCount - 2; r >= 0; r--) place(r, [down]);
   }
   for (let r = 0; r < rankCount; r++) place(r, [up, down]);
+  removeDrift(layers, x, vWidth, o.driftWindow);
 
   // ---- 6. y per rank, normalisation and edge polylines ----
   const rankHeight = new Float64Array(rankCount);
@@ -411,6 +415,42 @@ export function layeredLayout(
     height: yCursor + o.marginY,
     stats: { ranks: rankCount, dummies, crossings: bestCrossings, reversedEdges },
   };
+}
+
+/**
+ * Repeated blocks (transformer layers with a residual edge on one side) reach equilibrium with each block a little
+ * to the side of the previous one, so a 150-layer model slants thousands of pixels wide. Subtracting a moving
+ * average of each rank's centre removes that trend while shifting neighbouring ranks by only a pixel or two.
+ * Applied only when the trend is large, so ordinary graphs keep their exactly vertical chains.
+ */
+function removeDrift(layers: readonly number[][], x: Float64Array, width: readonly number[], window: number): void {
+  const R = layers.length;
+  if (R < 2 * window) return;
+  const centre = new Float64Array(R);
+  for (let r = 0; r < R; r++) {
+    const layer = layers[r]!;
+    if (layer.length === 0) {
+      centre[r] = r > 0 ? centre[r - 1]! : 0;
+      continue;
+    }
+    const first = layer[0]!;
+    const last = layer[layer.length - 1]!;
+    centre[r] = (x[first]! - width[first]! / 2 + x[last]! + width[last]! / 2) / 2;
+  }
+  const prefix = new Float64Array(R + 1);
+  for (let r = 0; r < R; r++) prefix[r + 1] = prefix[r]! + centre[r]!;
+  const trend = new Float64Array(R);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < R; r++) {
+    const a = Math.max(0, r - window);
+    const b = Math.min(R, r + window + 1);
+    trend[r] = (prefix[b]! - prefix[a]!) / (b - a);
+    lo = Math.min(lo, trend[r]!);
+    hi = Math.max(hi, trend[r]!);
+  }
+  if (hi - lo < 1000) return;
+  for (let r = 0; r < R; r++) for (const v of layers[r]!) x[v]! -= trend[r]!;
 }
 
 function edgeCsr(n: number, src: Int32Array, m: number): Csr {

@@ -48,14 +48,9 @@ export function edgePath(points: readonly number[]): string {
   return d;
 }
 
-/** Where an edge's shape label goes: just below the source box, right of the line. */
+/** Where an edge's shape label goes: just below the source box, right of the line (edges leave vertically). */
 export function edgeLabelPosition(points: readonly number[]): { x: number; y: number } {
-  const x0 = points[0]!;
-  const y0 = points[1]!;
-  const x1 = points[2] ?? x0;
-  const y1 = points[3] ?? y0;
-  const t = Math.min(1, 14 / Math.max(1, y1 - y0));
-  return { x: x0 + (x1 - x0) * t + 4, y: y0 + (y1 - y0) * t };
+  return { x: points[0]! + 4, y: points[1]! + 9 };
 }
 
 function nodeMarkup(node: LaidNode, heat?: { fill: string; text: string }): string {
