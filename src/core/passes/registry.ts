@@ -5,6 +5,7 @@ import { cleanup } from './cleanup';
 import { foldBn } from './fold-bn';
 import { fp16 } from './fp16';
 import { int8Static } from './int8-static';
+import { int8Dynamic } from './int8-dynamic';
 import { reorder } from './reorder';
 import { foldConstants } from './fold-constants';
 
@@ -13,6 +14,7 @@ export const PASSES: Record<string, PassDef> = {
   'fold-constants': { name: 'fold-constants', summary: 'evaluate nodes whose inputs are all constant (shape arithmetic, weight transposes) into initializers', run: foldConstants },
   'fold-bn': { name: 'fold-bn', summary: 'fold BatchNormalization and constant Mul/Add into the preceding Conv/ConvTranspose/Gemm', run: foldBn },
   fp16: { name: 'fp16', summary: 'float16 weights and compute, float32 inputs/outputs', run: fp16 },
+  'int8-dynamic': { name: 'int8-dynamic', summary: 'int8 weights: MatMul/Gemm as DynamicQuantizeLinear+MatMulInteger, Conv via DequantizeLinear', run: int8Dynamic },
   'int8-static': { name: 'int8-static', summary: 'QDQ int8: per-channel weights, calibrated uint8 activations (--calibration DIR or seeded random)', run: int8Static },
   reorder: { name: 'reorder', summary: 'execution order with a lower activation-memory peak (MCUNet-style scheduling)', run: reorder },
 };
