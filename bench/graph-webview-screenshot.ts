@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { loadModelFile } from '../src/core/onnx/load';
 import { dtypeByteSize } from '../src/core/onnx/dtype';
 import { tensorElementCount } from '../src/core/onnx/ir';
-import { layoutPrepared, modelOutline, nodeDetails, prepareGraph, resolveExpanded, weightStats } from '../src/core/layout';
+import { layoutPrepared, modelOutline, nodeDetails, prepareGraph, resolveExpanded, weightStats, type ValueShapes } from '../src/core/layout';
 import type { NodeMetrics } from '../webview/graph/messages';
 
 const THEMES: Record<string, Record<string, string>> = {
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       return t ? s + dtypeByteSize(t.dtype, tensorElementCount(t.dims)) : s;
     }, 0)),
   };
-  let shapes;
+  let shapes: ValueShapes | undefined;
   let costs: { macs: number; outputBytes: number }[] | undefined;
   try {
     const analyze = await import('../src/core/analyze');

@@ -11,6 +11,7 @@ export interface CommandModule {
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   'check-script': () => import('./commands/check-script'),
   analyze: () => import('./commands/analyze'),
+  graph: () => import('./commands/graph'),
   optimize: () => import('./commands/optimize'),
   print: () => import('./commands/print'),
   parse: () => import('./commands/parse'),
