@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { run } from '../../../src/cli/commands/check-script';
+import { bufferIO } from '../../../src/cli/io';
+import { SCRIPTS } from './helpers';
+
+test('check-script --json: 1-based positions, fixes with edits, module summary', async () => {
+  const io = bufferIO(SCRIPTS);
+  const code = await run(['kws_dscnn.py', '--json'], io);
+  assert.equal(code, 0);
+  const out = JSON.parse(io.stdout.join(''));
+  assert.deepEqual(out.modules, [{ name: 'DSCNN', line: 22, params: 23_180, macs: 2_656_768 }]);
+  const opset = out.diagnostics.find((d: { code: string }) => d.code === 'aiot.opset-missing');
+  assert.deepEqual([opset.line, opset.column, opset.endLine, opset.endColumn, opset.severity], [69, 5, 69, 22, 'warning']);
+  assert.deepEqual(opset.fixes[0].edits, [{ line: 69, column: 101, endLine: 69, endColumn: 101, newText: ', opset_version=17, do_constant_folding=True' }]);
+  assert.equal(out.linkedModel, join(SCRIPTS, 'kws_dscnn.onnx'));
+});
+
+test('check-script: unknown file and unknown device are one-line errors with exit 2', async () => {
+  const io = bufferIO(SCRIPTS);
+  assert.equal(await run(['nope.py'], io), 2);
+  assert.equal(io.stderr.join(''), 'aiot-lens check-script: nope.py: no such file\n');
+  const io2 = bufferIO(SCRIPTS);
+  assert.equal(await run(['kws_dscnn.py', '--device', 'no-such-board'], io2), 2);
+  assert.match(io2.stderr.join(''), /^aiot-lens check-script: unknown device 'no-such-board'/);
+});
+
+test('check-script exits 1 when a diagnostic is an error (model does not fit)', async () => {
+  const io = bufferIO(SCRIPTS);
+  // The nRF52840 has 1 MiB flash and 256 KiB RAM: ResNet-8 fits; the exit code is 0 and text lists the modules.
+  assert.equal(await run(['resnet8_cifar.py', '--device', 'nrf52840'], io), io.stdout.join('').includes('aiot.not-fit') ? 1 : 0);
+  assert.match(io.stdout.join(''), /resnet8_cifar\.py:28: ResNet8 \(exported\): 77,946 params, 12\.5 M MACs @ 1×3×32×32/);
+});
