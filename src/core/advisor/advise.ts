@@ -1,0 +1,186 @@
+// The bottleneck advisor: the survey's workflow of measuring the five resources against the budget, naming the
+// binding one and the module behind it, then ranking techniques by re-running the estimator on each transformed
+// model or setting.
+
+import { analyzeModel, type Analysis } from '../analyze';
+import type { DeviceProfile } from '../devices/types';
+import { estimate } from '../estimate/estimate';
+import { estimateInputOf } from '../estimate/report';
+import type { Estimate, EstimateInput } from '../estimate/types';
+import { beamSchedule, PASSES } from '../passes';
+import type { Shape } from '../onnx/ir';
+import { planMemory } from '../memory';
+import { afterOf, bindingResource, moduleOf, periodMs, resourcesOf } from './resources';
+import { quantizeInput, reduceInput } from './transforms';
+import type { Advice, AdviseOptions, ResourceDemand, ResourceName, Suggestion } from './types';
+
+interface Candidate extends Omit<Suggestion, 'estimate'> {
+  resourcesAfter: ResourceDemand[];
+  after: Estimate;
+  linkBytesPerSecond?: number;
+}
+
+function evaluate(input: EstimateInput, device: DeviceProfile, o: AdviseOptions): { e: Estimate; r: ResourceDemand[] } {
+  const e = estimate(input, device, { periodMs: periodMs(o).ms, ...(o.latencyMs ? { deadlineMs: o.latencyMs } : {}) });
+  return { e, r: resourcesOf(e, input, device, o, o.link) };
+}
+
+export async function advise(analysis: Analysis, device: DeviceProfile, o: AdviseOptions = {}): Promise<Advice> {
+  const model = o.modelPath ?? analysis.path ?? 'MODEL';
+  const dev = o.deviceArgs ?? `--device ${device.id}`;
+  const input = estimateInputOf(analysis);
+  const base = evaluate(input, device, o);
+  const binding = bindingResource(base.r);
+  const mod = moduleOf(binding, base.e, input, device, o);
+  const assumptions = [...base.e.assumptions];
+  if (periodMs(o).assumed) assumptions.push('no --fps or --latency-ms given: one inference per second assumed for energy and link rates');
+
+  const candidates: Candidate[] = [];
+  const add = (c: Omit<Candidate, 'resourcesAfter' | 'after'>, next: EstimateInput, overrideOptions?: Partial<AdviseOptions>) => {
+    const opts = { ...o, ...(overrideOptions ?? {}) };
+    const { e, r } = evaluate(next, device, opts);
+    candidates.push({ ...c, after: e, resourcesAfter: r });
+  };
+  const out = (suffix: string) => model.replace(/\.onnx$/i, '') + `.${suffix}.onnx`;
+
+  add({ technique: 'int8 quantization (weights and activations)', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
+    command: `aiot-lens optimize ${model} --passes fold-bn,int8-static -o ${out('int8')}` }, quantizeInput(input, 'int8'));
+  add({ technique: 'float16 weights and compute', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
+    command: `aiot-lens optimize ${model} --passes fp16 -o ${out('fp16')}` }, quantizeInput(input, 'float16'));
+
+  // Pruning and low-rank: the real pass when the registry has it, else an analytic reduction.
+  const conv = new Set(['conv', 'depthwise', 'matmul']);
+  const matmul = new Set(['matmul']);
+  const pruned = await passAnalysis(analysis, 'prune', { channelSparsity: 0.3, sparsity: 0.5, inputShapes: o.inputShapes });
+  add({ technique: 'structured pruning (30% of conv channels)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'],
+    command: `aiot-lens optimize ${model} --passes prune --sparsity 0.5 -o ${out('pruned')}`,
+    ...(pruned ? {} : { analytic: true, note: 'estimated analytically: 30% of channels removed keeps ~49% of conv MACs and weights (0.7 x 0.7)' }) },
+    pruned ? estimateInputOf(pruned) : reduceInput(input, 0.49, conv, 'analytic structured pruning: 0.7 x 0.7 of conv/matmul work and weights kept'));
+  if (input.costs.some((c) => c.opClass === 'matmul' && c.weightBytes > 0)) {
+    const lowRank = await passAnalysis(analysis, 'low-rank', { energy: 0.95, inputShapes: o.inputShapes });
+    add({ technique: 'low-rank factorization of Gemm/MatMul weights', module: 'model', resources: ['compute', 'storage', 'energy'],
+      command: `aiot-lens optimize ${model} --passes low-rank -o ${out('lowrank')}`,
+      ...(lowRank ? {} : { analytic: true, note: 'estimated analytically: rank halved, so Gemm/MatMul MACs and weights halve' }) },
+      lowRank ? estimateInputOf(lowRank) : reduceInput(input, 0.5, matmul, 'analytic low-rank: half of Gemm/MatMul work and weights'));
+  }
+
+  // Operator reordering: a real memory-aware schedule, re-planned.
+  const order = beamSchedule(analysis.model.graph, analysis.shapes.values, analysis.model.graph.nodes.length <= 300 ? 24 : 4);
+  if (order) {
+    const plan = planMemory(analysis.model.graph, analysis.shapes.values, { order });
+    if (plan.arenaBytes < analysis.memory.arenaBytes) {
+      add({ technique: 'operator reordering for peak memory', module: 'model', resources: ['memory'],
+        command: `aiot-lens optimize ${model} --passes reorder -o ${out('reordered')}` },
+      { ...input, arenaBytes: plan.arenaBytes, peakActivationBytes: plan.peakActivationBytes });
+    }
+  }
+
+  // Smaller input resolution: shape inference and cost re-run with the new input shape.
+  const resized = smallerInput(analysis, o.inputShapes);
+  if (resized) {
+    const shapeArg = Object.entries(resized.shapes).map(([n, s]) => `--input-shape ${n}=${s.join('x')}`).join(' ');
+    add({ technique: `smaller input resolution (${resized.label})`, module: 'sensor data', resources: ['compute', 'memory', 'energy', 'communication'],
+      command: `aiot-lens advise ${model} ${dev} ${shapeArg}`, note: 'retrain or fine-tune at the new resolution; the command re-evaluates it' },
+    estimateInputOf(resized.analysis));
+  }
+
+  // Lower frame rate / skip frames with an input filter.
+  if (o.fps) {
+    add({ technique: `lower frame rate or skip 50% of frames with an input filter (${o.fps} → ${o.fps / 2} fps)`, module: 'sensor data',
+      resources: ['compute', 'energy', 'communication'], command: `aiot-lens advise ${model} ${dev} --fps ${o.fps / 2}` },
+    input, { fps: o.fps / 2 });
+  }
+
+  // Partitioning: offload the whole model over the link to an edge device.
+  if (o.link && o.edge) candidates.push(offload(analysis, input, device, o, model, dev));
+
+  const suggestions = rank(candidates, binding.name).map((c): Suggestion => ({
+    technique: c.technique, module: c.module, resources: c.resources,
+    estimate: afterOf(c.resourcesAfter, c.after, c.linkBytesPerSecond), command: c.command,
+    ...(c.analytic ? { analytic: true } : {}), ...(c.note ? { note: c.note } : {}),
+  }));
+  return {
+    device: device.id, model, resources: base.r,
+    bottleneck: { resource: binding.name, module: mod.module, fits: binding.fits, reason: mod.reason },
+    suggestions, assumptions,
+  };
+}
+
+/** Runs a registered pass (prune, low-rank) and re-analyzes; undefined when the pass does not exist or fails. */
+async function passAnalysis(a: Analysis, name: string, options: Record<string, unknown>): Promise<Analysis | undefined> {
+  const pass = PASSES[name];
+  if (!pass) return undefined;
+  try {
+    const r = await pass.run(a.model, options);
+    if (!r.ok || !r.value.changed) return undefined;
+    return analyzeModel(r.value.model, { inputShapes: options['inputShapes'] as Record<string, Shape> | undefined });
+  } catch {
+    return undefined;
+  }
+}
+
+/** 4-D image-like inputs (NCHW or NHWC) scaled to 3/4 of their spatial size, rounded to a multiple of 8. */
+function smallerInput(a: Analysis, pinned?: Record<string, Shape>): { analysis: Analysis; shapes: Record<string, number[]>; label: string } | undefined {
+  const shapes: Record<string, number[]> = {};
+  const labels: string[] = [];
+  for (const t of a.report.inputs) {
+    const s = t.shape;
+    if (!s || s.length !== 4 || s.some((d) => typeof d !== 'number')) continue;
+    const dims = s as number[];
+    const nhwc = dims[3]! <= 4 && dims[1]! > 4;
+    const [h, w] = nhwc ? [1, 2] : [2, 3];
+    if (dims[h]! < 32 || dims[w]! < 32) continue;
+    const next = [...dims];
+    next[h] = Math.max(8, Math.round((dims[h]! * 0.75) / 8) * 8);
+    next[w] = Math.max(8, Math.round((dims[w]! * 0.75) / 8) * 8);
+    shapes[t.name] = next;
+    labels.push(`${t.name} ${dims[h]}x${dims[w]} → ${next[h]}x${next[w]}`);
+  }
+  if (labels.length === 0) return undefined;
+  try {
+    const analysis = analyzeModel(a.model, { inputShapes: { ...(pinned ?? {}), ...shapes } });
+    if (analysis.cost.totals.partialNodes > a.cost.totals.partialNodes) return undefined; // the model does not accept other sizes
+    return { analysis, shapes, label: labels.join(', ') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The device only senses and transmits; the edge device runs the model. */
+function offload(a: Analysis, input: EstimateInput, device: DeviceProfile, o: AdviseOptions, model: string, dev: string): Candidate {
+  const link = o.link!;
+  const edge = o.edge!;
+  const edgeEst = estimate(input, edge, {});
+  const bytes = input.inputBytes ?? 0;
+  const txMs = ((bytes * 8) / link.uplinkBitsPerSecond) * 1000;
+  const latencyMs = txMs + link.rttMs + edgeEst.latencyMs;
+  const radioMj = link.energyPerBitNj !== undefined ? (bytes * 8 * link.energyPerBitNj) / 1e6 : (link.txPowerW ?? 0) * txMs;
+  // On the device: no weights, an input buffer, the radio instead of the model.
+  const onDevice: Estimate = {
+    ...edgeEst, device: device.id, deviceName: device.name, latencyMs, energyMj: radioMj + device.idlePowerW * (latencyMs - txMs),
+    peakRamBytes: bytes + (device.runtimeRamBytes ?? 0), flashBytes: device.runtimeFlashBytes ?? 0,
+    fits: { memory: true, storage: true, dtypes: true, operators: true },
+  };
+  onDevice.resources = {
+    memory: { ...edgeEst.resources.memory, demand: onDevice.peakRamBytes, budget: device.ramBytes, fits: onDevice.peakRamBytes <= device.ramBytes, headroom: device.ramBytes - onDevice.peakRamBytes, utilization: onDevice.peakRamBytes / device.ramBytes, assumption: 'input buffer + runtime' },
+    storage: { ...edgeEst.resources.storage, demand: onDevice.flashBytes, budget: device.flashBytes, fits: onDevice.flashBytes <= device.flashBytes, headroom: device.flashBytes - onDevice.flashBytes, utilization: onDevice.flashBytes / device.flashBytes, assumption: 'runtime only' },
+  };
+  onDevice.fits = { ...onDevice.fits, memory: onDevice.resources.memory.fits, storage: onDevice.resources.storage.fits };
+  const r = resourcesOf(onDevice, input, device, o, link);
+  const perSecond = 1000 / periodMs(o).ms;
+  return {
+    technique: `offload to ${edge.id} over ${link.id}`, module: 'hardware', resources: ['memory', 'storage', 'compute', 'energy'],
+    command: `aiot-lens partition ${model} ${dev} --edge ${edge.id} --link ${link.id}`,
+    note: `latency = send ${bytes} B (${txMs.toFixed(2)} ms) + RTT ${link.rttMs} ms + ${edgeEst.latencyMs.toFixed(2)} ms on ${edge.id}; device energy = radio + idle while waiting`,
+    after: onDevice, resourcesAfter: r, linkBytesPerSecond: bytes * perSecond,
+  };
+}
+
+/** Candidates that make everything fit first, then by the binding resource's utilization after, then overall. */
+function rank(list: Candidate[], binding: ResourceName): Candidate[] {
+  const util = (c: Candidate, name: ResourceName) => c.resourcesAfter.find((r) => r.name === name)?.utilization ?? 0;
+  const allFit = (c: Candidate) => c.resourcesAfter.every((r) => r.fits);
+  const total = (c: Candidate) => c.resourcesAfter.reduce((a, r) => a + Math.min(10, r.utilization ?? 0), 0);
+  return [...list].sort((a, b) =>
+    Number(allFit(b)) - Number(allFit(a)) || util(a, binding) - util(b, binding) || total(a) - total(b));
+}
