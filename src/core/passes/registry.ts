@@ -7,6 +7,7 @@ import { fp16 } from './fp16';
 import { int8Static } from './int8-static';
 import { int8Dynamic } from './int8-dynamic';
 import { reorder } from './reorder';
+import { prune } from './prune';
 import { foldConstants } from './fold-constants';
 
 export const PASSES: Record<string, PassDef> = {
@@ -16,5 +17,6 @@ export const PASSES: Record<string, PassDef> = {
   fp16: { name: 'fp16', summary: 'float16 weights and compute, float32 inputs/outputs', run: fp16 },
   'int8-dynamic': { name: 'int8-dynamic', summary: 'int8 weights: MatMul/Gemm as DynamicQuantizeLinear+MatMulInteger, Conv via DequantizeLinear', run: int8Dynamic },
   'int8-static': { name: 'int8-static', summary: 'QDQ int8: per-channel weights, calibrated uint8 activations (--calibration DIR or seeded random)', run: int8Static },
+  prune: { name: 'prune', summary: 'magnitude pruning to --sparsity; --channel-sparsity removes Conv output channels and rewrites consumers', run: prune },
   reorder: { name: 'reorder', summary: 'execution order with a lower activation-memory peak (MCUNet-style scheduling)', run: reorder },
 };
