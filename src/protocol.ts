@@ -2,7 +2,12 @@
 // Messages from a webview are untrusted input: `parseFromWebview` validates them before anyone reads a field.
 
 import type { AnalysisReport } from './core/analyze/report';
+import type { EstimateReport } from './core/estimate';
+import type { GraphLayout, ModelOutline } from './core/layout/types';
 import type { LensError } from './core/result';
+import { HOTSPOT_METRICS, type GraphToHost, type HostToGraph, type NodeDetails, type NodeMetrics, type WeightStats } from '../webview/graph/messages';
+
+export type { GraphToHost, HostToGraph } from '../webview/graph/messages';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Extension ⇄ language server (LSP custom requests)
@@ -12,7 +17,14 @@ import type { LensError } from './core/result';
 export const ServerMethod = {
   analyze: 'aiotLens/analyze',
   layout: 'aiotLens/layout',
+  metrics: 'aiotLens/metrics',
+  nodeDetails: 'aiotLens/nodeDetails',
+  weightStats: 'aiotLens/weightStats',
+  estimate: 'aiotLens/estimate',
 } as const;
+
+/** A failure every request may answer with (a broken file is an answer, not a server error). */
+export type Failed = { ok: false; error: LensError };
 
 /** Input shapes pinned by the user: input name → dims (numbers or symbolic names). */
 export type InputShapes = Record<string, (number | string)[]>;
@@ -25,49 +37,61 @@ export interface AnalyzeParams {
   deviceId?: string;
 }
 
-/** One graph node's wiring, so the graph view can draw edges without decoding the model again. */
-export interface GraphNodeSketch {
-  name: string;
-  opType: string;
-  domain: string;
-  /** '' marks an omitted optional input. */
-  inputs: string[];
-  outputs: string[];
-}
-
-/** The top-level graph's structure: nodes in file order, graph terminals and weight tensors. */
-export interface GraphSketch {
-  nodes: GraphNodeSketch[];
-  inputs: string[];
-  outputs: string[];
-  initializers: { name: string; dtype: string; dims: number[] }[];
-}
-
 /** A successful analysis as the editor needs it. */
 export interface AnalyzeOk {
   ok: true;
   /** sha256 (hex) of the model file's bytes: the cache key and the layout cache key. */
   contentHash: string;
   report: AnalysisReport;
-  graph: GraphSketch;
+  /** The main graph's wiring (node names, ops, tensors) for search and hotspot lists. */
+  outline: ModelOutline;
   /** Wall time of the analysis itself (0 when served from the cache). */
   analyzeMs: number;
   cached: boolean;
 }
 
 /** `aiotLens/analyze` result: the analysis or a readable error (a broken file is not a server failure). */
-export type AnalyzeResult = AnalyzeOk | { ok: false; error: LensError };
+export type AnalyzeResult = AnalyzeOk | Failed;
 
-/** `aiotLens/layout` params: lay out a model's graph (delegated to src/core/layout). */
-export interface LayoutParams {
+/** Names one model file in a server request (and the pinned input shapes its analysis uses). */
+export interface ModelParams {
   uri?: string;
   path?: string;
-  /** Free-form options understood by the layout module (grouping, expanded scopes). */
-  options?: Record<string, unknown>;
+  inputShapes?: InputShapes;
 }
 
-/** `aiotLens/layout` result: whatever src/core/layout returns, or a readable error. */
-export type LayoutResult = { ok: true; contentHash: string; layout: unknown; layoutMs: number; cached: boolean } | { ok: false; error: LensError };
+/** `aiotLens/layout` params: lay out the graph with these scopes expanded ('auto': collapsed when large). */
+export interface LayoutParams extends ModelParams {
+  expanded?: 'auto' | 'all' | string[];
+}
+
+/** `aiotLens/layout` result: the finished layout (src/core/layout), cached by content hash and expanded set. */
+export type LayoutResult = { ok: true; contentHash: string; layout: GraphLayout; cached: boolean } | Failed;
+
+/** `aiotLens/metrics` params: per-node overlay figures; latency/energy on `deviceId` (default: the active device). */
+export interface MetricsParams extends ModelParams {
+  deviceId?: string;
+}
+export type MetricsResult = { ok: true; metrics: NodeMetrics } | Failed;
+
+/** `aiotLens/nodeDetails` params: the inspector's view of one node (index in the main graph). */
+export interface NodeDetailsParams extends ModelParams {
+  nodeIndex: number;
+  deviceId?: string;
+}
+export type NodeDetailsResult = { ok: true; details: NodeDetails } | Failed;
+
+/** `aiotLens/weightStats` params: statistics of one weight tensor, read on demand. */
+export interface WeightStatsParams extends ModelParams {
+  tensor: string;
+}
+export type WeightStatsResult = { ok: true; stats: WeightStats } | Failed;
+
+/** `aiotLens/estimate` params: the whole-model estimate on a device (default: the active device). */
+export interface EstimateParams extends ModelParams {
+  deviceId?: string;
+}
+export type EstimateResult = { ok: true; estimate: EstimateReport } | Failed;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Extension ⇄ webview (postMessage)
@@ -80,6 +104,9 @@ export enum MessageType {
   Error = 'error',
   Settings = 'settings',
   Reply = 'reply',
+  // Both directions: the graph view's own messages (webview/graph/messages.ts), wrapped so their types never
+  // collide with the editor's.
+  Graph = 'graph',
   // Webview → extension
   Ready = 'ready',
   Reload = 'reload',
@@ -123,6 +150,18 @@ export interface ReplyMessage {
   error?: string;
 }
 
+/** Extension → graph view: one HostToGraph message. */
+export interface GraphToWebviewMessage {
+  type: MessageType.Graph;
+  message: HostToGraph;
+}
+
+/** Graph view → extension: one GraphToHost message (validated by `parseGraphToHost`). */
+export interface GraphFromWebviewMessage {
+  type: MessageType.Graph;
+  message: GraphToHost;
+}
+
 /** The webview script has loaded and wants the current state. */
 export interface ReadyMessage {
   type: MessageType.Ready;
@@ -145,8 +184,8 @@ export interface RequestMessage {
 export const webviewRequestMethods = ['layout'] as const;
 export type WebviewRequestMethod = (typeof webviewRequestMethods)[number];
 
-export type ToWebviewMessage = LoadingMessage | AnalysisMessage | ErrorMessage | SettingsMessage | ReplyMessage;
-export type FromWebviewMessage = ReadyMessage | ReloadMessage | RequestMessage;
+export type ToWebviewMessage = LoadingMessage | AnalysisMessage | ErrorMessage | SettingsMessage | ReplyMessage | GraphToWebviewMessage;
+export type FromWebviewMessage = ReadyMessage | ReloadMessage | RequestMessage | GraphFromWebviewMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Runtime validation of webview messages
@@ -164,6 +203,10 @@ export function parseFromWebview(x: unknown): FromWebviewMessage | undefined {
       return { type: MessageType.Ready };
     case MessageType.Reload:
       return { type: MessageType.Reload };
+    case MessageType.Graph: {
+      const message = parseGraphToHost(x['message']);
+      return message ? { type: MessageType.Graph, message } : undefined;
+    }
     case MessageType.Request: {
       const requestId = x['requestId'];
       const method = x['method'];
@@ -174,6 +217,37 @@ export function parseFromWebview(x: unknown): FromWebviewMessage | undefined {
       const msg: RequestMessage = { type: MessageType.Request, requestId, method: method as WebviewRequestMethod };
       if (params !== undefined) msg.params = params;
       return msg;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const metricIds: readonly string[] = [...HOTSPOT_METRICS.map((m) => m.id), 'none'];
+
+/** Validates one graph-view message field by field; returns a fresh object holding only the known fields. */
+export function parseGraphToHost(x: unknown): GraphToHost | undefined {
+  if (!isRecord(x)) return undefined;
+  switch (x['type']) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'selectDevice':
+      return { type: 'selectDevice' };
+    case 'expand': {
+      const expanded = x['expanded'];
+      const focus = x['focus'];
+      if (!Array.isArray(expanded) || !expanded.every((e) => typeof e === 'string')) return undefined;
+      if (focus !== undefined && typeof focus !== 'string') return undefined;
+      return focus === undefined ? { type: 'expand', expanded: [...expanded] } : { type: 'expand', expanded: [...expanded], focus };
+    }
+    case 'inspect':
+      return isIndex(x['nodeIndex']) ? { type: 'inspect', nodeIndex: x['nodeIndex'] } : undefined;
+    case 'requestWeightStats':
+      return isIndex(x['nodeIndex']) && typeof x['tensor'] === 'string' ? { type: 'requestWeightStats', nodeIndex: x['nodeIndex'], tensor: x['tensor'] } : undefined;
+    case 'metricChanged': {
+      const metric = x['metric'];
+      return typeof metric === 'string' && metricIds.includes(metric) ? ({ type: 'metricChanged', metric } as GraphToHost) : undefined;
     }
     default:
       return undefined;

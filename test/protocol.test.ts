@@ -47,3 +47,29 @@ test('RequestClient rejects a request nobody answers', async () => {
   const client = new RequestClient(() => {}, 20);
   await assert.rejects(client.request('layout'), /no reply after 20 ms/);
 });
+
+test('graph-view messages are validated field by field inside their envelope', () => {
+  assert.deepEqual(parseFromWebview({ type: 'graph', message: { type: 'inspect', nodeIndex: 4, extra: 'dropped' } }), {
+    type: MessageType.Graph,
+    message: { type: 'inspect', nodeIndex: 4 },
+  });
+  assert.deepEqual(parseFromWebview({ type: 'graph', message: { type: 'expand', expanded: ['/features'], focus: 'n3' } }), {
+    type: MessageType.Graph,
+    message: { type: 'expand', expanded: ['/features'], focus: 'n3' },
+  });
+  assert.deepEqual(parseFromWebview({ type: 'graph', message: { type: 'metricChanged', metric: 'latency' } }), {
+    type: MessageType.Graph,
+    message: { type: 'metricChanged', metric: 'latency' },
+  });
+  for (const bad of [
+    { type: 'inspect', nodeIndex: -1 },
+    { type: 'inspect', nodeIndex: '3' },
+    { type: 'expand', expanded: [1] },
+    { type: 'expand', expanded: 'all' },
+    { type: 'requestWeightStats', nodeIndex: 1 },
+    { type: 'metricChanged', metric: 'power' },
+    { type: 'layout' },
+  ]) {
+    assert.equal(parseFromWebview({ type: 'graph', message: bad }), undefined, JSON.stringify(bad));
+  }
+});

@@ -2,7 +2,21 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ServerMethod, type AnalyzeParams, type AnalyzeResult, type LayoutParams, type LayoutResult } from '../protocol';
+import {
+  ServerMethod,
+  type AnalyzeParams,
+  type AnalyzeResult,
+  type EstimateParams,
+  type EstimateResult,
+  type LayoutParams,
+  type LayoutResult,
+  type MetricsParams,
+  type MetricsResult,
+  type NodeDetailsParams,
+  type NodeDetailsResult,
+  type WeightStatsParams,
+  type WeightStatsResult,
+} from '../protocol';
 
 export class LensClient implements vscode.Disposable {
   private readonly client: LanguageClient;
@@ -33,14 +47,34 @@ export class LensClient implements vscode.Disposable {
     this.ready = this.client.start();
   }
 
-  async analyze(params: AnalyzeParams, token?: vscode.CancellationToken): Promise<AnalyzeResult> {
+  private async send<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
     await this.ready;
-    return this.client.sendRequest<AnalyzeResult>(ServerMethod.analyze, params, token);
+    // An explicit `undefined` token would be sent as a second positional parameter by vscode-jsonrpc.
+    return token ? this.client.sendRequest<R>(method, params, token) : this.client.sendRequest<R>(method, params);
   }
 
-  async layout(params: LayoutParams, token?: vscode.CancellationToken): Promise<LayoutResult> {
-    await this.ready;
-    return this.client.sendRequest<LayoutResult>(ServerMethod.layout, params, token);
+  analyze(params: AnalyzeParams, token?: vscode.CancellationToken): Promise<AnalyzeResult> {
+    return this.send(ServerMethod.analyze, params, token);
+  }
+
+  layout(params: LayoutParams, token?: vscode.CancellationToken): Promise<LayoutResult> {
+    return this.send(ServerMethod.layout, params, token);
+  }
+
+  metrics(params: MetricsParams): Promise<MetricsResult> {
+    return this.send(ServerMethod.metrics, params);
+  }
+
+  nodeDetails(params: NodeDetailsParams): Promise<NodeDetailsResult> {
+    return this.send(ServerMethod.nodeDetails, params);
+  }
+
+  weightStats(params: WeightStatsParams): Promise<WeightStatsResult> {
+    return this.send(ServerMethod.weightStats, params);
+  }
+
+  estimate(params: EstimateParams, token?: vscode.CancellationToken): Promise<EstimateResult> {
+    return this.send(ServerMethod.estimate, params, token);
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { AnalyzeResult } from '../protocol';
 import { LensClient } from './client';
 import { ModelEditorProvider } from './modelEditorProvider';
+import { registerSelectDevice } from './selectDevice';
 import { registerStatusBar } from './statusBar';
 
 /** The extension's public API (returned by activate): used by tests running in the extension host. */
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): AiotLensApi {
   const client = new LensClient(context);
   context.subscriptions.push(client, ModelEditorProvider.register(context, client));
   registerStatusBar(context);
+  registerSelectDevice(context);
   // Other features register here, one line each: e.g. registerOnnxText(context);
   return { analyze: (uri) => client.analyze({ uri: uri.toString() }) };
 }

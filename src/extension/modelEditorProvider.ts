@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { MessageType, parseFromWebview, type RequestMessage, type ToWebviewMessage } from '../protocol';
 import type { LensClient } from './client';
+import { GraphHost } from './graphHost';
 import { readSettings } from './settings';
 import { modelEditorHtml, webviewRoots } from './webviewHtml';
 
@@ -40,6 +41,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     webview.html = modelEditorHtml(webview, this.context.extensionUri, fileName);
 
     const post = (msg: ToWebviewMessage) => void webview.postMessage(msg);
+    const graph = new GraphHost(document.uri, this.client, (message) => post({ type: MessageType.Graph, message }));
     let loading: vscode.CancellationTokenSource | undefined;
     const load = async () => {
       loading?.cancel();
@@ -48,18 +50,26 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       try {
         const result = await this.client.analyze({ uri: document.uri.toString() }, cts.token);
         if (cts.token.isCancellationRequested) return;
-        if (result.ok) post({ type: MessageType.Analysis, fileName, result });
-        else post({ type: MessageType.Error, fileName, error: result.error });
+        if (result.ok) {
+          post({ type: MessageType.Analysis, fileName, result });
+          graph.onAnalysis(result);
+        } else {
+          post({ type: MessageType.Error, fileName, error: result.error });
+          graph.onError(result.error.message);
+        }
       } catch (e) {
         if (cts.token.isCancellationRequested) return;
         // The server crashed or stopped: it restarts by itself and onDidRestart reloads this editor.
         post({ type: MessageType.Error, fileName, error: { code: 'internal', message: `The AIoT Lens server did not answer: ${(e as Error).message}` } });
+        graph.onError(`The AIoT Lens server did not answer: ${(e as Error).message}`);
       }
     };
 
     const answer = async (msg: RequestMessage) => {
       try {
-        const result = await this.client.layout({ uri: document.uri.toString(), options: msg.params ?? {} });
+        const expanded = msg.params?.['expanded'];
+        const valid = expanded === 'all' || (Array.isArray(expanded) && expanded.every((e) => typeof e === 'string'));
+        const result = await this.client.layout({ uri: document.uri.toString(), expanded: valid ? (expanded as 'all' | string[]) : 'auto' });
         post({ type: MessageType.Reply, requestId: msg.requestId, ok: true, result });
       } catch (e) {
         post({ type: MessageType.Reply, requestId: msg.requestId, ok: false, error: (e as Error).message });
@@ -82,9 +92,12 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
           void load();
         } else if (msg.type === MessageType.Reload) void load();
         else if (msg.type === MessageType.Request) void answer(msg);
+        else if (msg.type === MessageType.Graph) void graph.handle(msg.message);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('aiotLens', document.uri)) post(readSettings(document.uri));
+        if (!e.affectsConfiguration('aiotLens', document.uri)) return;
+        post(readSettings(document.uri));
+        graph.onSettingsChanged();
       }),
     ];
     panel.onDidDispose(() => {

@@ -18,6 +18,7 @@ export function modelEditorHtml(webview: vscode.Webview, extensionUri: vscode.Ur
   // The graph view is built separately; the editor works (summary + table) without it.
   const styles = ['media/editor.css', 'media/graph.css'].filter((p) => exists(p));
   const scripts = ['dist/webview/editor.js', 'dist/webview/graph.js'].filter((p) => exists(p));
+  const withGraph = scripts.includes('dist/webview/graph.js');
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data: blob:`,
@@ -38,15 +39,24 @@ ${styles.map((s) => `<link rel="stylesheet" nonce="${nonce}" href="${uri(s)}">`)
 <title>${escapeHtml(fileName)}</title>
 </head>
 <body>
-<main id="aiot-lens-editor" data-state="loading" data-file="${escapeHtml(fileName)}">
-  <header id="summary" aria-live="polite"><p class="status">Loading ${escapeHtml(fileName)}…</p></header>
-  <section id="graph-host" class="panel" aria-label="Graph" ${scripts.some((s) => s.endsWith('graph.js')) ? '' : 'hidden'}></section>
-  <section id="nodes-host" class="panel" aria-label="Nodes"></section>
+<main id="aiot-lens-editor" class="${withGraph ? 'with-graph' : ''}" data-state="loading" data-view="${withGraph ? 'graph' : 'details'}" data-file="${escapeHtml(fileName)}">
+  ${withGraph ? VIEW_TABS : ''}
+  <section id="graph-host" role="tabpanel" aria-labelledby="tab-graph" ${withGraph ? '' : 'hidden'}></section>
+  <section id="details-view" role="tabpanel" aria-labelledby="tab-details">
+    <header id="summary" aria-live="polite"><p class="status">Loading ${escapeHtml(fileName)}…</p></header>
+    <section id="nodes-host" aria-label="Nodes"></section>
+  </section>
 </main>
 ${scripts.map((s) => `<script nonce="${nonce}" src="${uri(s)}"></script>`).join('\n')}
 </body>
 </html>`;
 }
+
+/** Graph and details (summary + node table) share the page as two tabs when the graph view is built. */
+const VIEW_TABS = `<nav class="view-tabs" role="tablist" aria-label="Views">
+    <button id="tab-graph" role="tab" data-view="graph" aria-selected="true">Graph</button>
+    <button id="tab-details" role="tab" data-view="details" aria-selected="false">Summary &amp; nodes</button>
+  </nav>`;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);

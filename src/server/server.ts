@@ -5,11 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerAnalyze } from './analyzeRequest';
+import { registerLayout } from './layoutRequest';
+import { ModelStore } from './modelStore';
+import { registerNodeFeatures } from './nodeFeatures';
 import { settingsReader } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let hasConfiguration = false;
+/** First workspace folder: where workspace device profiles (.aiot/devices) are looked up. */
+let workspaceDir: string | undefined;
 const getSettings = settingsReader(connection, () => hasConfiguration);
 
 /** Capabilities announced at initialize; feature modules may add theirs before the client connects. */
@@ -17,15 +22,20 @@ const capabilities: InitializeResult['capabilities'] = { textDocumentSync: TextD
 
 connection.onInitialize((params) => {
   hasConfiguration = Boolean(params.capabilities.workspace?.configuration);
+  const folder = params.workspaceFolders?.[0]?.uri;
+  if (folder?.startsWith('file:')) workspaceDir = fileURLToPath(folder);
   return { capabilities, serverInfo: { name: 'aiot-lens', version: '0.1.0' } };
 });
 
-// Features: one line each.
-const analysisCache = registerAnalyze(connection, getSettings);
+// Features: one line each. Every model request goes through one store, so a model is analyzed once per content.
+const store = new ModelStore(connection, getSettings);
+registerAnalyze(connection, store);
+registerLayout(connection, store, getSettings);
+registerNodeFeatures(connection, store, getSettings, () => workspaceDir);
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const c of changes) {
-    if (c.uri.startsWith('file:')) analysisCache.invalidate(fileURLToPath(c.uri));
+    if (c.uri.startsWith('file:')) store.invalidate(fileURLToPath(c.uri));
   }
 });
 

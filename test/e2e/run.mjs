@@ -262,6 +262,11 @@ async function main() {
     });
   }
   await page.screenshot({ path: join(shotsDir, 'sample-model.png') }).catch(() => {});
+  // With the graph view built, the summary and node table sit on their own tab.
+  if (frame && (await frame.locator('#tab-details').count()) > 0) {
+    await frame.locator('#tab-details').click();
+    await page.screenshot({ path: join(shotsDir, 'sample-model-details.png') }).catch(() => {});
+  }
 
   if (frame) {
     const summary = await frame.locator('#summary').innerText();

@@ -1,0 +1,108 @@
+// The extension side of the graph view inside the model editor: answers its messages with server requests
+// (layout, overlay metrics, node details, weight statistics) and pushes updates when settings change.
+
+import * as vscode from 'vscode';
+import type { AnalyzeOk, GraphToHost, HostToGraph } from '../protocol';
+import type { HotspotMetric } from '../../webview/graph/messages';
+import type { LensClient } from './client';
+import { readSettings } from './settings';
+import { SELECT_DEVICE_COMMAND } from './statusBar';
+
+export class GraphHost {
+  private graphReady = false;
+  private analysis: AnalyzeOk | undefined;
+  private expanded: 'auto' | string[] = 'auto';
+
+  constructor(
+    private readonly uri: vscode.Uri,
+    private readonly client: LensClient,
+    private readonly post: (msg: HostToGraph) => void,
+  ) {}
+
+  /** A (new) analysis arrived: the graph is redrawn from scratch. */
+  onAnalysis(result: AnalyzeOk): void {
+    const changed = this.analysis?.contentHash !== result.contentHash;
+    this.analysis = result;
+    if (changed) this.expanded = 'auto';
+    if (this.graphReady) void this.pushAll();
+  }
+
+  onError(message: string): void {
+    this.analysis = undefined;
+    if (this.graphReady) this.post({ type: 'error', message });
+  }
+
+  /** Device or metric changed: recolour without re-layout. */
+  onSettingsChanged(): void {
+    if (!this.graphReady || !this.analysis) return;
+    this.post({ type: 'setMetric', metric: this.metric() });
+    void this.pushMetrics();
+  }
+
+  async handle(msg: GraphToHost): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        this.graphReady = true;
+        if (this.analysis) await this.pushAll();
+        return;
+      case 'expand':
+        this.expanded = msg.expanded;
+        return this.pushLayout(msg.focus);
+      case 'inspect': {
+        const r = await this.client.nodeDetails({ uri: this.uri.toString(), nodeIndex: msg.nodeIndex });
+        if (r.ok) this.post({ type: 'nodeDetails', details: r.details });
+        else this.post({ type: 'error', message: r.error.message });
+        return;
+      }
+      case 'requestWeightStats': {
+        const r = await this.client.weightStats({ uri: this.uri.toString(), tensor: msg.tensor });
+        this.post(r.ok ? { type: 'weightStats', stats: r.stats } : { type: 'weightStatsError', tensor: msg.tensor, message: r.error.message });
+        return;
+      }
+      case 'metricChanged':
+        await vscode.workspace.getConfiguration('aiotLens', this.uri).update('hotspotMetric', msg.metric, vscode.ConfigurationTarget.Global);
+        return;
+      case 'selectDevice':
+        await vscode.commands.executeCommand(SELECT_DEVICE_COMMAND);
+        return;
+    }
+  }
+
+  private metric(): HotspotMetric | 'none' {
+    return readSettings(this.uri).hotspotMetric as HotspotMetric | 'none';
+  }
+
+  private async pushAll(): Promise<void> {
+    if (!this.analysis) return;
+    this.post({ type: 'outline', outline: this.analysis.outline });
+    this.post({ type: 'setMetric', metric: this.metric() });
+    await this.pushLayout();
+    await this.pushMetrics();
+  }
+
+  private async pushLayout(focus?: string): Promise<void> {
+    const n = this.analysis?.report.model.nodeCount ?? 0;
+    if (n > readSettings(this.uri).largeGraphThreshold) this.post({ type: 'progress', message: `Laying out ${n.toLocaleString('en-US')} nodes…` });
+    try {
+      const r = await this.client.layout({ uri: this.uri.toString(), expanded: this.expanded });
+      if (!r.ok) return this.post({ type: 'error', message: r.error.message });
+      this.post(focus === undefined ? { type: 'layout', layout: r.layout } : { type: 'layout', layout: r.layout, focus });
+    } catch (e) {
+      this.post({ type: 'error', message: `layout failed: ${(e as Error).message}` });
+    }
+  }
+
+  private async pushMetrics(): Promise<void> {
+    try {
+      const r = await this.client.metrics({ uri: this.uri.toString() });
+      if (r.ok) this.post({ type: 'metrics', metrics: r.metrics });
+      // An unknown device id leaves the overlay on device-independent metrics; the status bar names the problem.
+      else {
+        const fallback = await this.client.metrics({ uri: this.uri.toString(), deviceId: '' });
+        if (fallback.ok) this.post({ type: 'metrics', metrics: fallback.metrics });
+      }
+    } catch {
+      // Server restarting: onDidRestart reloads the editor and pushes everything again.
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// The device picker (status bar click, graph toolbar, command palette): built-in and workspace profiles by class.
+
+import * as vscode from 'vscode';
+import { isLink, loadProfiles, type DeviceProfile } from '../core/devices';
+import { readSettings } from './settings';
+import { SELECT_DEVICE_COMMAND } from './statusBar';
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${+(bytes / 1024).toFixed(0)} KiB`;
+}
+
+export function registerSelectDevice(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(SELECT_DEVICE_COMMAND, async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const reg = loadProfiles(folder?.scheme === 'file' ? { cwd: folder.fsPath } : {});
+      if (!reg.ok) {
+        void vscode.window.showErrorMessage(`AIoT Lens: ${reg.error.message}`);
+        return;
+      }
+      const active = readSettings().activeDevice;
+      const devices = reg.value.entries.filter((e) => !isLink(e.profile));
+      type Item = vscode.QuickPickItem & { id?: string };
+      const items: Item[] = [{ label: '$(circle-slash) No device', description: 'device-independent figures only', id: '' }];
+      let lastClass = '';
+      for (const e of devices) {
+        const d = e.profile as DeviceProfile;
+        if (d.class !== lastClass) {
+          items.push({ label: d.class, kind: vscode.QuickPickItemKind.Separator });
+          lastClass = d.class;
+        }
+        items.push({
+          label: `${d.id === active ? '$(check) ' : ''}${d.name}`,
+          description: `${d.id} · RAM ${size(d.ramBytes)} · flash ${size(d.flashBytes)}`,
+          detail: e.origin === 'built-in' ? undefined : e.origin,
+          id: d.id,
+        });
+      }
+      const pick = await vscode.window.showQuickPick(items, { title: 'AIoT Lens: Active Device', placeHolder: 'Budgets, estimates and the hotspot overlay use this device', matchOnDescription: true });
+      if (!pick || pick.id === undefined) return;
+      const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      await vscode.workspace.getConfiguration('aiotLens').update('activeDevice', pick.id, target);
+    }),
+  );
+}

@@ -1,0 +1,25 @@
+// Device look-up and per-model estimates for the server's requests (profiles: built-in plus the workspace's .aiot/devices).
+
+import { getDevice, loadProfiles, type DeviceProfile } from '../core/devices';
+import { estimate, estimateInputOf, type Estimate } from '../core/estimate';
+import { err, ok, type Result } from '../core/result';
+import type { ModelEntry } from './modelStore';
+
+export function findDevice(deviceId: string, workspaceDir: string | undefined): Result<DeviceProfile> {
+  const reg = loadProfiles(workspaceDir ? { cwd: workspaceDir } : {});
+  if (!reg.ok) return reg;
+  return getDevice(reg.value, deviceId);
+}
+
+/** The model's estimate on a device, computed once per (model, device) and kept with the model. */
+export function estimateOn(entry: ModelEntry, deviceId: string, workspaceDir: string | undefined): Result<{ device: DeviceProfile; estimate: Estimate }> {
+  if (!deviceId) return err('invalid-argument', 'no active device (set aiotLens.activeDevice)');
+  const device = findDevice(deviceId, workspaceDir);
+  if (!device.ok) return device;
+  let e = entry.estimates.get(deviceId);
+  if (!e) {
+    e = estimate(estimateInputOf(entry.analysis), device.value);
+    entry.estimates.set(deviceId, e);
+  }
+  return ok({ device: device.value, estimate: e });
+}
