@@ -8,6 +8,7 @@ import { int8Static } from './int8-static';
 import { int8Dynamic } from './int8-dynamic';
 import { reorder } from './reorder';
 import { prune } from './prune';
+import { lowRank } from './low-rank';
 import { foldConstants } from './fold-constants';
 
 export const PASSES: Record<string, PassDef> = {
@@ -18,5 +19,6 @@ export const PASSES: Record<string, PassDef> = {
   'int8-dynamic': { name: 'int8-dynamic', summary: 'int8 weights: MatMul/Gemm as DynamicQuantizeLinear+MatMulInteger, Conv via DequantizeLinear', run: int8Dynamic },
   'int8-static': { name: 'int8-static', summary: 'QDQ int8: per-channel weights, calibrated uint8 activations (--calibration DIR or seeded random)', run: int8Static },
   prune: { name: 'prune', summary: 'magnitude pruning to --sparsity; --channel-sparsity removes Conv output channels and rewrites consumers', run: prune },
+  'low-rank': { name: 'low-rank', summary: 'SVD factorization of large Gemm/MatMul weights (--energy E or --rank R)', run: lowRank },
   reorder: { name: 'reorder', summary: 'execution order with a lower activation-memory peak (MCUNet-style scheduling)', run: reorder },
 };
