@@ -68,3 +68,22 @@ export function like(c: OpCtx, i: number, dtype?: DType): OutFacts {
 export function nOut(c: OpCtx): number {
   return c.node.outputs.length;
 }
+
+/**
+ * Copies facts without reading a lazy `value` (property descriptors are copied, getters stay getters), optionally
+ * dropping some keys. Spreading would evaluate constant folds nobody asked for.
+ */
+export function copyFacts<T extends object>(src: T, drop: readonly string[] = NAME_ONLY): OutFacts {
+  const dst: Record<string, unknown> = {};
+  const from = src as Record<string, unknown>;
+  for (const k in from) {
+    if (drop.includes(k)) continue;
+    if (k === 'value') {
+      const d = Object.getOwnPropertyDescriptor(from, k);
+      if (d?.get) { Object.defineProperty(dst, k, d); continue; }
+    }
+    dst[k] = from[k];
+  }
+  return dst as unknown as OutFacts;
+}
+const NAME_ONLY = ['name'];

@@ -5,7 +5,7 @@ import {
   getAttribute, tensorElementCount, type Attribute, type FunctionDef, type Graph, type Model, type Node, type OpsetImport,
   type Shape, type TypeInfo, type ValueInfo,
 } from '../onnx/ir';
-import type { OpCtx, OutFacts, Rule } from './context';
+import { copyFacts, type OpCtx, type OutFacts, type Rule } from './context';
 import { EVALUATORS } from './fold';
 import { controlRules } from './ops/control';
 import { elementwiseRules } from './ops/elementwise';
@@ -54,6 +54,10 @@ interface Engine {
   warned: Set<string>;
   subgraphs: Map<object, Map<string, ValueFacts>>;
   functions: Map<string, FunctionDef>;
+  /** Dim symbols fixed by the user's pins or the default batch (applied to declared types too). */
+  symbols: Map<string, number>;
+  /** How many unevaluated lazy folds stand behind a value. */
+  lazyDepth: WeakMap<object, number>;
 }
 
 function warnOnce(eng: Engine, key: string, message: string): void {
@@ -89,9 +93,10 @@ export function factsFromType(name: string, type: TypeInfo | undefined): ValueFa
 }
 
 /** Fills what inference left unknown from a declared value_info/output type. */
-function withDeclared(f: ValueFacts, decl: TypeInfo | undefined): ValueFacts {
+function withDeclared(f: ValueFacts, decl: TypeInfo | undefined, symbols?: Map<string, number>): ValueFacts {
   if (!decl) return f;
   const d = factsFromType(f.name, decl);
+  if (d.shape && symbols?.size) d.shape = d.shape.map((x) => (typeof x === 'string' && symbols.has(x) ? symbols.get(x)! : x));
   if (f.dtype === 'undefined' && d.dtype !== 'undefined') f.dtype = d.dtype;
   if (!f.container && d.container) f.container = d.container;
   if (!f.shape && d.shape) f.shape = d.shape;
@@ -138,33 +143,60 @@ function topoOrder(nodes: Node[], eng: Engine, where: string): Node[] {
   return order.map((i) => nodes[i]);
 }
 
-function valueSize(v: KnownValue | undefined): number {
-  return v ? v.data.length : 0;
+/** Lazy folds chained deeper than this are evaluated on the spot, bounding recursion when values are finally read. */
+const MAX_LAZY_DEPTH = 64;
+
+function numericShape(f: ValueFacts): boolean {
+  return !!f.shape && f.shape.every((d) => typeof d === 'number');
 }
 
-/** Runs constant folding for a node whose present inputs are all known and small. */
-function tryFold(c: OpCtx, outs: OutFacts[]): void {
+/**
+ * Constant folding for a node whose present inputs are all known (or lazily known) and small. When the shape rule
+ * already gave numeric output shapes the evaluation is deferred until someone reads `value`, so weight-sized folds
+ * (sliced/concatenated LSTM weights) cost nothing unless used; otherwise it runs now and its dims become the shapes.
+ */
+function installFold(c: OpCtx, facts: ValueFacts[], eng: Engine): void {
   const ev = EVALUATORS[c.node.opType];
-  if (!ev || NO_FOLD.has(c.node.opType)) return;
-  const vals: (KnownValue | undefined)[] = [];
+  if (!ev || NO_FOLD.has(c.node.opType) || c.node.inputs.length === 0) return;
+  let depth = 0;
   for (let i = 0; i < c.node.inputs.length; i++) {
-    if (c.node.inputs[i] === '') { vals.push(undefined); continue; }
+    if (c.node.inputs[i] === '') continue;
     const f = c.in[i];
-    const v = f?.value;
-    if (!v || f!.container || valueSize(v) > c.maxFold) return;
-    vals.push(v);
+    if (!f || f.container || !('value' in f) || !numericShape(f)) return;
+    if (tensorElementCount(f.shape as number[]) > c.maxFold) return;
+    depth = Math.max(depth, eng.lazyDepth.get(f) ?? 0);
   }
-  if (c.node.inputs.length === 0) return;
-  let res: KnownValue[] | undefined;
-  try {
-    res = ev(c, vals);
-  } catch {
+  let done = false;
+  let res: (KnownValue | undefined)[] | undefined;
+  const run = () => {
+    if (!done) {
+      done = true;
+      try {
+        res = ev(c, c.in.map((f, i) => (c.node.inputs[i] === '' ? undefined : f?.value)));
+      } catch {
+        res = undefined;
+      }
+    }
+    return res;
+  };
+  const pick = (i: number) => {
+    const v = run()?.[i];
+    return v && v.data.length <= c.maxFold ? v : undefined;
+  };
+  if (depth >= MAX_LAZY_DEPTH || facts.some((f) => f.dtype === 'undefined' || !numericShape(f))) {
+    facts.forEach((f, i) => {
+      const v = pick(i);
+      if (!v) return;
+      f.dtype = v.dtype;
+      f.shape = v.dims.slice();
+      f.value = v;
+    });
     return;
   }
-  if (!res) return;
-  res.forEach((v, i) => {
-    if (!v || i >= outs.length || valueSize(v) > c.maxFold) return;
-    outs[i] = { ...outs[i], dtype: v.dtype, shape: v.dims.slice(), value: v };
+  facts.forEach((f, i) => {
+    if (Object.prototype.hasOwnProperty.call(f, 'value')) return;
+    Object.defineProperty(f, 'value', { configurable: true, enumerable: true, get: () => pick(i) });
+    eng.lazyDepth.set(f, depth + 1);
   });
 }
 
@@ -181,47 +213,64 @@ function inferNodes(
       return f;
     });
     let outs: OutFacts[];
+    let fold: OpCtx | undefined;
     try {
-      outs = inferNode(node, inputs, scope, eng, opsets, depth, where);
+      ({ outs, fold } = inferNode(node, inputs, scope, eng, opsets, depth, where));
     } catch (e) {
       warnOnce(eng, `err:${node.opType}`, `${where}: shape rule for ${node.opType} failed on node '${node.name}': ${(e as Error).message}`);
       outs = [];
     }
-    node.outputs.forEach((name, i) => {
-      if (!name) return;
-      let f: ValueFacts = { name, ...(outs[i] ?? { dtype: 'undefined' as DType }) };
+    const facts: ValueFacts[] = node.outputs.map((name, i) => {
+      const f = copyFacts(outs[i] ?? { dtype: 'undefined' as DType }) as ValueFacts;
       f.name = name;
       if (f.shape && f.shape.some((d) => typeof d === 'number' && (d < 0 || !Number.isFinite(d)))) delete f.shape;
-      if (declared) f = withDeclared(f, declared.get(name));
-      scope.values.set(name, f);
+      return f;
     });
+    if (fold) installFold(fold, facts, eng);
+    node.outputs.forEach((name, i) => {
+      if (!name) return;
+      scope.values.set(name, declared ? withDeclared(facts[i], declared.get(name), eng.symbols) : facts[i]);
+    });
+  }
+}
+
+/** A rule's view of one node; a class so that no closures are made per node. */
+class NodeCtx implements OpCtx {
+  readonly maxFold: number;
+  readonly in: (ValueFacts | undefined)[];
+  constructor(
+    readonly node: Node, readonly opset: number, inputs: (ValueFacts | undefined)[], private readonly scope: Scope,
+    private readonly eng: Engine, private readonly opsets: Map<string, number>, private readonly depth: number,
+    private readonly where: string,
+  ) {
+    this.maxFold = eng.maxFold;
+    this.in = inputs;
+  }
+  warn(m: string): void {
+    warnOnce(this.eng, m, `${this.where}: ${m}`);
+  }
+  subgraph(g: Graph, args: (OutFacts | undefined)[]): OutFacts[] {
+    const where = `${this.where} > ${this.node.opType} '${this.node.name}'`;
+    return inferSubgraph(g, args, this.scope, this.eng, this.opsets, this.depth + 1, where);
   }
 }
 
 function inferNode(
   node: Node, inputs: (ValueFacts | undefined)[], scope: Scope, eng: Engine, opsets: Map<string, number>, depth: number,
   where: string,
-): OutFacts[] {
+): { outs: OutFacts[]; fold?: OpCtx } {
   const domain = node.domain === 'ai.onnx' ? '' : node.domain;
   const fn = eng.functions.get(`${domain}\u0000${node.opType}`);
-  if (fn) return inferFunctionCall(node, fn, inputs, eng, depth, where);
+  if (fn) return { outs: inferFunctionCall(node, fn, inputs, eng, depth, where) };
   const rule = RULE_DOMAINS.has(domain) ? RULES[node.opType] : undefined;
   if (!rule) {
     warnOnce(eng, `op:${domain}:${node.opType}`, `no shape rule for ${domain ? domain + '.' : ''}${node.opType} (e.g. node '${node.name}'): its outputs are unknown`);
-    return [];
+    return { outs: [] };
   }
-  const c: OpCtx = {
-    node,
-    opset: opsets.get(domain) ?? 21,
-    in: inputs,
-    maxFold: eng.maxFold,
-    warn: (m) => warnOnce(eng, m, `${where}: ${m}`),
-    subgraph: (g, args) => inferSubgraph(g, args, scope, eng, opsets, depth + 1, `${where} > ${node.opType} '${node.name}'`),
-  };
+  const c = new NodeCtx(node, opsets.get(domain) ?? 21, inputs, scope, eng, opsets, depth, where);
   const outs = rule(c);
-  tryFold(c, outs);
   propagateSymbolic(c, outs);
-  return outs;
+  return { outs, fold: c };
 }
 
 /** Infers a subgraph with its formal inputs bound to `args` (declared types fill in what args leave unknown). */
@@ -236,17 +285,15 @@ function inferSubgraph(
   const scope = new Scope(parent);
   g.inputs.forEach((vi, i) => {
     const a = args[i];
-    const f: ValueFacts = a ? { ...a, name: vi.name } : { name: vi.name, dtype: 'undefined' };
-    scope.values.set(vi.name, withDeclared(f, vi.type));
+    const f = (a ? Object.assign(copyFacts(a), { name: vi.name }) : { name: vi.name, dtype: 'undefined' }) as ValueFacts;
+    scope.values.set(vi.name, withDeclared(f, vi.type, eng.symbols));
   });
   for (const t of g.initializers) if (!scope.values.has(t.name)) scope.values.set(t.name, tensorFacts(t.name, t, eng.maxFold, eng.modelDir));
   inferNodes(g.nodes, scope, eng, opsets, depth, where, declaredTypes(g));
   eng.subgraphs.set(g, scope.values);
   return g.outputs.map((vi) => {
     const f = scope.get(vi.name);
-    if (!f) return { dtype: 'undefined' };
-    const { name: _n, ...rest } = f;
-    return rest;
+    return f ? copyFacts(f) : { dtype: 'undefined' };
   });
 }
 
@@ -267,7 +314,7 @@ function inferFunctionCall(
     return [];
   }
   const scope = new Scope();
-  fn.inputs.forEach((name, i) => { if (inputs[i]) scope.values.set(name, { ...inputs[i]!, name }); });
+  fn.inputs.forEach((name, i) => { if (inputs[i]) scope.values.set(name, Object.assign(copyFacts(inputs[i]!), { name }) as ValueFacts); });
   const attrs = new Map<string, Attribute>();
   for (const a of fn.attributeDefaults) attrs.set(a.name, a);
   for (const a of node.attributes) attrs.set(a.name, a);
@@ -285,9 +332,7 @@ function inferFunctionCall(
   inferNodes(resolved, scope, eng, opsets, depth + 1, `${where} > function ${fn.name}`, undefined);
   return fn.outputs.map((name) => {
     const f = scope.get(name);
-    if (!f) return { dtype: 'undefined' };
-    const { name: _n, ...rest } = f;
-    return rest;
+    return f ? copyFacts(f) : { dtype: 'undefined' };
   });
 }
 
@@ -295,9 +340,10 @@ function inferFunctionCall(
  * Graph-input facts after the user's pins and the default batch. A symbol fixed by a pin or by the default batch takes
  * that size in every input that uses it (`state [2,batch,128]` follows `input [batch,sequence]`).
  */
-function bindGraphInputs(inputs: ValueInfo[], options: ShapeOptions, assumptions: string[]): ValueFacts[] {
+function bindGraphInputs(
+  inputs: ValueInfo[], options: ShapeOptions, assumptions: string[], symbols: Map<string, number>,
+): ValueFacts[] {
   const facts = inputs.map((vi) => factsFromType(vi.name, vi.type));
-  const symbols = new Map<string, number>();
   facts.forEach((f, i) => {
     const pinned = options.inputShapes?.[inputs[i].name];
     if (!pinned) return;
@@ -340,6 +386,8 @@ export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInfe
     warned: new Set(),
     subgraphs: new Map(),
     functions: new Map(),
+    symbols: new Map(),
+    lazyDepth: new WeakMap(),
   };
   for (const f of model.functions) eng.functions.set(`${f.domain === 'ai.onnx' ? '' : f.domain}\u0000${f.name}`, f);
   const assumptions: string[] = [];
@@ -348,7 +396,7 @@ export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInfe
   const inits = new Map(g.initializers.map((t) => [t.name, t]));
   // IR<4 style: an input that also has an initializer is a constant, unless the user pins its shape.
   const realInputs = g.inputs.filter((vi) => !inits.has(vi.name) || options.inputShapes?.[vi.name]);
-  for (const f of bindGraphInputs(realInputs, options, assumptions)) scope.values.set(f.name, f);
+  for (const f of bindGraphInputs(realInputs, options, assumptions, eng.symbols)) scope.values.set(f.name, f);
   for (const name of Object.keys(options.inputShapes ?? {})) {
     if (!g.inputs.some((vi) => vi.name === name)) eng.warnings.push(`--input-shape names '${name}', which is not a graph input`);
   }

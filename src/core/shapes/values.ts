@@ -19,12 +19,14 @@ export function knownFromTensor(t: Tensor, modelDir?: string): KnownValue | unde
 export function tensorFacts(name: string, t: Tensor, maxFold: number, modelDir?: string): ValueFacts {
   const f: ValueFacts = { name, dtype: t.dtype, shape: t.dims.slice() };
   if (tensorElementCount(t.dims) <= maxFold) {
+    // The cache lives in the closure so that copies of these facts (copyFacts) share one read.
+    let read = false;
+    let v: KnownValue | undefined;
     Object.defineProperty(f, 'value', {
       configurable: true,
       enumerable: true,
       get() {
-        const v = knownFromTensor(t, modelDir);
-        Object.defineProperty(f, 'value', { value: v, writable: true, enumerable: true, configurable: true });
+        if (!read) { read = true; v = knownFromTensor(t, modelDir); }
         return v;
       },
     });

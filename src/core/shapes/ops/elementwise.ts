@@ -4,7 +4,7 @@ import { DTYPE_BY_CODE, type DType } from '../../onnx/dtype';
 import { attrInt } from '../../onnx/ir';
 import { broadcastShapes } from '../dims';
 import { castTarget } from '../fold';
-import { dtypeOf, like, out, shapeOf, type OpCtx, type OutFacts, type Rule } from '../context';
+import { copyFacts, dtypeOf, like, out, shapeOf, type OpCtx, type OutFacts, type Rule } from '../context';
 
 const sameAsFirst: Rule = (c) => [like(c, 0)];
 
@@ -40,8 +40,7 @@ export const elementwiseRules: Record<string, Rule> = {
   Identity: (c) => {
     const f = c.in[0];
     if (!f) return [out('undefined')];
-    const { name: _n, ...rest } = f;
-    return [rest];
+    return [copyFacts(f)];
   },
   Where: (c) => [out(dtypeOf(c, 1), broadcastShapes([shapeOf(c, 0), shapeOf(c, 1), shapeOf(c, 2)]))],
   IsNaN: (c) => [like(c, 0, 'bool')],

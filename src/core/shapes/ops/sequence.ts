@@ -5,7 +5,7 @@ import { attrInt, type Shape } from '../../onnx/ir';
 import { addDims, mergeShapes, normAxis } from '../dims';
 import { mk } from '../fold';
 import { dtypeAttr } from './elementwise';
-import { out, scalarOf, type OpCtx, type OutFacts, type Rule } from '../context';
+import { copyFacts, out, scalarOf, type OpCtx, type OutFacts, type Rule } from '../context';
 import type { ValueFacts } from '../types';
 
 /** A sequence's facts from its element facts (shape = what all elements share). */
@@ -98,8 +98,8 @@ export const sequenceRules: Record<string, Rule> = {
   Optional: (c) => {
     const f = c.in[0];
     if (f) {
-      const { name: _n, ...rest } = f;
-      return [f.container === 'sequence' ? { ...rest, present: true } : { dtype: f.dtype, shape: f.shape, container: 'optional', present: true }];
+      if (f.container === 'sequence') return [Object.assign(copyFacts(f), { present: true })];
+      return [{ dtype: f.dtype, shape: f.shape, container: 'optional', present: true }];
     }
     const tp = c.node.attributes.find((a) => a.name === 'type');
     if (tp && tp.type === 'type_proto' && tp.value.kind === 'tensor') return [{ dtype: tp.value.elemType, shape: tp.value.shape, container: 'optional', present: false }];
@@ -117,8 +117,7 @@ export const sequenceRules: Record<string, Rule> = {
     const f = c.in[0];
     if (!f) return [out('undefined')];
     if (f.container === 'optional') return [out(f.dtype, f.shape)];
-    const { name: _n, present: _p, ...rest } = f;
-    return [rest];
+    return [copyFacts(f, ['name', 'present'])];
   },
 };
 

@@ -4,10 +4,10 @@ import { dtypeFromCode, type DType } from '../../onnx/dtype';
 import { attrFloats, attrInt, attrInts, attrString, attrTensor, tensorElementCount, type Dim, type Shape } from '../../onnx/ir';
 import { addDims, allNumeric, broadcastShapes, dimProduct, isNum, mulDims, normAxis } from '../dims';
 import { mk, reshapeDims, sliceIndices, sliceParams, unsqueezeDims } from '../fold';
-import { knownFromTensor } from '../values';
+import { tensorFacts } from '../values';
 import { resolveMinusOne } from '../symbolic';
 import {
-  dtypeOf, has, like, numsOf, out, rankOf, scalarOf, shapeOf, valueOf, UNKNOWN, type OpCtx, type OutFacts, type Rule,
+  copyFacts, dtypeOf, has, like, numsOf, out, rankOf, scalarOf, shapeOf, valueOf, UNKNOWN, type OpCtx, type OutFacts, type Rule,
 } from '../context';
 
 const unknownDims = (n: number): Shape => new Array(n).fill(null);
@@ -23,10 +23,7 @@ function constantRule(c: OpCtx): OutFacts[] {
   const a = n.attributes[0];
   if (!a) return [UNKNOWN];
   const t = attrTensor(n, 'value');
-  if (t) {
-    const v = tensorElementCount(t.dims) <= c.maxFold ? knownFromTensor(t) : undefined;
-    return [out(t.dtype, t.dims.slice(), v)];
-  }
+  if (t) return [copyFacts(tensorFacts('', t, c.maxFold))];
   switch (a.name) {
     case 'value_float': return [out('float', [], mk('float', [], [Math.fround(a.value as number)]))];
     case 'value_floats': { const v = a.value as number[]; return [out('float', [v.length], mk('float', [v.length], v.map(Math.fround)))]; }
