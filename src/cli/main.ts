@@ -15,6 +15,11 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   optimize: () => import('./commands/optimize'),
   print: () => import('./commands/print'),
   parse: () => import('./commands/parse'),
+  devices: () => import('./commands/devices'),
+  advise: () => import('./commands/advise'),
+  check: () => import('./commands/check'),
+  profile: () => import('./commands/profile'),
+  calibrate: () => import('./commands/calibrate'),
 };
 
 export const VERSION = '0.1.0';

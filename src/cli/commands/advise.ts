@@ -1,0 +1,99 @@
+// `aiot-lens advise MODEL --device ID [budget flags] [--json]`: the five resources against the budget, the binding
+// one and its module, and techniques ranked by their re-estimated effect.
+
+import { isAbsolute, resolve } from 'node:path';
+import { advise, type Advice, type AdviseOptions } from '../../core/advisor';
+import { analyzeModelFileSync } from '../../core/analyze';
+import { formatBytes, formatMs } from '../../core/format';
+import { parse, parseInputShapes, parseNumber } from '../args';
+import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { deviceFor, linkFor, registryFor } from './devices';
+
+export const summary = 'find the binding resource on a device and rank techniques by their estimated effect';
+
+const HELP = `usage: aiot-lens advise MODEL --device ID [--latency-ms N] [--fps N] [--battery-mah N --battery-v V --hours N]
+                        [--link ID] [--edge ID] [--input-shape NAME=DIMS]... [--profiles FILE_OR_DIR]... [--json]
+
+  --device ID              target device (aiot-lens devices lists them)
+  --latency-ms N           deadline per inference
+  --fps N                  inferences per second (deadline when --latency-ms is absent; period for energy)
+  --battery-mah N --battery-v V --hours N   battery-life target
+  --link ID                link for offloading (communication budget and the offload suggestion)
+  --edge ID                device offloading sends to (default jetson-orin-nano)
+  --input-shape NAME=DIMS  pin a graph input's shape (repeatable)
+  --profiles FILE_OR_DIR   extra profile JSON (repeatable)
+  --json                   print the advice as JSON
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parse(argv, {
+    device: { type: 'string' }, 'latency-ms': { type: 'string' }, fps: { type: 'string' }, 'battery-mah': { type: 'string' },
+    'battery-v': { type: 'string' }, hours: { type: 'string' }, link: { type: 'string' }, edge: { type: 'string' },
+    'input-shape': { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const fail = (m: string) => (io.err(`aiot-lens advise: ${m}\n`), EXIT_ERROR);
+  if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
+  const { values, positionals } = parsed.value;
+  if (values['help']) return (io.out(HELP), EXIT_OK);
+  if (positionals.length !== 1) return fail(`give exactly one model\n${HELP}`);
+  if (typeof values['device'] !== 'string') return fail(`--device ID is required\n${HELP}`);
+  const reg = registryFor(io, values['profiles']);
+  if (!reg.ok) return fail(reg.error.message);
+  const device = deviceFor(reg.value, values['device']);
+  if (!device.ok) return fail(device.error.message);
+  const o: AdviseOptions = { modelPath: positionals[0]!, deviceArgs: `--device ${values['device']}` };
+  for (const [flag, key] of [['latency-ms', 'latencyMs'], ['fps', 'fps'], ['battery-mah', 'batteryMah'], ['battery-v', 'batteryV'], ['hours', 'hours']] as const) {
+    const n = parseNumber(flag, values[flag]);
+    if (!n.ok) return fail(n.error.message);
+    if (n.value !== undefined) {
+      if (n.value <= 0) return fail(`--${flag} must be positive, got ${n.value}`);
+      o[key] = n.value;
+    }
+  }
+  const battery = [o.batteryMah, o.batteryV, o.hours].filter((x) => x !== undefined).length;
+  if (battery !== 0 && battery !== 3) return fail('--battery-mah, --battery-v and --hours go together');
+  if (typeof values['link'] === 'string') {
+    const l = linkFor(reg.value, values['link']);
+    if (!l.ok) return fail(l.error.message);
+    o.link = l.value;
+    const e = deviceFor(reg.value, typeof values['edge'] === 'string' ? values['edge'] : 'jetson-orin-nano');
+    if (!e.ok) return fail(e.error.message);
+    o.edge = e.value;
+  }
+  const shapes = parseInputShapes(values['input-shape']);
+  if (!shapes.ok) return fail(shapes.error.message);
+  if (Object.keys(shapes.value).length) o.inputShapes = shapes.value;
+  const file = positionals[0]!;
+  const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value });
+  if (!a.ok) return fail(a.error.message);
+  const advice = await advise(a.value, device.value, o);
+  io.out(values['json'] ? `${JSON.stringify(advice, null, 2)}\n` : human(advice));
+  return EXIT_OK;
+}
+
+function show(v: number, unit: string): string {
+  if (unit === 'bytes') return formatBytes(v);
+  if (unit === 'ms') return formatMs(v);
+  if (unit === 'bytes/s') return `${formatBytes(v)}/s`;
+  if (unit === 'J') return v >= 1 ? `${v.toFixed(1)} J` : `${(v * 1000).toFixed(2)} mJ`;
+  return `${v} ${unit}`;
+}
+
+function human(a: Advice): string {
+  const lines = [`${a.model} on ${a.device}`, ''];
+  for (const r of a.resources) {
+    const budget = r.budget === null ? 'no budget' : show(r.budget, r.unit);
+    const util = r.utilization === null ? '' : ` (${(r.utilization * 100).toFixed(0)}%)`;
+    lines.push(`  ${r.fits ? 'ok  ' : 'OVER'} ${r.name.padEnd(13)} ${show(r.demand, r.unit).padStart(11)} / ${budget}${util}`);
+  }
+  lines.push('', `  binding: ${a.bottleneck.resource} (${a.bottleneck.module}): ${a.bottleneck.reason}`, '', '  suggestions (best first):');
+  a.suggestions.forEach((s, i) => {
+    const after = s.estimate;
+    const fits = Object.entries(after.fits).filter(([, v]) => !v).map(([k]) => k);
+    lines.push(`  ${i + 1}. ${s.technique}${s.analytic ? ' [analytic]' : ''}`);
+    lines.push(`     → ${formatMs(after.latencyMs)}, ${formatBytes(after.peakRamBytes)} RAM, ${formatBytes(after.flashBytes)} flash; ${fits.length ? `still over: ${fits.join(', ')}` : 'everything fits'}`);
+    lines.push(`     $ ${s.command}`);
+  });
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,64 @@
+// `aiot-lens profile MODEL [--runs N] [--json]`: measured latency in onnxruntime-node (median and p90 with full
+// optimization) and per-node times from one unoptimized profiled run, so they carry the model's node names.
+
+import { isAbsolute, resolve } from 'node:path';
+import { formatMs, textTable } from '../../core/format';
+import { catchLensAsync } from '../../core/result';
+import { profileModel } from '../../core/runtime';
+import { asList, parse, parseInputShapes, parsePositiveInt } from '../args';
+import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+
+export const summary = 'measure latency in onnxruntime-node (median, p90) and per-node times';
+
+const HELP = `usage: aiot-lens profile MODEL [--runs N] [--threads N] [--input-shape NAME=DIMS]... [--value NAME=N]... [--json]
+
+  --runs N                 timed runs after warm-up (default 50)
+  --threads N              onnxruntime intra-op threads (default 1, as calibration uses)
+  --input-shape NAME=DIMS  dims for symbolic input dimensions (others are taken as 1)
+  --value NAME=N           fill an input with one value instead of seeded random data (e.g. sr=16000)
+  --json                   {"medianMs","p90Ms","runs","nodes":[{"name","opType","ms"}]}
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parse(argv, {
+    runs: { type: 'string' }, threads: { type: 'string' }, 'input-shape': { type: 'string', multiple: true },
+    value: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  const fail = (m: string) => (io.err(`aiot-lens profile: ${m}\n`), EXIT_ERROR);
+  if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
+  const { values, positionals } = parsed.value;
+  if (values['help']) return (io.out(HELP), EXIT_OK);
+  if (positionals.length !== 1) return fail(`give exactly one model\n${HELP}`);
+  const runs = parsePositiveInt('runs', values['runs'], 50);
+  const threads = parsePositiveInt('threads', values['threads'], 1);
+  const shapes = parseInputShapes(values['input-shape']);
+  for (const r of [runs, threads, shapes]) if (!r.ok) return fail(r.error.message);
+  const fills: Record<string, number> = {};
+  for (const v of asList(values['value'])) {
+    const m = /^(.+)=(-?[\d.eE+-]+)$/.exec(v);
+    if (!m || !Number.isFinite(Number(m[2]))) return fail(`--value expects NAME=NUMBER, got '${v}'`);
+    fills[m[1]!] = Number(m[2]);
+  }
+  const file = positionals[0]!;
+  const path = isAbsolute(file) ? file : resolve(io.cwd, file);
+  const r = await catchLensAsync(() => profileModel(path, {
+    runs: runs.ok ? runs.value : 50, threads: threads.ok ? threads.value : 1,
+    inputShapes: shapes.ok ? shapes.value : {}, values: fills,
+  }), file);
+  if (!r.ok) return fail(r.error.message.startsWith(file) || r.error.message.startsWith(path) ? r.error.message : `${file}: ${r.error.message}`);
+  const p = r.value;
+  if (values['json']) {
+    io.out(`${JSON.stringify({ medianMs: p.medianMs, p90Ms: p.p90Ms, runs: p.runs, minMs: p.minMs, threads: p.threads, nodes: p.nodes }, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  const top = [...p.nodes].sort((a, b) => b.ms - a.ms).slice(0, 15);
+  io.out([
+    `${file}  (onnxruntime-node CPU, ${p.threads} thread${p.threads > 1 ? 's' : ''})`,
+    `  optimized ('all'):  median ${formatMs(p.medianMs)}   p90 ${formatMs(p.p90Ms)}   min ${formatMs(p.minMs)}   over ${p.runs} runs`,
+    `  unoptimized profiled run: ${formatMs(p.unoptimizedKernelMs ?? 0)} in ${p.nodes.length} node kernels`,
+    '',
+    textTable(['node', 'op', 'ms', 'share'], top.map((n) => [n.name, n.opType, n.ms.toFixed(3), `${((n.ms / (p.unoptimizedKernelMs || 1)) * 100).toFixed(1)}%`])),
+    '',
+  ].join('\n'));
+  return EXIT_OK;
+}

@@ -1,0 +1,23 @@
+// The CI budget gate: one verdict per resource for a model on a device against a budget.
+
+import type { Analysis } from '../analyze';
+import { resourcesOf, periodMs } from '../advisor/resources';
+import type { Budget, ResourceDemand } from '../advisor/types';
+import type { DeviceProfile, LinkProfile } from '../devices/types';
+import { estimate } from '../estimate/estimate';
+import { estimateInputOf } from '../estimate/report';
+
+export interface CheckResult {
+  model: string;
+  device: string;
+  resources: ResourceDemand[];
+  /** True when every resource with a budget fits (and the device runs the model's dtypes). */
+  pass: boolean;
+}
+
+export function checkModel(analysis: Analysis, model: string, device: DeviceProfile, budget: Budget, link?: LinkProfile): CheckResult {
+  const input = estimateInputOf(analysis);
+  const e = estimate(input, device, { periodMs: periodMs(budget).ms, ...(budget.latencyMs ? { deadlineMs: budget.latencyMs } : {}) });
+  const resources = resourcesOf(e, input, device, budget, link);
+  return { model, device: device.id, resources, pass: resources.every((r) => r.fits) };
+}
