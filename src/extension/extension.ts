@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { AnalyzeResult } from '../protocol';
 import { LensClient } from './client';
 import { ModelEditorProvider } from './modelEditorProvider';
+import { registerOnnxText } from './onnxText';
 import { registerSelectDevice } from './selectDevice';
 import { registerStatusBar } from './statusBar';
 
@@ -17,7 +18,8 @@ export function activate(context: vscode.ExtensionContext): AiotLensApi {
   context.subscriptions.push(client, ModelEditorProvider.register(context, client));
   registerStatusBar(context);
   registerSelectDevice(context);
-  // Other features register here, one line each: e.g. registerOnnxText(context);
+  // Other features register here, one line each.
+  registerOnnxText(context);
   return { analyze: (uri) => client.analyze({ uri: uri.toString() }) };
 }
 
