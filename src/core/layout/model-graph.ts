@@ -212,7 +212,8 @@ export function buildViewGraph(p: PreparedGraph, expanded: ReadonlySet<string> |
     box.rows = groupRows(p, box.members!);
     const title = `${box.title}  (${box.members!.length})`;
     const size = boxSize(title, box.rows);
-    box.width = size.width;
+    // Room for the expand mark at the right of the header.
+    box.width = size.width + 14;
     box.height = size.height;
   }
   graph.nodes.forEach((node, i) => {

@@ -69,26 +69,30 @@ export function itemsInside(tree: ScopeTree, scope: string): number {
 }
 
 /**
- * The scopes to expand for a first screen of about `budget` boxes: breadth first, biggest scopes first, a scope is
- * opened only if the whole view stays within budget. A lone top-level scope (`/model/...`) is always opened.
+ * The scopes to expand for a first screen of about `budget` boxes: breadth first, and siblings together (all 155
+ * `layers.N` open or none, so the view stays uniform), biggest sibling sets first. A lone top-level scope
+ * (`/model/...`) is always opened.
  */
 export function defaultExpanded(tree: ScopeTree, budget: number): string[] {
   const expanded: string[] = [];
   let visible = itemsInside(tree, '');
-  let frontier = [...(tree.children.get('') ?? [])];
-  while (frontier.length) {
-    frontier.sort((a, b) => tree.size.get(b)! - tree.size.get(a)!);
+  let parents = [''];
+  while (parents.length) {
+    const sets = parents
+      .map((p) => (tree.children.get(p) ?? []).filter((c) => isGroupable(tree, c)))
+      .filter((set) => set.length > 0)
+      .map((set) => ({ set, size: set.reduce((a, c) => a + tree.size.get(c)!, 0) }))
+      .sort((a, b) => b.size - a.size);
     const next: string[] = [];
-    for (const s of frontier) {
-      if (!isGroupable(tree, s)) continue;
-      const delta = itemsInside(tree, s) - 1;
+    for (const { set } of sets) {
+      const delta = set.reduce((a, c) => a + itemsInside(tree, c) - 1, 0);
       if (visible + delta <= budget || visible === 1) {
         visible += delta;
-        expanded.push(s);
-        next.push(...tree.children.get(s)!);
+        expanded.push(...set);
+        next.push(...set);
       }
     }
-    frontier = next;
+    parents = next;
   }
   return expanded.sort();
 }
