@@ -6,6 +6,9 @@ import { analyzeModelFileSync, type Analysis } from '../../core/analyze';
 import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
 import { parse, parseInputShapes, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { estimateReport, type EstimateReport } from '../../core/estimate';
+import type { DeviceProfile } from '../../core/devices';
+import { deviceFor, registryFor } from './devices';
 
 export const summary = 'decode, infer shapes, cost every node and plan memory';
 
@@ -13,12 +16,16 @@ const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--
 
   --input-shape NAME=DIMS  pin a graph input's shape, e.g. input=1x3x224x224 (repeatable)
   --json                   print the analysis as JSON (one object per line for several models)
+  --device ID              add an on-device estimate (latency, energy, RAM, flash, fits; "estimate" in JSON)
+  --profiles FILE_OR_DIR   extra device profile JSON for --device (repeatable)
   --top N                  rows in the top-nodes-by-MACs table (default 10)
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parse(argv, {
     'input-shape': { type: 'string', multiple: true },
+    device: { type: 'string' },
+    profiles: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     top: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -44,6 +51,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return EXIT_ERROR;
     }
   }
+  let device: DeviceProfile | undefined;
+  if (typeof values['device'] === 'string') {
+    const reg = registryFor(io, values['profiles']);
+    const d = reg.ok ? deviceFor(reg.value, values['device']) : reg;
+    if (!d.ok) {
+      io.err(`aiot-lens analyze: ${d.error.message}\n`);
+      return EXIT_ERROR;
+    }
+    device = d.value;
+  }
   const json = values['json'] === true;
   const batch = positionals.length > 1;
   let failed = 0;
@@ -58,10 +75,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       continue;
     }
     result.value.report.model.path = file;
-    if (json) io.out(batch ? `${JSON.stringify(result.value.report)}\n` : `${JSON.stringify(result.value.report, null, 2)}\n`);
+    const estimate = device ? estimateReport(result.value, device) : undefined;
+    const out = estimate ? { ...result.value.report, estimate } : result.value.report;
+    if (json) io.out(batch ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
+    else if (estimate) io.out(humanReport(result.value, top.ok ? top.value : 10) + humanEstimate(estimate) + (batch ? '\n' : ''));
     else io.out(humanReport(result.value, top.ok ? top.value : 10) + (batch ? '\n' : ''));
   }
   return failed > 0 ? EXIT_ERROR : EXIT_OK;
+}
+
+/** The on-device lines `--device` adds to the human-readable report. */
+function humanEstimate(e: EstimateReport): string {
+  const yes = (b: boolean | undefined) => (b === false ? 'NO' : 'yes');
+  return [
+    `  on ${e.device}: latency ${e.latencyMs.toFixed(3)} ms, energy ${e.energyMj.toFixed(3)} mJ/inference, RAM ${formatBytes(e.peakRamBytes)}, flash ${formatBytes(e.flashBytes)}`,
+    `  fits: RAM ${yes(e.fits.memory)}, flash ${yes(e.fits.storage)}, dtypes ${yes(e.fits.dtypes)}, operators ${yes(e.fits.operators)}`,
+    ...e.warnings.map((w) => `  warning: ${w}`),
+    '',
+  ].join('\n');
 }
 
 export function humanReport(a: Analysis, top: number): string {
