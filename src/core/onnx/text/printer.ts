@@ -145,16 +145,22 @@ function sparseText(s: SparseTensor, ctx: Ctx, level: number): string {
   return `sparse[${s.dims.join(', ')}](${tensorText(s.values, ctx, level)}, ${tensorText(s.indices, ctx, level)})`;
 }
 
+/** A float attribute literal that reads as a float even without the type annotation (older onnx.parser). */
+function floatAttr(v: number): string {
+  const s = formatFloat32(v);
+  return /^-?\d+$/.test(s) ? `${s}.0` : s;
+}
+
 function attributeValueText(a: Attribute, ctx: Ctx, level: number): string {
   switch (a.type) {
-    case 'float': return formatFloat32(a.value);
+    case 'float': return floatAttr(a.value);
     case 'int': return String(a.value);
     case 'string': return quote(a.value);
     case 'tensor': return tensorText(a.value, ctx, level);
     case 'graph': return graphText(a.value, ctx, level);
     case 'sparse_tensor': return sparseText(a.value, ctx, level);
     case 'type_proto': return printType(a.value);
-    case 'floats': return `[${a.value.map(formatFloat32).join(', ')}]`;
+    case 'floats': return `[${a.value.map(floatAttr).join(', ')}]`;
     case 'ints': return `[${a.value.join(', ')}]`;
     case 'strings': return `[${a.value.map(quote).join(', ')}]`;
     case 'tensors': return listText(a.value.map((t) => tensorText(t, ctx, level + 1)), level, '[', ']');
