@@ -1,0 +1,122 @@
+// `npm run fuzz -- --iterations N --seed S [--time-limit-ms 5000] [--suite]`: mutates and truncates the reference
+// models (and the ONNX conformance suite's) and runs decode → shapes → cost → memory plan → later stages on each.
+// Every case must end in a result or a clean error within the time bound: crashes, unhandled exceptions, timeouts
+// and heap blow-ups are counted and listed, and make the run fail.
+
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+
+const { values } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '1' },
+    'time-limit-ms': { type: 'string', default: '5000' },
+    'heap-mb': { type: 'string', default: '1024' },
+    suite: { type: 'boolean', default: true },
+    'no-suite': { type: 'boolean' },
+  },
+});
+const iterations = Number(values.iterations);
+const seed = Number(values.seed);
+const limitMs = Number(values['time-limit-ms']);
+const heapMb = Number(values['heap-mb']);
+
+const root = join(__dirname, '..', '..');
+const corpus: string[] = [];
+const fixtures = join(root, 'test', 'fixtures', 'models');
+for (const f of readdirSync(fixtures)) if (f.endsWith('.onnx')) corpus.push(join(fixtures, f));
+const SUITE = '/usr/share/libonnx-testdata/data/node';
+if (!values['no-suite'] && existsSync(SUITE)) {
+  for (const d of readdirSync(SUITE)) {
+    const p = join(SUITE, d, 'model.onnx');
+    if (existsSync(p)) corpus.push(p);
+  }
+}
+const modelDir = mkdtempSync(join(tmpdir(), 'aiot-fuzz-'));
+
+interface Failure {
+  index: number;
+  source: string;
+  kind: string;
+  outcome: string;
+  detail: string;
+}
+
+const failures: Failure[] = [];
+const counts = { ok: 0, error: 0, crash: 0, timeout: 0, heap: 0 };
+let slowestMs = 0;
+let maxHeap = 0;
+const started = Date.now();
+
+function runFrom(from: number): Promise<number> {
+  return new Promise((resolve) => {
+    const worker = new Worker(join(__dirname, 'worker-entry.cjs'), {
+      workerData: { seed, from, to: iterations, corpus, modelDir },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    });
+    let current: { index: number; source: string; kind: string } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let next = from;
+    let settled = false;
+    const finish = (n: number) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve(n);
+    };
+    worker.on('message', (m) => {
+      if (m.type === 'start') {
+        current = m;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          counts.timeout++;
+          failures.push({ ...current!, outcome: 'timeout', detail: `no result after ${limitMs} ms` });
+          void worker.terminate();
+          finish(current!.index + 1);
+        }, limitMs);
+      } else {
+        if (timer) clearTimeout(timer);
+        counts[m.outcome as 'ok' | 'error' | 'crash']++;
+        slowestMs = Math.max(slowestMs, m.ms);
+        maxHeap = Math.max(maxHeap, m.heapBytes);
+        if (m.outcome === 'crash') failures.push(m);
+        next = m.index + 1;
+        current = undefined;
+        if ((next - 0) % 500 === 0) process.stdout.write(`  ${next}/${iterations} cases, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      }
+    });
+    worker.on('error', (e) => {
+      // Out of heap (ERR_WORKER_OUT_OF_MEMORY) or a crash of the thread itself: charge it to the running case.
+      if (!current) {
+        // The worker died before running a case: the harness itself is broken, not the engine.
+        console.error(`fuzz: the worker failed to start: ${e.message}`);
+        process.exit(2);
+      }
+      const c = current;
+      const oom = /memory/i.test(String((e as NodeJS.ErrnoException).code ?? e.message));
+      if (oom) counts.heap++;
+      else counts.crash++;
+      failures.push({ ...c, outcome: oom ? 'heap' : 'crash', detail: e.message });
+      finish(c.index + 1);
+    });
+    worker.on('exit', () => finish(current ? current.index + 1 : iterations));
+  });
+}
+
+async function main(): Promise<void> {
+  console.log(`fuzz: ${iterations} cases, seed ${seed}, corpus ${corpus.length} models, limit ${limitMs} ms/case, heap ${heapMb} MB`);
+  let from = 0;
+  while (from < iterations) from = await runFrom(from);
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`fuzz: ${counts.ok} analyzed, ${counts.error} clean errors, ${counts.crash} crashes, ${counts.timeout} over ${limitMs} ms, ${counts.heap} out of heap`);
+  console.log(`fuzz: slowest case ${slowestMs.toFixed(0)} ms, largest worker heap ${(maxHeap / 2 ** 20).toFixed(0)} MiB, ${seconds.toFixed(0)} s in all`);
+  for (const f of failures.slice(0, 30)) console.log(`  #${f.index} ${f.outcome} ${f.kind} ${f.source.replace(root + '/', '')}: ${f.detail}`);
+  const bad = counts.crash + counts.timeout + counts.heap;
+  console.log(`${counts.ok + counts.error} passed, ${bad} failed`);
+  process.exitCode = bad > 0 ? 1 : 0;
+}
+
+void main();

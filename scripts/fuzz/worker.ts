@@ -1,0 +1,70 @@
+// Runs fuzz cases inside a worker thread so that a hang or runaway heap can be stopped from outside.
+
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyzeModel } from '../../src/core/analyze';
+import { decodeModel } from '../../src/core/onnx/decode';
+import { catchLens } from '../../src/core/result';
+import { makeRng, mutate } from './mutate';
+import { extraStages } from './stages';
+
+interface Job {
+  seed: number;
+  from: number;
+  to: number;
+  corpus: string[];
+  modelDir: string;
+}
+
+const job = workerData as Job;
+const cache = new Map<string, Uint8Array>();
+
+function load(path: string): Uint8Array {
+  let b = cache.get(path);
+  if (!b) {
+    b = readFileSync(path);
+    cache.set(path, b);
+  }
+  return b;
+}
+
+for (let i = job.from; i < job.to; i++) {
+  const rng = makeRng((Math.imul(job.seed, 2654435761) ^ Math.imul(i + 1, 40503)) >>> 0);
+  const source = job.corpus[Math.floor(rng() * job.corpus.length)]!;
+  parentPort!.postMessage({ type: 'start', index: i, source, kind: 'mutating' });
+  const { kind, bytes } = mutate(load(source), rng);
+  parentPort!.postMessage({ type: 'start', index: i, source, kind });
+  const started = performance.now();
+  let outcome: 'ok' | 'error' | 'crash' = 'ok';
+  let detail = '';
+  try {
+    const decoded = decodeModel(bytes, { path: 'fuzz.onnx' });
+    if (!decoded.ok) {
+      outcome = decoded.error.code === 'internal' ? 'crash' : 'error';
+      detail = decoded.error.message;
+    } else {
+      // `internal` is what catchLens makes of an exception nobody meant: a bug, counted as a crash.
+      const analyzed = catchLens(() => analyzeModel(decoded.value, { modelDir: job.modelDir }));
+      if (!analyzed.ok) {
+        outcome = analyzed.error.code === 'internal' ? 'crash' : 'error';
+        detail = analyzed.error.message;
+      } else {
+        for (const stage of extraStages) {
+          const r = stage.run(analyzed.value, rng);
+          if (!r.ok) {
+            outcome = r.error.code === 'internal' ? 'crash' : outcome;
+            detail = `${stage.name}: ${r.error.message}`;
+            if (outcome === 'crash') break;
+          }
+        }
+      }
+    }
+  } catch (e) {
+    outcome = 'crash';
+    detail = `unhandled ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+  }
+  parentPort!.postMessage({
+    type: 'done', index: i, source, kind, outcome, detail, ms: performance.now() - started,
+    heapBytes: process.memoryUsage().heapUsed,
+  });
+}
