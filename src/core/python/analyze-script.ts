@@ -201,6 +201,7 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
       inputShape: inst.path !== undefined ? calls?.get(inst.path)?.inputShape ?? undefined : undefined,
       layers: [...inst.mod.children].map(([key, c]) => layerInfo(key, c, inst!.path, model?.trace, calls)),
       isExported: !!model && model.mod === inst.mod,
+      ...(inst.path !== undefined ? { instancePath: inst.path } : {}),
     });
   }
   // A known architecture used as the model directly (model = torchvision.models.resnet18(...)).
@@ -213,6 +214,7 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
       inputShape: model.inputShape,
       layers: [...model.mod.children].map(([key, c]) => layerInfo(key, c, '', model.trace, calls)),
       isExported: true,
+      instancePath: '',
     });
   }
   modules.sort((a, b) => a.range.start.line - b.range.start.line);

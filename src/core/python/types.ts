@@ -82,4 +82,6 @@ export interface ModuleSummary {
   layers: LayerInfo[];
   /** True for the class passed to torch.onnx.export (or instantiated as the model). */
   isExported: boolean;
+  /** Module path of the instance the figures come from inside the exported model ('' for the model itself). */
+  instancePath?: string;
 }
