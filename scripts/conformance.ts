@@ -1,5 +1,5 @@
 // Scores shape inference against the ONNX node conformance suite: inferred dtype+shape of every output vs reference data.
-// Run: npm run conformance [-- --verbose] [-- --filter substring]
+// Run: npm run conformance [-- --verbose] [-- --filter substring] [-- --dir other/suite/folder]
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -178,9 +178,9 @@ function score(tc: TestCase, model: Model, r: ModeResult): void {
   r.hits++;
 }
 
-export function runConformance(filter?: string): ConformanceResult | undefined {
-  if (!existsSync(SUITE_DIR)) return undefined;
-  const names = readdirSync(SUITE_DIR).filter((n) => !filter || n.includes(filter)).sort();
+export function runConformance(filter?: string, suiteDir = SUITE_DIR): ConformanceResult | undefined {
+  if (!existsSync(suiteDir)) return undefined;
+  const names = readdirSync(suiteDir).filter((n) => !filter || n.includes(filter)).sort();
   const res: ConformanceResult = {
     tests: names.length,
     excluded: [],
@@ -189,7 +189,7 @@ export function runConformance(filter?: string): ConformanceResult | undefined {
     inferMs: 0,
   };
   for (const name of names) {
-    const tc = loadCase(join(SUITE_DIR, name), name);
+    const tc = loadCase(join(suiteDir, name), name);
     if (typeof tc === 'string') { res.excluded.push({ name, reason: tc }); continue; }
     if (tc.outputs.every((o) => !o)) { res.excluded.push({ name, reason: 'no reference outputs' }); continue; }
     const t0 = performance.now();
@@ -215,12 +215,14 @@ function main(): number {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
   const fi = args.indexOf('--filter');
-  const res = runConformance(fi >= 0 ? args[fi + 1] : undefined);
+  const di = args.indexOf('--dir');
+  const dir = di >= 0 ? args[di + 1] : SUITE_DIR;
+  const res = runConformance(fi >= 0 ? args[fi + 1] : undefined, dir);
   if (!res) {
-    console.error(`conformance: the ONNX test suite is not installed at ${SUITE_DIR} (apt install libonnx-testdata)`);
+    console.error(`conformance: the ONNX test suite is not installed at ${dir} (apt install libonnx-testdata)`);
     return 2;
   }
-  console.log(`ONNX node conformance: ${res.tests} tests, inference ${res.inferMs.toFixed(0)} ms total (both modes)`);
+  console.log(`ONNX conformance (${dir}): ${res.tests} tests, inference ${res.inferMs.toFixed(0)} ms total (both modes)`);
   if (res.excluded.length) {
     console.log(`excluded ${res.excluded.length}:`);
     for (const e of res.excluded) console.log(`  ${e.name}: ${e.reason}`);

@@ -15,6 +15,8 @@ export interface OpCtx {
   in: (ValueFacts | undefined)[];
   maxFold: number;
   warn(message: string): void;
+  /** Facts of any value visible from this node (for ops that name values in attributes, like Gradient). */
+  lookup(name: string): ValueFacts | undefined;
   /** Infers a subgraph with the given facts bound to its formal inputs; returns facts of its outputs. */
   subgraph(g: Graph, inputs: (OutFacts | undefined)[]): OutFacts[];
 }

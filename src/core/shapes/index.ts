@@ -143,6 +143,13 @@ function topoOrder(nodes: Node[], eng: Engine, where: string): Node[] {
   return order.map((i) => nodes[i]);
 }
 
+/** A tensor with a zero dim has a known value: no elements (e.g. an empty `axes` input). */
+function knowEmpty(f: ValueFacts): void {
+  if (f.container || f.dtype === 'undefined' || !f.shape || !f.shape.includes(0) || 'value' in f) return;
+  if (!f.shape.every((d) => typeof d === 'number')) return;
+  f.value = { dtype: f.dtype, dims: f.shape.slice() as number[], data: f.dtype === 'string' ? [] : new Float64Array(0) };
+}
+
 /** Lazy folds chained deeper than this are evaluated on the spot, bounding recursion when values are finally read. */
 const MAX_LAZY_DEPTH = 64;
 
@@ -227,6 +234,7 @@ function inferNodes(
       return f;
     });
     if (fold) installFold(fold, facts, eng);
+    for (const f of facts) knowEmpty(f);
     node.outputs.forEach((name, i) => {
       if (!name) return;
       scope.values.set(name, declared ? withDeclared(facts[i], declared.get(name), eng.symbols) : facts[i]);
@@ -248,6 +256,9 @@ class NodeCtx implements OpCtx {
   }
   warn(m: string): void {
     warnOnce(this.eng, m, `${this.where}: ${m}`);
+  }
+  lookup(name: string): ValueFacts | undefined {
+    return this.scope.get(name);
   }
   subgraph(g: Graph, args: (OutFacts | undefined)[]): OutFacts[] {
     const where = `${this.where} > ${this.node.opType} '${this.node.name}'`;
@@ -286,7 +297,9 @@ function inferSubgraph(
   g.inputs.forEach((vi, i) => {
     const a = args[i];
     const f = (a ? Object.assign(copyFacts(a), { name: vi.name }) : { name: vi.name, dtype: 'undefined' }) as ValueFacts;
-    scope.values.set(vi.name, withDeclared(f, vi.type, eng.symbols));
+    const bound = withDeclared(f, vi.type, eng.symbols);
+    knowEmpty(bound);
+    scope.values.set(vi.name, bound);
   });
   for (const t of g.initializers) if (!scope.values.has(t.name)) scope.values.set(t.name, tensorFacts(t.name, t, eng.maxFold, eng.modelDir));
   inferNodes(g.nodes, scope, eng, opsets, depth, where, declaredTypes(g));
@@ -396,7 +409,10 @@ export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInfe
   const inits = new Map(g.initializers.map((t) => [t.name, t]));
   // IR<4 style: an input that also has an initializer is a constant, unless the user pins its shape.
   const realInputs = g.inputs.filter((vi) => !inits.has(vi.name) || options.inputShapes?.[vi.name]);
-  for (const f of bindGraphInputs(realInputs, options, assumptions, eng.symbols)) scope.values.set(f.name, f);
+  for (const f of bindGraphInputs(realInputs, options, assumptions, eng.symbols)) {
+    knowEmpty(f);
+    scope.values.set(f.name, f);
+  }
   for (const name of Object.keys(options.inputShapes ?? {})) {
     if (!g.inputs.some((vi) => vi.name === name)) eng.warnings.push(`--input-shape names '${name}', which is not a graph input`);
   }

@@ -336,6 +336,12 @@ export const nnRules: Record<string, Rule> = {
   TfIdfVectorizer: tfIdfRule,
   StringNormalizer: stringNormalizerRule,
   NonMaxSuppression: nmsRule,
+  // Gradient (training preview): d y / d xs[i] has the type and shape of xs[i].
+  Gradient: (c) => {
+    const xs = c.node.attributes.find((a) => a.name === 'xs');
+    const names = xs && xs.type === 'strings' ? xs.value : [];
+    return c.node.outputs.map((_, i) => { const f = c.lookup(names[i] ?? ''); return out(f?.dtype ?? 'undefined', f?.shape?.slice()); });
+  },
   Adagrad: optimizerRule,
   Adam: optimizerRule,
   Momentum: optimizerRule,
