@@ -489,8 +489,8 @@ class Parser {
     this.expect('=', `after attribute '${name}'`);
     if (this.matches('@')) {
       const ref = this.quotableId('the referenced attribute name');
-      if (!declared || declared === 'undefined') this.fail(`attribute '${name}' refers to @${ref} and needs a type (name: type = @${ref})`);
-      return { name, refAttrName: ref, ...emptyValue(declared) } as Attribute;
+      // ONNX allows an untyped reference (`to = @dtype`); its type stays unset, as onnx.parser leaves it.
+      return { name, refAttrName: ref, ...emptyValue(declared ?? 'undefined') } as Attribute;
     }
     if (this.peek() === '[' && !(declared && isSingletonType(declared))) return this.attributeListValue(name, declared);
     const at = this.here();

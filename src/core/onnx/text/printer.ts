@@ -173,7 +173,10 @@ function attributeValueText(a: Attribute, ctx: Ctx, level: number): string {
 
 function attributeText(a: Attribute, ctx: Ctx, level: number): string {
   const head = `${printId(a.name)}: ${a.type}`;
-  if (a.refAttrName !== undefined) return `${head} = @${printId(a.refAttrName)}`;
+  if (a.refAttrName !== undefined) {
+    // A reference whose type was left unset prints as ONNX's untyped form `name = @ref`.
+    return a.type === 'undefined' ? `${printId(a.name)} = @${printId(a.refAttrName)}` : `${head} = @${printId(a.refAttrName)}`;
+  }
   if (a.type === 'undefined') return head;
   return `${head} = ${attributeValueText(a, ctx, level)}`;
 }

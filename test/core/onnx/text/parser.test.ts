@@ -168,6 +168,31 @@ test('functions, subgraphs, attribute references and sparse tensors round-trip',
   assert.match(text, /sparse_value: sparse_tensor = sparse\[3, 4\]\(float\[2\] v = \{5, 6\}, int64\[2\] i = \{1, 7\}\)/);
 });
 
+test('graph input defaults, typed function inputs/outputs and untyped attribute references parse as ONNX defines them', () => {
+  const text = `<ir_version: 8, opset_import: ["" : 17, "local" : 1]>
+g (float[2] x, float[2] w = {1, 2}) => (y) {
+  y = local.CastTo <dtype: int = 1> (x)
+}
+<domain: "local", opset_import: ["" : 17]>
+CastTo <dtype> (float[N] a, b) => (float[N] c)
+<float t>
+{
+  c = Cast <to = @dtype> (a)
+}`;
+  const { model: m } = parse(text);
+  assert.deepEqual(m.graph.inputs.map((v) => v.name), ['x', 'w'], 'an input with a default stays an input');
+  assert.deepEqual(m.graph.initializers.map((t) => [t.name, t.dims]), [['w', [2]]], 'and its default is an initializer');
+  assert.deepEqual(m.graph.outputs[0]!.type, { kind: 'unknown' });
+  const fn = m.functions[0]!;
+  assert.deepEqual([fn.name, fn.domain, fn.inputs, fn.outputs, fn.attributeNames], ['CastTo', 'local', ['a', 'b'], ['c'], ['dtype']]);
+  assert.deepEqual(fn.valueInfo.map((v) => v.name), ['a', 'c', 't'], 'typed inputs/outputs and the <...> list are value_info');
+  const to = fn.nodes[0]!.attributes[0]!;
+  assert.deepEqual([to.name, to.type, to.refAttrName], ['to', 'undefined', 'dtype']);
+  const again = parse(printModel(m)).model;
+  assert.deepEqual(modelDifferences(m, again), []);
+  assert.match(printModel(m), /c = Cast <to = @dtype> \(a\)/);
+});
+
 test('syntax errors name line and column', () => {
   const cases: [string, RegExp][] = [
     ['<ir_version: 8>\ng (float x) => (float y)\n{\n  y = Relu(x\n}', /^5:1: expected '\)' to close the inputs of Relu/],
