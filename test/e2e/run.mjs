@@ -202,6 +202,68 @@ async function quickOpen(page, fileName) {
   await page.keyboard.press('Enter');
 }
 
+/** The graph view (when built): boxes drawn, inspector MACs from a search hit, device switch recolouring the overlay. */
+async function graphChecks(page, frame, expected) {
+  const top = expected.nodes.reduce((a, b) => (b.macs > a.macs ? b : a));
+  const devices = JSON.parse(cli(['devices', '--json']).stdout || '[]').filter((d) => d.class === 'mcu');
+  const box = (nodeIndex) => frame.locator(`svg.aiot-graph g[data-id="n${nodeIndex}"]`);
+  const topIndex = expected.nodes.indexOf(top);
+
+  const drawn = await check('graph view draws the model with boxes and edges', async () => {
+    await frame.locator('#tab-graph').click();
+    await frame.locator('svg.aiot-graph g.nodes g[data-id]').first().waitFor({ timeout: 30_000 });
+    const boxes = await frame.locator('svg.aiot-graph g.nodes g[data-id]').count();
+    const edges = await frame.locator('svg.aiot-graph path.edge').count();
+    assert(boxes > 5 && edges > 5, `only ${boxes} boxes and ${edges} edges drawn`);
+    const titles = await frame.locator('svg.aiot-graph g.nodes text.title').allTextContents();
+    assert(titles.includes('Conv'), `no Conv box among the drawn titles: ${titles.slice(0, 10).join(', ')}`);
+  });
+  await page.screenshot({ path: join(shotsDir, 'graph.png') }).catch(() => {});
+  if (!drawn) return;
+
+  const inspectTop = async () => {
+    const search = frame.locator('.graph-app input.search');
+    await search.fill(top.name);
+    await search.press('Enter');
+    await frame.locator('.inspector:not([hidden]) h2').first().waitFor({ timeout: 20_000 });
+  };
+  await check(`searching ${top.name} selects it and the inspector shows the CLI's MACs (${exact(top.macs)})`, async () => {
+    await inspectTop();
+    await waitFor('the inspector MACs row', async () => {
+      const rows = await frame.locator('.inspector .kv').allInnerTexts();
+      return rows.some((r) => r.replace(/\s+/g, ' ').trim() === `MACs ${exact(top.macs)}`);
+    }, 20_000);
+  });
+  await page.screenshot({ path: join(shotsDir, 'graph-inspector.png') }).catch(() => {});
+
+  if (devices.length === 0) return;
+  const device = devices[0];
+  await check(`switching the device to ${device.id} recolours the latency overlay`, async () => {
+    const heatBefore = await box(topIndex).evaluate((el) => el.style.getPropertyValue('--heat')).catch(() => '');
+    await page.locator('.statusbar-item', { hasText: 'No device' }).first().click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(device.id);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: device.name }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar-item', { hasText: device.id }).first().waitFor({ timeout: 20_000 });
+    // The overlay offers latency once the host has sent per-node estimates for the device.
+    await waitFor('latency metrics for the device', async () => {
+      const label = await frame.locator('.graph-app select option[value=latency]').textContent();
+      return label && !label.includes('needs a device');
+    }, 20_000);
+    await frame.locator('.graph-app select').selectOption('latency');
+    const heatAfter = await waitFor('the top node to be coloured by latency', async () => {
+      const v = await box(topIndex).evaluate((el) => el.style.getPropertyValue('--heat'));
+      return v && v !== heatBefore ? v : null;
+    }, 20_000);
+    assert(heatAfter, 'no heat colour on the top node');
+    await inspectTop();
+    await waitFor(`the inspector's estimate on ${device.name}`, async () => (await frame.locator('.inspector').textContent()).includes(`On ${device.name}`), 20_000);
+  });
+  await page.screenshot({ path: join(shotsDir, 'graph-overlay.png') }).catch(() => {});
+}
+
 async function main() {
   const startedAll = Date.now();
   assert(existsSync(join(root, 'dist', 'extension.js')) && existsSync(join(root, 'dist', 'cli.js')), 'dist/ is missing: run `npm run build` first');
@@ -301,6 +363,8 @@ async function main() {
     });
     await page.screenshot({ path: join(shotsDir, 'sample-model-sorted.png') }).catch(() => {});
   }
+
+  if (frame && (await frame.locator('#tab-graph').count()) > 0) await graphChecks(page, frame, expected);
 
   if (ready) {
     await check('broken.onnx shows a clear error, not a blank page', async () => {
