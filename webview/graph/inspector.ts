@@ -1,7 +1,7 @@
 // The inspector panel: what a selected box is (attributes, tensors with dtype and shape, cost, device estimate),
 // with weight statistics fetched only when asked for.
 
-import type { LaidNode, ModelOutline } from '../../src/core/layout/types';
+import type { LaidNode, ModelOutline, SubgraphStep } from '../../src/core/layout/types';
 import { clear, h } from './dom';
 import { formatValue } from './logic/heat';
 import type { NodeDetails, TensorDetail, WeightStats } from './messages';
@@ -9,6 +9,7 @@ import type { NodeDetails, TensorDetail, WeightStats } from './messages';
 export interface InspectorActions {
   requestWeightStats(nodeIndex: number, tensor: string): void;
   expand(scope: string): void;
+  openSubgraph(step: SubgraphStep): void;
   close(): void;
 }
 
@@ -24,6 +25,7 @@ export class Inspector {
   private readonly body: HTMLElement;
   private details: NodeDetails | undefined;
   private stats = new Map<string, WeightStats | string>();
+  private box: LaidNode | undefined;
 
   constructor(parent: HTMLElement, private readonly actions: InspectorActions) {
     const close = h('button', { class: 'icon', text: '×', title: 'Close (Esc)', attrs: { 'aria-label': 'Close inspector' } });
@@ -46,6 +48,7 @@ export class Inspector {
   showBox(node: LaidNode, outline: ModelOutline | undefined, metric: MetricLine | undefined): void {
     this.el.hidden = false;
     this.details = undefined;
+    this.box = node;
     this.stats.clear();
     clear(this.body);
     this.body.append(h('h2', { text: node.kind === 'group' ? `${node.title} (group)` : node.title }));
@@ -94,7 +97,14 @@ export class Inspector {
     if (d.attributes.length) this.body.append(section('Attributes', d.attributes.map((a) => kv(a.name, a.value))));
     this.body.append(section('Inputs', d.inputs.map((t) => this.tensorRow(t))));
     this.body.append(section('Outputs', d.outputs.map((t) => this.tensorRow(t))));
-    if (d.subgraphs.length) this.body.append(section('Subgraphs', d.subgraphs.map((s) => kv(s.attribute, `${s.nodes} nodes`))));
+    const subgraphs = this.box?.nodeIndex === d.nodeIndex ? this.box.subgraphs ?? [] : [];
+    if (subgraphs.length) {
+      this.body.append(section('Subgraphs', subgraphs.map((sg) => {
+        const open = h('button', { class: 'link', text: `open ${sg.attribute}${subgraphs.filter((x) => x.attribute === sg.attribute).length > 1 ? `[${sg.branch}]` : ''}` });
+        open.addEventListener('click', () => this.actions.openSubgraph({ nodeIndex: d.nodeIndex, attribute: sg.attribute, branch: sg.branch }));
+        return h('div', { class: 'kv' }, [open, h('span', { class: 'v', text: `${sg.nodes} nodes` })]);
+      })));
+    }
   }
 
   showWeightStats(tensor: string, stats: WeightStats | string): void {

@@ -1,7 +1,7 @@
 // Graph webview entry: wires the canvas, toolbar (search, metric, device, zoom), minimap, hotspot legend and
 // inspector to the host's messages. Layouts arrive finished from the language server; nothing is laid out here.
 
-import type { LaidNode, ModelOutline } from '../../src/core/layout/types';
+import type { LaidNode, ModelOutline, SubgraphStep } from '../../src/core/layout/types';
 import { clear, h } from './dom';
 import { Inspector, type MetricLine } from './inspector';
 import { computeHeat, formatValue, heatColor, heatTextColor, legendTicks, topHotspots } from './logic/heat';
@@ -34,6 +34,8 @@ let hitCursor = -1;
 let navigator: Navigator | undefined;
 let pendingFocus: string | undefined;
 let firstLayout = true;
+/** Path of the drawn graph from the main graph ([] = main graph). */
+let graphPath: SubgraphStep[] = [];
 
 // ---- DOM ----
 const app = h('div', { class: 'graph-app' });
@@ -50,8 +52,12 @@ const fitButton = h('button', { text: 'Fit', title: 'Fit the graph (F); 0 shows 
 const zoomIn = h('button', { class: 'icon', text: '+', title: 'Zoom in (+)', attrs: { 'aria-label': 'Zoom in' } });
 const zoomOut = h('button', { class: 'icon', text: '−', title: 'Zoom out (-)', attrs: { 'aria-label': 'Zoom out' } });
 const collapseButton = h('button', { text: 'Collapse', title: 'Collapse every name scope (large graphs)' });
+const backButton = h('button', { text: '← Main graph', title: 'Back to the main graph' });
+const crumb = h('span', { class: 'crumb' });
+const breadcrumb = h('span', { class: 'breadcrumb' }, [backButton, crumb]);
+breadcrumb.hidden = true;
 const toolbar = h('div', { class: 'toolbar', attrs: { role: 'toolbar' } }, [
-  search, searchCount, prevButton, nextButton,
+  breadcrumb, search, searchCount, prevButton, nextButton,
   h('span', { class: 'sep' }), h('label', { text: 'Overlay' }), metricSelect, deviceButton,
   h('span', { class: 'sep' }), zoomOut, zoomIn, fitButton, collapseButton,
 ]);
@@ -71,6 +77,7 @@ const minimap = new Minimap(stage, (gx, gy) => graph.centerAt(gx, gy));
 const inspector = new Inspector(app, {
   requestWeightStats: (nodeIndex, tensor) => vscode.postMessage({ type: 'requestWeightStats', nodeIndex, tensor }),
   expand: (scope) => expandScopes([scope]),
+  openSubgraph: (step) => openGraph([...graphPath, step]),
   close: () => graph.select(undefined),
 });
 
@@ -115,6 +122,13 @@ function expandScopes(scopes: string[], focus?: string): void {
 function activate(id: string): void {
   const node = graph.node(id);
   if (node?.kind === 'group' && node.scope) expandScopes([node.scope], node.id);
+  const sub = node?.subgraphs?.[0];
+  if (node?.nodeIndex !== undefined && sub) openGraph([...graphPath, { nodeIndex: node.nodeIndex, attribute: sub.attribute, branch: sub.branch }]);
+}
+
+function openGraph(path: SubgraphStep[]): void {
+  showMessage('Laying out…');
+  vscode.postMessage({ type: 'openGraph', path });
 }
 
 function onSelect(id: string | undefined): void {
@@ -257,6 +271,7 @@ metricSelect.addEventListener('change', () => {
   recolour();
   if (graph.selected) onSelect(graph.selected);
 });
+backButton.addEventListener('click', () => openGraph([]));
 deviceButton.addEventListener('click', () => vscode.postMessage({ type: 'selectDevice' }));
 fitButton.addEventListener('click', () => graph.fit());
 zoomIn.addEventListener('click', () => graph.zoom(1.25));
@@ -322,7 +337,15 @@ window.addEventListener('message', (event: MessageEvent) => {
       showMessage('');
       const focus = m.focus ?? pendingFocus;
       pendingFocus = undefined;
-      graph.setLayout(m.layout, !firstLayout);
+      const path = m.layout.graphPath ?? [];
+      const otherGraph = JSON.stringify(path) !== JSON.stringify(graphPath);
+      if (otherGraph) {
+        graphPath = path;
+        graph.select(undefined);
+      }
+      breadcrumb.hidden = path.length === 0;
+      crumb.textContent = m.layout.graphTitle ?? '';
+      graph.setLayout(m.layout, !firstLayout && !otherGraph);
       firstLayout = false;
       minimap.setLayout(m.layout);
       navigator = createNavigator(m.layout);

@@ -1,9 +1,9 @@
 // Messages between the graph webview and its host (custom editor provider), both directions. The layout itself is
 // computed in the language server (`aiotLens/layout`) and arrives finished; the webview never lays out.
 
-import type { GraphLayout, ModelOutline, NodeDetails, TensorDetail, WeightStats } from '../../src/core/layout/types';
+import type { GraphLayout, ModelOutline, NodeDetails, SubgraphStep, TensorDetail, WeightStats } from '../../src/core/layout/types';
 
-export type { GraphLayout, ModelOutline, NodeDetails, TensorDetail, WeightStats };
+export type { GraphLayout, ModelOutline, NodeDetails, SubgraphStep, TensorDetail, WeightStats };
 
 /** Metrics the hotspot overlay can colour by. */
 export type HotspotMetric = 'latency' | 'energy' | 'macs' | 'activationMemory' | 'weightBytes';
@@ -29,7 +29,10 @@ export interface NodeMetrics {
 // ---- host → webview ----
 
 export type HostToGraph =
-  /** The model's node index (sent once per model), used for search, hotspot sums and the top list. */
+  /**
+   * The drawn graph's node index (sent once per model, and again when a subgraph is opened or closed), used for
+   * search, hotspot sums and the top list.
+   */
   | { type: 'outline'; outline: ModelOutline }
   /** A finished layout for the current expanded set; `focus` is a box id to centre (after expanding for a search hit). */
   | { type: 'layout'; layout: GraphLayout; focus?: string }
@@ -56,7 +59,13 @@ export type GraphToHost =
   /** The user picked another overlay metric (persist it in `aiotLens.hotspotMetric`). */
   | { type: 'metricChanged'; metric: HotspotMetric | 'none' }
   /** The user asked to switch the active device (the host shows its quick pick). */
-  | { type: 'selectDevice' };
+  | { type: 'selectDevice' }
+  /**
+   * Show a nested graph (If branch, Loop/Scan body) given by its path from the main graph ([] goes back to the main
+   * graph). The host answers with `outline`, `layout` (carrying `graphPath`) and `metrics` for that graph; later
+   * `inspect`, `expand` and `requestWeightStats` refer to it.
+   */
+  | { type: 'openGraph'; path: SubgraphStep[] };
 
 export function isHostToGraph(m: unknown): m is HostToGraph {
   if (typeof m !== 'object' || m === null) return false;

@@ -202,10 +202,15 @@ export function buildViewGraph(p: PreparedGraph, expanded: ReadonlySet<string> |
     }
     const rows = weightRows(p, i);
     const size = boxSize(node.opType, rows);
-    boxOf[i] = add({
+    const box: ViewNode = {
       id: `n${i}`, kind: 'op', title: node.opType, subtitle: node.name, category: opCategory(node.opType), rows,
       width: size.width, height: size.height, nodeIndex: i,
-    });
+    };
+    const subgraphs = node.attributes.flatMap((a) =>
+      a.type === 'graph' ? [{ attribute: a.name, branch: 0, nodes: a.value.nodes.length }]
+        : a.type === 'graphs' ? a.value.map((g, branch) => ({ attribute: a.name, branch, nodes: g.nodes.length })) : []);
+    if (subgraphs.length) box.subgraphs = subgraphs;
+    boxOf[i] = add(box);
   });
   for (const box of nodes) {
     if (box.kind !== 'group') continue;

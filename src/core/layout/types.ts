@@ -30,6 +30,15 @@ export interface LaidNode {
   /** Scope path (groups) and the graph node indices it contains. */
   scope?: string;
   members?: number[];
+  /** Subgraphs the node holds (If branches, Loop/Scan bodies): each opens as its own view. */
+  subgraphs?: { attribute: string; branch: number; nodes: number }[];
+}
+
+/** One step into a nested graph: node `nodeIndex` of the current graph, its graph attribute, and which of a list. */
+export interface SubgraphStep {
+  nodeIndex: number;
+  attribute: string;
+  branch: number;
 }
 
 export interface LaidEdge {
@@ -53,6 +62,10 @@ export interface GraphLayout {
   expanded: string[];
   /** Nodes of the model graph (visible or inside groups), for counts and messages. */
   modelNodeCount: number;
+  /** Path from the main graph to the graph drawn ([] or absent: the main graph). */
+  graphPath?: SubgraphStep[];
+  /** Readable name of the drawn graph (`If_12 › then_branch`). */
+  graphTitle?: string;
   layoutMs: number;
   stats: { ranks: number; dummies: number; crossings: number; reversedEdges: number };
 }

@@ -46,3 +46,21 @@ test('weight statistics match a direct computation over the tensor', () => {
   assert.deepEqual(statsOf('t', [0, 0, 1, -1]), { tensor: 't', count: 4, min: -1, max: 1, mean: 0, std: Math.sqrt(0.5), sparsity: 0.5 });
   assert.equal(s.weightStats('not-a-weight').ok, false);
 });
+
+test('subgraphs of If nodes open as their own views with a path and title', () => {
+  const silero = unwrap(loadModelFile(join(import.meta.dirname, '../../fixtures/models/silero_vad_16k_op15.onnx'))).model;
+  const s = new GraphSession(silero, { contentHash: 'sv' });
+  const main = s.layout(s.expandedFor('auto'));
+  const ifBox = main.nodes.find((n) => n.title === 'If' && n.subgraphs?.length)!;
+  assert.deepEqual(ifBox.subgraphs!.map((g) => g.attribute).sort(), ['else_branch', 'then_branch']);
+  const step = { nodeIndex: ifBox.nodeIndex!, attribute: 'then_branch', branch: 0 };
+  const child = unwrap(s.child([step]));
+  const sub = silero.graph.nodes[step.nodeIndex]!.attributes.find((a) => a.name === 'then_branch')!;
+  assert.equal(sub.type, 'graph');
+  const layout = child.layout(child.expandedFor('auto'));
+  assert.deepEqual(layout.graphPath, [step]);
+  assert.match(layout.graphTitle!, /then_branch$/);
+  assert.equal(child.outline().nodes.length, sub.type === 'graph' ? sub.value.nodes.length : -1);
+  assert.equal(unwrap(s.child([step])), child, 'nested sessions are cached');
+  assert.equal(s.child([{ ...step, attribute: 'nope' }]).ok, false);
+});

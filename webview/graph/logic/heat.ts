@@ -89,7 +89,9 @@ export function topHotspots(outline: ModelOutline, perNode: readonly (number | n
     total += v;
     if (v > 0) {
       const node = outline.nodes[i];
-      items.push({ nodeIndex: i, name: node?.name ?? `#${i}`, opType: node?.opType ?? '', value: v, share: 0 });
+      // Unnamed nodes (old exporters) are known by their first output tensor, as in Netron.
+      const name = node?.name || node?.outputs.find((o) => o) || `#${i}`;
+      items.push({ nodeIndex: i, name, opType: node?.opType ?? '', value: v, share: 0 });
     }
   });
   items.sort((a, b) => b.value - a.value || a.nodeIndex - b.nodeIndex);
