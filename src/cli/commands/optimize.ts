@@ -105,7 +105,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let verify: VerifyReport | undefined;
   if (values['verify']) {
     const v = await verifyModels(model, bytes, encoded.value, {
-      calibrationDir, inputShapes: shapes.value, seed: options.seed, runs: runs.ok ? runs.value : 20,
+      calibrationDir, inputShapes: shapes.value, seed: options.seed, runs: runs.ok ? runs.value : 20, optimizedModel: result.value.model,
     });
     if (!v.ok) return fail(`${file}: verification could not run: ${v.error.message}`);
     verify = v.value;
@@ -130,7 +130,14 @@ function writeAtomically(path: string, data: Uint8Array): string | undefined {
 }
 
 function figures(model: Model, fileBytes: number, inputShapes: Record<string, Shape>): Figures {
-  const a = catchLens(() => analyzeModel(model, { inputShapes, fileBytes }));
+  // --input-shape pins symbolic dims for the figures; inputs with fixed declared dims keep them (so the original of a
+  // resize-input run is measured at its own size).
+  const pinned: Record<string, Shape> = {};
+  for (const [name, dims] of Object.entries(inputShapes)) {
+    const v = model.graph.inputs.find((i) => i.name === name);
+    if (!v || v.type.kind !== 'tensor' || !v.type.shape || v.type.shape.some((d) => typeof d !== 'number')) pinned[name] = dims;
+  }
+  const a = catchLens(() => analyzeModel(model, { inputShapes: pinned, fileBytes }));
   const t = a.ok ? a.value.report.totals : undefined;
   return {
     fileBytes, nodeCount: model.graph.nodes.length, macs: t ? t.macs : null, params: t ? t.params : null,
@@ -154,11 +161,13 @@ function human(passes: PassRun[], b: Figures, a: Figures, v: VerifyReport | unde
   if (v) {
     lines.push('');
     if (!v.ranOk) lines.push(`  verify: FAILED — ${v.error ?? 'onnxruntime could not run the result'}`);
-    else {
+    else if (!v.comparable || v.maxAbsError === null || v.cosine === null) {
+      lines.push(`  verify (${v.inputs}): both models run; outputs are not compared because the input dims changed`);
+    } else {
       lines.push(`  verify (${v.inputs}): max abs error ${v.maxAbsError.toExponential(3)}, cosine ${v.cosine.toFixed(6)}` +
         (v.top1Agreement === null ? '' : `, top-1 agreement ${(v.top1Agreement * 100).toFixed(1)}%`));
-      lines.push(`  latency (median of ${v.runs}, onnxruntime CPU, 1 thread): ${v.latencyMsBefore} ms → ${v.latencyMsAfter} ms`);
     }
+    if (v.ranOk) lines.push(`  latency (median of ${v.runs}, onnxruntime CPU, 1 thread): ${v.latencyMsBefore} ms → ${v.latencyMsAfter} ms`);
   }
   lines.push('', `  wrote ${out}`, '');
   return lines.join('\n');
@@ -166,7 +175,7 @@ function human(passes: PassRun[], b: Figures, a: Figures, v: VerifyReport | unde
 
 function summarize(d: Record<string, unknown>): string {
   return Object.entries(d)
-    .filter(([, v]) => (typeof v === 'number' && v !== 0) || typeof v === 'boolean' || typeof v === 'string')
-    .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : String(v)}`)
+    .filter(([, v]) => (typeof v === 'number' && v !== 0) || typeof v === 'boolean' || typeof v === 'string' || (Array.isArray(v) && v.length > 0 && typeof v[0] === 'string'))
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('; ') : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : String(v)}`)
     .join(' ');
 }

@@ -9,6 +9,7 @@ import { int8Dynamic } from './int8-dynamic';
 import { reorder } from './reorder';
 import { prune } from './prune';
 import { lowRank } from './low-rank';
+import { resizeInput } from './resize-input';
 import { foldConstants } from './fold-constants';
 
 export const PASSES: Record<string, PassDef> = {
@@ -21,4 +22,5 @@ export const PASSES: Record<string, PassDef> = {
   prune: { name: 'prune', summary: 'magnitude pruning to --sparsity; --channel-sparsity removes Conv output channels and rewrites consumers', run: prune },
   'low-rank': { name: 'low-rank', summary: 'SVD factorization of large Gemm/MatMul weights (--energy E or --rank R)', run: lowRank },
   reorder: { name: 'reorder', summary: 'execution order with a lower activation-memory peak (MCUNet-style scheduling)', run: reorder },
+  'resize-input': { name: 'resize-input', summary: 'new input dims (--input-shape NAME=DIMS), refused where fixed-shape ops break', run: resizeInput },
 };

@@ -31,11 +31,18 @@ export function feedInputs(model: Model) {
   return model.graph.inputs.filter((v) => !inits.has(v.name));
 }
 
-/** Concrete dims for an input: pinned dims first, else the declared ones, unknown dims become 1. */
+/**
+ * Concrete dims for an input: a declared fixed dim stays (the model accepts nothing else), symbolic or unknown dims
+ * take the pinned value, else 1.
+ */
 export function concreteDims(shape: Shape | undefined, pinned: Shape | undefined, name: string): number[] {
-  const s = pinned ?? shape;
+  const s = shape ?? pinned;
   if (!s) throw new LensException('invalid-argument', `input '${name}' has no declared shape; give one with --input-shape ${name}=1x...`);
-  return s.map((d) => (typeof d === 'number' && d >= 0 ? d : 1));
+  return s.map((d, i) => {
+    if (typeof d === 'number' && d >= 0) return d;
+    const p = pinned && pinned.length === s.length ? pinned[i] : undefined;
+    return typeof p === 'number' && p >= 0 ? p : 1;
+  });
 }
 
 export function randomSamples(model: Model, count: number, seed: number, inputShapes: Record<string, Shape> = {}): SampleSet {

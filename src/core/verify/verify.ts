@@ -4,7 +4,7 @@ import type { Model, Shape } from '../onnx/ir';
 import { catchLensAsync, LensException, type Result } from '../result';
 import { compareOutputs, median } from './compare';
 import { createSession, outputNumbers, toFeeds, type OrtSession } from './ort';
-import { folderSamples, randomSamples, type Sample } from './samples';
+import { feedInputs, folderSamples, randomSamples, type Sample } from './samples';
 
 export interface VerifyOptions {
   /** Input samples folder; seeded random inputs when absent. */
@@ -15,14 +15,19 @@ export interface VerifyOptions {
   inputShapes?: Record<string, Shape>;
   /** Timed runs per model for the latency medians (default 20). */
   runs?: number;
+  /** The optimized model, so inputs whose dims it changed (resize-input) get samples of their own. */
+  optimizedModel?: Model;
 }
 
 export interface VerifyReport {
   ranOk: boolean;
   /** Where the inputs came from: 'random (seed S)' or the folder, and how many. */
   inputs: string;
-  maxAbsError: number;
-  cosine: number;
+  /** null when the outputs are not comparable (the input dims changed). */
+  maxAbsError: number | null;
+  cosine: number | null;
+  /** False when the models take differently shaped inputs: then only running and latency are checked. */
+  comparable: boolean;
   /** Fraction of rows whose top-1 class agrees, over every class-like output; null when none is. */
   top1Agreement: number | null;
   latencyMsBefore: number;
@@ -41,6 +46,8 @@ export async function verifyModels(originalModel: Model, originalBytes: Uint8Arr
       : randomSamples(originalModel, options.samples ?? 4, seed, options.inputShapes);
     const inputs = set.source === 'random' ? `${set.samples.length} seeded random (seed ${seed})` : `${set.samples.length} from ${set.source}`;
     const runs = options.runs ?? 20;
+    const resized = options.optimizedModel && inputsDiffer(originalModel, options.optimizedModel);
+    const setB = resized ? randomSamples(options.optimizedModel!, set.samples.length, seed) : set;
     const a = await createSession(originalBytes, 'the original model');
     let b: OrtSession;
     try {
@@ -54,6 +61,14 @@ export async function verifyModels(originalModel: Model, originalBytes: Uint8Arr
       if (names.length === 0) throw new LensException('runtime', 'the optimized model has none of the original output names');
       let maxAbs = 0, cosSum = 0, cosCount = 0, matches = 0, rows = 0;
       const per = new Map<string, { maxAbsError: number; cosSum: number; count: number }>();
+      if (resized) {
+        for (const s of setB.samples) await runFeeds(b, s);
+        const [ta, tb] = await timeBoth(a, b, toFeeds(set.samples[0]!), toFeeds(setB.samples[0]!), runs);
+        return {
+          ranOk: true, inputs, maxAbsError: null, cosine: null, comparable: false, top1Agreement: null,
+          latencyMsBefore: ta, latencyMsAfter: tb, runs, outputs: [],
+        };
+      }
       for (const s of set.samples) {
         const [ra, rb] = [await a.run(toFeeds(s)), await runFeeds(b, s)];
         for (const name of names) {
@@ -66,18 +81,12 @@ export async function verifyModels(originalModel: Model, originalBytes: Uint8Arr
           per.set(name, p);
         }
       }
-      // Interleave the two models' timed runs so machine load affects both alike.
       const feeds = toFeeds(set.samples[0]!);
-      await a.run(feeds); await b.run(feeds);
-      const ta: number[] = [], tb: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        let t0 = performance.now(); await a.run(feeds); ta.push(performance.now() - t0);
-        t0 = performance.now(); await b.run(feeds); tb.push(performance.now() - t0);
-      }
+      const [ta, tb] = await timeBoth(a, b, feeds, feeds, runs);
       return {
-        ranOk: true, inputs, maxAbsError: maxAbs, cosine: cosCount ? cosSum / cosCount : 1,
+        ranOk: true, inputs, maxAbsError: maxAbs, cosine: cosCount ? cosSum / cosCount : 1, comparable: true,
         top1Agreement: rows > 0 ? matches / rows : null,
-        latencyMsBefore: round3(median(ta)), latencyMsAfter: round3(median(tb)), runs,
+        latencyMsBefore: ta, latencyMsAfter: tb, runs,
         outputs: [...per].map(([name, p]) => ({ name, maxAbsError: p.maxAbsError, cosine: p.cosSum / p.count })),
       };
     } catch (e) {
@@ -89,6 +98,22 @@ export async function verifyModels(originalModel: Model, originalBytes: Uint8Arr
   });
 }
 
+/** Median latencies, with the two models' timed runs interleaved so machine load affects both alike. */
+async function timeBoth(a: OrtSession, b: OrtSession, fa: Record<string, unknown>, fb: Record<string, unknown>, runs: number): Promise<[number, number]> {
+  await a.run(fa); await b.run(fb);
+  const ta: number[] = [], tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now(); await a.run(fa); ta.push(performance.now() - t0);
+    t0 = performance.now(); await b.run(fb); tb.push(performance.now() - t0);
+  }
+  return [round3(median(ta)), round3(median(tb))];
+}
+
+function inputsDiffer(a: Model, b: Model): boolean {
+  const key = (m: Model) => JSON.stringify(feedInputs(m).map((v) => [v.name, v.type.kind === 'tensor' ? v.type.shape : null]));
+  return key(a) !== key(b);
+}
+
 function runFeeds(s: OrtSession, sample: Sample) {
   return s.run(toFeeds(sample));
 }
@@ -96,7 +121,7 @@ function runFeeds(s: OrtSession, sample: Sample) {
 function failed(inputs: string, runs: number, e: unknown): VerifyReport {
   const why = e instanceof Error ? e.message.split('\n')[0]! : String(e);
   return {
-    ranOk: false, inputs, maxAbsError: NaN, cosine: NaN, top1Agreement: null, latencyMsBefore: NaN, latencyMsAfter: NaN,
+    ranOk: false, inputs, maxAbsError: null, cosine: null, comparable: false, top1Agreement: null, latencyMsBefore: NaN, latencyMsAfter: NaN,
     runs, outputs: [], error: why,
   };
 }
