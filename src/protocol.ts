@@ -30,12 +30,7 @@ export type Failed = { ok: false; error: LensError };
 export type InputShapes = Record<string, (number | string)[]>;
 
 /** `aiotLens/analyze` params: analyze one model file (by URI or file-system path). */
-export interface AnalyzeParams {
-  uri?: string;
-  path?: string;
-  inputShapes?: InputShapes;
-  deviceId?: string;
-}
+export type AnalyzeParams = ModelParams;
 
 /** A successful analysis as the editor needs it. */
 export interface AnalyzeOk {
