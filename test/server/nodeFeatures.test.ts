@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeModelFile } from '../../src/core/analyze';
+import { builtInProfiles, isLink } from '../../src/core/devices';
+import { unwrap } from '../../src/core/result';
+import type { ModelEntry } from '../../src/server/modelStore';
+import { nodeDetails, nodeMetrics, weightStats } from '../../src/server/nodeFeatures';
+
+const sample = new URL('../../samples/mobilenet_v2_vww_96.onnx', import.meta.url).pathname;
+
+async function entry(): Promise<ModelEntry> {
+  const analysis = unwrap(await analyzeModelFile(sample));
+  return { analysis, analyzeMs: 0, layouts: new Map(), estimates: new Map() };
+}
+
+test('overlay metrics are indexed like the graph and add up to the report totals', async () => {
+  const e = await entry();
+  const m = unwrap(nodeMetrics(e, ''));
+  const n = e.analysis.model.graph.nodes.length;
+  assert.equal(m.values.macs!.length, n);
+  const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
+  assert.equal(sum(m.values.macs!), e.analysis.report.totals.macs);
+  assert.equal(m.values.latency, undefined, 'no device: no latency');
+  assert.equal(m.device, undefined);
+});
+
+test('with a device, per-node latency sums to the estimate and energy is active power × latency', async () => {
+  const e = await entry();
+  const device = builtInProfiles().map((p) => p.profile).find((p) => !isLink(p) && p.class === 'mcu')!;
+  assert.ok(device && !isLink(device));
+  const m = unwrap(nodeMetrics(e, device.id));
+  assert.equal(m.device?.id, device.id);
+  const est = e.estimates.get(device.id)!;
+  const nodeSum = m.values.latency!.reduce<number>((a, b) => a + (b ?? 0), 0);
+  // The model total adds the per-inference overhead on top of the nodes' own time.
+  assert.ok(nodeSum > 0 && nodeSum <= est.latencyMs + 1e-9, `${nodeSum} vs ${est.latencyMs}`);
+  const i = m.values.latency!.findIndex((v) => v !== null && v > 0);
+  assert.ok(Math.abs(m.values.energy![i]! - m.values.latency![i]! * (device as { activePowerW: number }).activePowerW) < 1e-12);
+  assert.equal(nodeMetrics(e, 'no-such-device').ok, false);
+});
+
+test('node details name formal inputs from the op schema and carry the node cost', async () => {
+  const e = await entry();
+  const g = e.analysis.model.graph;
+  const idx = g.nodes.findIndex((n) => n.opType === 'Conv');
+  const d = unwrap(nodeDetails(e, idx, ''));
+  assert.deepEqual(d.inputs.map((t) => t.formal).slice(0, 2), ['X', 'W']);
+  assert.equal(d.inputs[1]!.isWeight, true);
+  assert.equal(d.inputs[0]!.isWeight, false);
+  const cost = e.analysis.cost.nodes.find((c) => c.index === idx)!;
+  assert.equal(d.cost?.macs, cost.macs);
+  assert.ok(d.attributes.some((a) => a.name === 'kernel_shape'));
+  assert.equal(nodeDetails(e, g.nodes.length, '').ok, false);
+});
+
+test('weight statistics match an independent read of the raw float32 bytes', async () => {
+  const e = await entry();
+  const t = e.analysis.model.graph.initializers.find((x) => x.dtype === 'float' && x.data.kind === 'raw' && x.dims.length === 4)!;
+  assert.ok(t && t.data.kind === 'raw');
+  const bytes = t.data.bytes;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const xs = Array.from({ length: bytes.byteLength / 4 }, (_, i) => dv.getFloat32(4 * i, true));
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+  const s = unwrap(weightStats(e, t.name));
+  assert.equal(s.count, xs.length);
+  assert.equal(s.min, Math.min(...xs));
+  assert.equal(s.max, Math.max(...xs));
+  assert.ok(Math.abs(s.mean - mean) < 1e-9);
+  assert.ok(Math.abs(s.std - std) < 1e-9);
+  assert.equal(s.sparsity, xs.filter((x) => x === 0).length / xs.length);
+  assert.equal(weightStats(e, 'not-a-weight').ok, false);
+});
