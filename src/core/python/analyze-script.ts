@@ -2,7 +2,7 @@
 // turned into per-class summaries and per-layer figures.
 import type { Node, Tree } from 'web-tree-sitter';
 import { applyModule, evaluate, execBlock, execStatement, instantiate, newScope, type EvalContext, type Trace, type TraceEntry } from './evaluator';
-import { callArgs, dottedParts, enclosingFunction, enclosingStatement, kids, rangeOf, walk } from './syntax';
+import { callArgs, dottedParts, enclosingFunction, enclosingStatement, indexTree, kids, rangeOf, type NodeIndex } from './syntax';
 import type { LayerInfo, ModuleSummary, Range, Shape } from './types';
 import { UNKNOWN, modParams, unknownReasonOf, type ClassInfo, type ModSpec, type Value } from './values';
 
@@ -28,6 +28,8 @@ export interface LayerInstance {
 
 export interface ScriptModel {
   tree: Tree;
+  text: string;
+  index: NodeIndex;
   imports: Map<string, string>;
   classes: Map<string, ClassInfo>;
   exports: ExportCall[];
@@ -43,9 +45,9 @@ export function posKey(r: Range): string {
   return `${r.start.line}:${r.start.character}`;
 }
 
-export function collectImports(root: Node): Map<string, string> {
+export function collectImports(importNodes: Node[]): Map<string, string> {
   const imports = new Map<string, string>();
-  walk(root, (n) => {
+  for (const n of importNodes) {
     if (n.type === 'import_statement') {
       for (const c of kids(n)) {
         if (c.type === 'dotted_name') imports.set(c.text.split('.')[0]!, c.text.split('.')[0]!);
@@ -55,11 +57,11 @@ export function collectImports(root: Node): Map<string, string> {
           if (name && alias) imports.set(alias, name);
         }
       }
-      return false;
+      continue;
     }
     if (n.type === 'import_from_statement') {
       const mod = n.childForFieldName('module_name')?.text;
-      if (!mod) return false;
+      if (!mod) continue;
       for (const c of n.childrenForFieldName('name')) {
         if (c.type === 'dotted_name') imports.set(c.text, `${mod}.${c.text}`);
         else if (c.type === 'aliased_import') {
@@ -68,10 +70,8 @@ export function collectImports(root: Node): Map<string, string> {
           if (name && alias) imports.set(alias, `${mod}.${name}`);
         }
       }
-      return false;
     }
-    return n.type === 'module' || n.type === 'block' || n.type.endsWith('_statement') || n.type.endsWith('_clause') || n.type === 'function_definition' || n.type === 'decorated_definition';
-  });
+  }
   return imports;
 }
 
@@ -120,7 +120,9 @@ export interface AnalyzeOptions {
 
 export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptModel {
   const root = tree.rootNode;
-  const imports = collectImports(root);
+  const text = root.text;
+  const index = indexTree(root, text);
+  const imports = collectImports(index.imports);
   const all = new Map<string, ClassInfo>();
   const functions = new Map<string, Node>();
   for (const st of topLevel(root)) {
@@ -151,15 +153,12 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
   moduleScope.vars = ctx.globals;
   const exportNodes: Node[] = [];
   const instantiations: Node[] = [];
-  walk(root, (n) => {
-    if (n.type === 'call') {
-      const fn = n.childForFieldName('function');
-      const name = fn ? canonical(fn, imports) : undefined;
-      if (name === 'torch.onnx.export') exportNodes.push(n);
-      else if (name && (classes.has(name) || name.startsWith('torchvision.models.') || name === 'timm.create_model')) instantiations.push(n);
-    }
-    return true;
-  });
+  for (const n of index.calls) {
+    const fn = n.childForFieldName('function');
+    const name = fn ? canonical(fn, imports) : undefined;
+    if (name === 'torch.onnx.export') exportNodes.push(n);
+    else if (name && (classes.has(name) || name.startsWith('torchvision.models.') || name === 'timm.create_model')) instantiations.push(n);
+  }
   const firstExport = exportNodes[0];
   const stopAt = firstExport && !enclosingFunction(firstExport) ? enclosingStatement(firstExport) : undefined;
   execBlock(root, moduleScope, ctx, stopAt);
@@ -173,7 +172,7 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
   }
 
   const exports = exportNodes.map((n) => exportCall(n, ctx));
-  const model = findModel(root, exportNodes, instantiations, ctx, classes);
+  const model = findModel(index, exportNodes, instantiations, ctx, classes, text);
   const layers = new Map<string, LayerInstance[]>();
   const modules: ModuleSummary[] = [];
   const calls = model ? indexCalls(model.trace) : undefined;
@@ -218,7 +217,7 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
     });
   }
   modules.sort((a, b) => a.range.start.line - b.range.start.line);
-  return { tree, imports, classes, exports, model, modules, layers, ctx };
+  return { tree, text, index, imports, classes, exports, model, modules, layers, ctx };
 }
 
 function exportCall(n: Node, ctx: EvalContext): ExportCall {
@@ -255,7 +254,7 @@ export function scopeBefore(n: Node, ctx: EvalContext): ReturnType<typeof newSco
   return scope;
 }
 
-function findModel(root: Node, exportNodes: Node[], instantiations: Node[], ctx: EvalContext, classes: Map<string, ClassInfo>): ScriptModel['model'] {
+function findModel(index: NodeIndex, exportNodes: Node[], instantiations: Node[], ctx: EvalContext, classes: Map<string, ClassInfo>, text: string): ScriptModel['model'] {
   let mod: ModSpec | undefined;
   let varName: string | undefined;
   let input: Shape | undefined;
@@ -270,13 +269,16 @@ function findModel(root: Node, exportNodes: Node[], instantiations: Node[], ctx:
     if (mv.k === 'mod') mod = mv.m;
     const dv = dNode ? evaluate(dNode, scope, ctx) : UNKNOWN;
     input = tensorShape(dv);
-    if (!input && dNode) input = shapeFromAssignment(dNode.type === 'tuple' ? kids(dNode)[0] : dNode, ctx);
+    if (!input && dNode) input = shapeFromAssignment(index, dNode.type === 'tuple' ? kids(dNode)[0] : dNode, ctx);
   }
   if (!mod) {
     // The model arrives as a parameter (or there is no export): use the instantiation assigned to the same name,
     // else the last model built in the file that is not a submodule of another class.
     const usedInside = new Set<string>();
-    for (const c of classes.values()) walk(c.node, (n) => void (n.type === 'identifier' && classes.has(n.text) && n.text !== c.name && usedInside.add(n.text)));
+    for (const c of classes.values()) {
+      const body = text.slice(c.node.startIndex, c.node.endIndex);
+      for (const other of classes.keys()) if (other !== c.name && new RegExp(`\\b${other}\\b`).test(body)) usedInside.add(other);
+    }
     const candidates = instantiations.filter((n) => {
       const parentClass = enclosingClass(n);
       return !parentClass && !usedInside.has(n.childForFieldName('function')!.text);
@@ -292,7 +294,7 @@ function findModel(root: Node, exportNodes: Node[], instantiations: Node[], ctx:
     }
   }
   if (!mod) return undefined;
-  if (!input) input = inputFromModelCall(root, varName, ctx);
+  if (!input) input = inputFromModelCall(index, varName, ctx);
   const trace: Trace = { entries: [], incompletePaths: [], modules: new Map() };
   ctx.trace = trace;
   if (input) applyModule(mod, '', { positional: [{ k: 'tensor', shape: input }], keywords: new Map() }, ctx);
@@ -322,36 +324,29 @@ function assignedName(call: Node): string | undefined {
 }
 
 /** `dummy = torch.randn(1, 3, 32, 32)` anywhere in the file, for a dummy that arrives as a parameter. */
-function shapeFromAssignment(n: Node | undefined, ctx: EvalContext): Shape | undefined {
+function shapeFromAssignment(index: NodeIndex, n: Node | undefined, ctx: EvalContext): Shape | undefined {
   if (n?.type !== 'identifier') return undefined;
-  let found: Shape | undefined;
-  walk(n.tree.rootNode, (x) => {
-    if (found) return false;
-    if (x.type === 'assignment' && x.childForFieldName('left')?.text === n.text) {
-      const r = x.childForFieldName('right');
-      if (r?.type === 'call') {
-        const v = evaluate(r, scopeBefore(r, ctx), ctx);
-        if (v.k === 'tensor' && v.shape) found = v.shape;
-      }
+  for (const x of index.assignments) {
+    if (x.childForFieldName('left')?.text !== n.text) continue;
+    const r = x.childForFieldName('right');
+    if (r?.type === 'call') {
+      const v = evaluate(r, scopeBefore(r, ctx), ctx);
+      if (v.k === 'tensor' && v.shape) return v.shape;
     }
-    return true;
-  });
-  return found;
+  }
+  return undefined;
 }
 
 /** `model(torch.randn(1, 1, 49, 10))` somewhere in the file, when no export call gives the input. */
-function inputFromModelCall(root: Node, varName: string | undefined, ctx: EvalContext): Shape | undefined {
+function inputFromModelCall(index: NodeIndex, varName: string | undefined, ctx: EvalContext): Shape | undefined {
   if (!varName) return undefined;
-  let found: Shape | undefined;
-  walk(root, (n) => {
-    if (found) return false;
-    if (n.type === 'call' && n.childForFieldName('function')?.text === varName) {
-      const arg = callArgs(n).positional[0];
-      if (arg) found = tensorShape(evaluate(arg, scopeBefore(n, ctx), ctx));
-    }
-    return true;
-  });
-  return found;
+  for (const n of index.calls) {
+    if (n.childForFieldName('function')?.text !== varName) continue;
+    const arg = callArgs(n).positional[0];
+    const found = arg ? tensorShape(evaluate(arg, scopeBefore(n, ctx), ctx)) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------- trace indexing

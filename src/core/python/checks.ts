@@ -5,7 +5,7 @@ import { formatBytes, formatCount, formatMs } from '../format';
 import { canonical, posKey, type LayerInstance, type ScriptModel } from './analyze-script';
 import type { LinkedModel } from './link';
 import type { ScriptSettings } from './settings';
-import { callArgs, enclosingFunction, enclosingStatement, indentOf, kids, rangeOf, walk } from './syntax';
+import { callArgs, enclosingFunction, enclosingStatement, indentOf, kids, rangeOf } from './syntax';
 import type { DiagnosticCode, Range, ScriptDiagnostic, ScriptFix, Severity, TextEdit } from './types';
 import { modParams } from './values';
 
@@ -33,35 +33,47 @@ function at(line: number, character: number): Range {
 }
 
 interface Facts {
+  text: string;
   calls: Node[];
-  withItems: Node[];
-  /** Functions that train: they call .backward() or optimizer.step(). */
+  /** Functions that train: they call .backward() or optimizer.step() (-1 = module level). */
   training: Set<number>;
+  /** `x.eval()` / `x.train(...)` calls in source order with their enclosing function id. */
+  modes: { node: Node; target: string; evalMode: boolean; fnId: number }[];
+  quantize?: ScriptFix | null;
 }
 
-function gatherFacts(root: Node): Facts {
-  const calls: Node[] = [];
-  const withItems: Node[] = [];
+const callText = (f: Facts, c: Node, max = 200): string => f.text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + max));
+
+function gatherFacts(model: ScriptModel): Facts {
+  const text = model.text;
+  const calls = model.index.calls;
   const training = new Set<number>();
-  walk(root, (n) => {
-    if (n.type === 'call') {
-      calls.push(n);
-      const fn = n.childForFieldName('function');
-      const attr = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-      if (attr === 'backward' || (attr === 'step' && /optim|opt\b|optimizer/i.test(fn!.childForFieldName('object')?.text ?? ''))) {
-        const f = enclosingFunction(n);
-        training.add(f ? f.id : -1);
-      }
-    } else if (n.type === 'with_item') withItems.push(n);
-    return true;
-  });
-  return { calls, withItems, training };
+  const modes: Facts['modes'] = [];
+  const facts: Facts = { text, calls, training, modes };
+  for (const c of calls) {
+    // Only calls whose text can match are turned into child nodes: that keeps 2,000-line files fast.
+    const head = callText(facts, c);
+    if (!/\.(backward|step|eval|train)\s*\(/.test(head)) continue;
+    const fn = c.childForFieldName('function');
+    if (fn?.type !== 'attribute') continue;
+    const attr = fn.childForFieldName('attribute')?.text;
+    const target = fn.childForFieldName('object')?.text ?? '';
+    const fnId = enclosingFunction(c)?.id ?? -1;
+    if (attr === 'backward' || (attr === 'step' && /optim|opt\b|optimizer/i.test(target))) training.add(fnId);
+    else if (attr === 'eval') modes.push({ node: c, target, evalMode: true, fnId });
+    else if (attr === 'train') {
+      const arg = kids(c.childForFieldName('arguments'))[0];
+      modes.push({ node: c, target, evalMode: arg?.type === 'false', fnId });
+    }
+  }
+  return facts;
 }
 
 export function runChecks(input: CheckInput): ScriptDiagnostic[] {
   const { model, settings } = input;
   const root = model.tree.rootNode;
-  const facts = gatherFacts(root);
+  const facts = gatherFacts(model);
+  void root;
   const out: ScriptDiagnostic[] = [];
   const on = (c: DiagnosticCode): boolean => !settings.disabled.includes(c);
   if (on('aiot.float64')) out.push(...float64(input, facts));
@@ -84,6 +96,7 @@ function float64(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
   const cost = params !== null ? ` The model's ${fmt(params)} parameters take ${formatBytes(params * 8)} in float64 against ${formatBytes(params * 4)} in float32.` : '';
   const why = `float64 doubles every weight and activation (8 bytes per value, not 4) and MCU/NPU runtimes have no float64 kernels.${cost}`;
   for (const c of facts.calls) {
+    if (facts.text.slice(c.endIndex - 8, c.endIndex).replace(/\s/g, '') !== 'double()' && !/double\(\s*\)$/.test(facts.text.slice(c.startIndex, c.endIndex))) continue;
     const fn = c.childForFieldName('function');
     if (fn?.type !== 'attribute') continue;
     const attr = fn.childForFieldName('attribute');
@@ -95,8 +108,7 @@ function float64(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
       ]));
     }
   }
-  walk(input.model.tree.rootNode, (n) => {
-    if (n.type !== 'attribute') return true;
+  for (const n of input.model.index.float64Attributes) {
     const name = canonical(n, input.model.imports);
     if (name === 'torch.float64' || name === 'torch.double') {
       const attr = n.childForFieldName('attribute')!;
@@ -104,10 +116,8 @@ function float64(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
       out.push(diag('aiot.float64', 'warning', rangeOf(n), `\`${n.text}\` selects float64. ${why}`, [
         { title: 'Use float32', edits: [{ range: r, newText: 'float32' }], isPreferred: true },
       ]));
-      return false;
     }
-    return true;
-  });
+  }
   return out;
 }
 
@@ -117,48 +127,29 @@ function modelNames(input: CheckInput): Set<string> {
   const names = new Set<string>();
   if (input.model.model?.varName) names.add(input.model.model.varName);
   for (const e of input.model.exports) if (/^[A-Za-z_]\w*$/.test(e.modelText)) names.add(e.modelText);
-  walk(input.model.tree.rootNode, (n) => {
-    if (n.type === 'assignment') {
-      const r = n.childForFieldName('right');
-      const l = n.childForFieldName('left');
-      if (r?.type === 'call' && l?.type === 'identifier') {
-        const fn = r.childForFieldName('function');
-        const nm = fn ? canonical(fn, input.model.imports) : undefined;
-        if (nm && (input.model.classes.has(nm) || nm.startsWith('torchvision.models.') || nm === 'timm.create_model')) names.add(l.text);
-      }
-    }
-    return true;
-  });
-  return names;
-}
-
-/** `name.eval()` / `name.train(False)` (true) or `name.train()` (false) calls on a model, in source order. */
-function modeCalls(facts: Facts): { node: Node; target: string; evalMode: boolean }[] {
-  const out: { node: Node; target: string; evalMode: boolean }[] = [];
-  for (const c of facts.calls) {
-    const fn = c.childForFieldName('function');
-    if (fn?.type !== 'attribute') continue;
-    const attr = fn.childForFieldName('attribute')?.text;
-    const target = fn.childForFieldName('object')?.text ?? '';
-    if (attr === 'eval') out.push({ node: c, target, evalMode: true });
-    else if (attr === 'train') {
-      const arg = kids(c.childForFieldName('arguments'))[0];
-      out.push({ node: c, target, evalMode: arg?.type === 'false' });
+  for (const n of input.model.index.assignments) {
+    const r = n.childForFieldName('right');
+    const l = n.childForFieldName('left');
+    if (r?.type === 'call' && l?.type === 'identifier') {
+      const fn = r.childForFieldName('function');
+      const nm = fn ? canonical(fn, input.model.imports) : undefined;
+      if (nm && (input.model.classes.has(nm) || nm.startsWith('torchvision.models.') || nm === 'timm.create_model')) names.add(l.text);
     }
   }
-  return out;
+  return names;
 }
 
 /** Whether `target` is in eval mode at `at`: the last mode call on it in the same function (or caller) wins. */
 function inEvalMode(at: Node, target: string, facts: Facts, depth = 0): boolean {
   const fn = enclosingFunction(at);
-  const modes = modeCalls(facts).filter((m) => enclosingFunction(m.node)?.id === fn?.id && m.node.startIndex < at.startIndex && m.target === target);
+  const fnId = fn?.id ?? -1;
+  const modes = facts.modes.filter((m) => m.fnId === fnId && m.node.startIndex < at.startIndex && m.target === target);
   const last = modes[modes.length - 1];
   if (last) return last.evalMode;
   if (!fn || depth > 3) return false;
   // Not set here: every caller of this function must have set it (any argument name) before the call.
-  const name = fn.childForFieldName('name')?.text;
-  const sites = facts.calls.filter((c) => c.childForFieldName('function')?.text === name);
+  const name = fn.childForFieldName('name')?.text ?? '';
+  const sites = facts.calls.filter((c) => callText(facts, c, name.length + 1) === `${name}(` && c.childForFieldName('function')?.text === name);
   if (sites.length === 0) return false;
   return sites.every((site) => {
     const args = callArgs(site).positional.map((a) => a.text);
@@ -234,6 +225,8 @@ function inference(input: CheckInput, facts: Facts, names: Set<string>): ScriptD
   const out: ScriptDiagnostic[] = [];
   const seen = new Set<string>();
   for (const c of facts.calls) {
+    const callee = /^([A-Za-z_]\w*)\s*\(/.exec(callText(facts, c, 80))?.[1];
+    if (!callee || (!names.has(callee) && !MODEL_PARAM_NAMES.test(callee))) continue;
     const fn = c.childForFieldName('function');
     if (fn?.type !== 'identifier') continue;
     const f = enclosingFunction(c);
@@ -359,15 +352,20 @@ function separableEdit(call: Node, typeName: string): TextEdit | undefined {
 }
 
 function quantizeFix(input: CheckInput, facts: Facts): ScriptFix | undefined {
+  if (facts.quantize === undefined) facts.quantize = buildQuantizeFix(input, facts) ?? null;
+  return facts.quantize ?? undefined;
+}
+
+function buildQuantizeFix(input: CheckInput, facts: Facts): ScriptFix | undefined {
   const name = input.model.model?.varName ?? input.model.exports[0]?.modelText;
   if (!name) return undefined;
   // After the statement that runs training (a call to a function that calls .backward()), else before the export.
   const trainingFns = new Set<string>();
-  walk(input.model.tree.rootNode, (n) => {
-    if (n.type === 'function_definition' && facts.training.has(n.id)) trainingFns.add(n.childForFieldName('name')?.text ?? '');
-    return true;
+  for (const n of input.model.index.functions) if (facts.training.has(n.id)) trainingFns.add(n.childForFieldName('name')?.text ?? '');
+  const trainCall = facts.calls.find((c) => {
+    const callee = /^([A-Za-z_]\w*)\s*\(/.exec(callText(facts, c, 80))?.[1];
+    return callee !== undefined && trainingFns.has(callee) && !facts.training.has(enclosingFunction(c)?.id ?? -2);
   });
-  const trainCall = facts.calls.find((c) => trainingFns.has(c.childForFieldName('function')?.text ?? '') && !facts.training.has(enclosingFunction(c)?.id ?? -2));
   const anchor = trainCall ? enclosingStatement(trainCall) : input.model.exports[0] ? enclosingStatement(input.model.exports[0].node) : undefined;
   if (!anchor) return undefined;
   const indent = indentOf(input.text, anchor);

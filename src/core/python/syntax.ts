@@ -98,3 +98,56 @@ export function indentOf(text: string, n: Node): string {
   const m = /^[ \t]*/.exec(text.slice(lineStart, n.startIndex + 1));
   return m ? m[0] : '';
 }
+
+/** The nodes the analysis and the checks look at, gathered in one cursor pass (Node objects are costly to make). */
+export interface NodeIndex {
+  calls: Node[];
+  assignments: Node[];
+  withItems: Node[];
+  imports: Node[];
+  functions: Node[];
+  /** Attribute nodes whose text ends in `float64` or `double` (the only attributes a check needs). */
+  float64Attributes: Node[];
+}
+
+export function indexTree(root: Node, text: string): NodeIndex {
+  const index: NodeIndex = { calls: [], assignments: [], withItems: [], imports: [], functions: [], float64Attributes: [] };
+  const cursor = root.walk();
+  for (;;) {
+    const type = cursor.nodeType;
+    switch (type) {
+      case 'call':
+        index.calls.push(cursor.currentNode);
+        break;
+      case 'assignment':
+        index.assignments.push(cursor.currentNode);
+        break;
+      case 'with_item':
+        index.withItems.push(cursor.currentNode);
+        break;
+      case 'import_statement':
+      case 'import_from_statement':
+        index.imports.push(cursor.currentNode);
+        break;
+      case 'function_definition':
+        index.functions.push(cursor.currentNode);
+        break;
+      case 'attribute': {
+        const end = cursor.endIndex;
+        if (text.endsWith('float64', end) || text.endsWith('double', end)) index.float64Attributes.push(cursor.currentNode);
+        break;
+      }
+    }
+    if (cursor.gotoFirstChild()) continue;
+    let done = false;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
+    }
+    if (done) break;
+  }
+  cursor.delete();
+  return index;
+}
