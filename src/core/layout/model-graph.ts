@@ -227,19 +227,26 @@ export function buildViewGraph(p: PreparedGraph, expanded: ReadonlySet<string> |
 
   // One edge per (tensor, consumer box); several tensors between the same two boxes merge into one labelled edge.
   const edges: ViewEdge[] = [];
-  const pairIndex = new Map<string, number>();
-  const pairTensors: Set<string>[] = [];
+  // Keyed by from * 2^22 + to (box counts stay far below 2^22); the tensor set is made only when a second tensor joins.
+  const pairIndex = new Map<number, number>();
+  const pairTensors: (Set<string> | undefined)[] = [];
   const tensorIds = new Map<string, number>();
   const addEdge = (from: number, to: number, tensor: string): void => {
     if (from === to) return;
-    const key = `${from}>${to}`;
+    const key = from * 4194304 + to;
     const known = pairIndex.get(key);
     if (known !== undefined) {
-      const seen = pairTensors[known]!;
+      const e = edges[known]!;
+      let seen = pairTensors[known];
+      if (!seen) {
+        if (e.tensor === tensor) return;
+        seen = new Set([e.tensor]);
+        pairTensors[known] = seen;
+      }
       if (seen.has(tensor)) return;
       seen.add(tensor);
-      edges[known]!.tensor = '';
-      edges[known]!.label = `${seen.size} tensors`;
+      e.tensor = '';
+      e.label = `${seen.size} tensors`;
       return;
     }
     let bundle = tensorIds.get(tensor);
@@ -248,7 +255,7 @@ export function buildViewGraph(p: PreparedGraph, expanded: ReadonlySet<string> |
       tensorIds.set(tensor, bundle);
     }
     pairIndex.set(key, edges.length);
-    pairTensors.push(new Set([tensor]));
+    pairTensors.push(undefined);
     edges.push({ from, to, tensor, label: formatShape(p.shapes.get(tensor)?.shape), bundle });
   };
   graph.nodes.forEach((node, i) => {
