@@ -1,7 +1,7 @@
 // Shape rules for element-wise operators: unary (same shape), broadcasting binary/variadic, comparisons, casts.
 
 import { DTYPE_BY_CODE, type DType } from '../../onnx/dtype';
-import { attrInt } from '../../onnx/ir';
+import { attrInt, attrString } from '../../onnx/ir';
 import { broadcastShapes } from '../dims';
 import { castTarget } from '../fold';
 import { copyFacts, dtypeOf, like, out, shapeOf, type OpCtx, type OutFacts, type Rule } from '../context';
@@ -44,6 +44,13 @@ export const elementwiseRules: Record<string, Rule> = {
   },
   Where: (c) => [out(dtypeOf(c, 1), broadcastShapes([shapeOf(c, 0), shapeOf(c, 1), shapeOf(c, 2)]))],
   IsNaN: (c) => [like(c, 0, 'bool')],
+  RegexFullMatch: (c) => [like(c, 0, 'bool')],
+  StringConcat: (c) => broadcast(c, 'string'),
+  StringSplit: (c) => {
+    const s = shapeOf(c, 0);
+    return [out('string', s ? [...s, null] : undefined), out('int64', s?.slice())];
+  },
+  ImageDecoder: (c) => [out('uint8', [null, null, attrString(c.node, 'pixel_format', 'RGB') === 'Grayscale' ? 1 : 3])],
   IsInf: (c) => [like(c, 0, 'bool')],
   Cast: (c) => [like(c, 0, castTarget(c) ?? 'undefined')],
   CastLike: (c) => [like(c, 0, dtypeOf(c, 1))],

@@ -284,6 +284,7 @@ export const nnRules: Record<string, Rule> = {
   Conv: (c) => convRule(c),
   ConvInteger: (c) => convRule(c, 'int32'),
   QLinearConv: (c) => convRule(c, dtypeOf(c, 7), 3),
+  DeformConv: (c) => convRule(c),
   ConvTranspose: convTransposeRule,
   MaxPool: poolRule,
   AveragePool: poolRule,
