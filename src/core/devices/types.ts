@@ -32,6 +32,8 @@ export interface DeviceProfile {
   supportedOps?: string[];
   maxWeightBytes?: number;
   fusesActivations?: boolean;
+  /** Conv kernels pad channel counts to this block (SIMD lanes / NPU tile), wasting the padded work. */
+  channelBlock?: number;
   activePowerW: number;
   idlePowerW: number;
   overheadMs: number;

@@ -28,7 +28,7 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   let nodeOverheadMs = 0;
   let nodesMs = 0;
   for (const cost of input.costs) {
-    const r = nodeRoofline(cost, device);
+    const r = nodeRoofline(cost, device, input.convGeometry?.get(cost.index));
     if (!r.supported) unsupportedDtypes.add(cost.computeDtype);
     if (r.note) notes.add(r.note);
     const fusedInto = input.fusedNodes?.get(cost.index);
@@ -52,6 +52,7 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   assumptions.push(
     `latency: per node ${combine}, compute = ops / (peak x class efficiency), memory = bytes / bandwidth, plus per-node dispatch and ${device.overheadMs} ms per inference, from profile '${device.id}'`,
   );
+  if (device.channelBlock && device.channelBlock > 1) assumptions.push(`conv channel counts padded to multiples of ${device.channelBlock} (${device.id}'s kernels)`);
   if (fuses) assumptions.push(`${device.id}'s runtime fuses BatchNormalization and activations into the preceding Conv/Gemm (they cost nothing)`);
   for (const n of notes) assumptions.push(n);
 

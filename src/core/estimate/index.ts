@@ -6,3 +6,4 @@ export { nodeOps, nodeRoofline } from './roofline';
 export { choosePeak } from './dtype';
 export { findFusedNodes } from './fusion';
 export { estimateInputOf, estimateReport, tensorBytes, toReport, type AnalysisLike } from './report';
+export { channelPadFactor, convGeometry, type ConvGeometry } from './geometry';

@@ -3,6 +3,7 @@
 import type { NodeCost } from '../cost/types';
 import type { DeviceProfile } from '../devices/types';
 import { choosePeak } from './dtype';
+import { channelPadFactor, type ConvGeometry } from './geometry';
 import type { NodeEstimate } from './types';
 
 const ARITHMETIC = new Set(['conv', 'depthwise', 'matmul', 'recurrent']);
@@ -17,11 +18,11 @@ export interface NodeRoofline extends NodeEstimate {
   note?: string;
 }
 
-export function nodeRoofline(cost: NodeCost, device: DeviceProfile): NodeRoofline {
+export function nodeRoofline(cost: NodeCost, device: DeviceProfile, geometry?: ConvGeometry): NodeRoofline {
   const needsArithmetic = ARITHMETIC.has(cost.opClass) && cost.macs > 0;
   const peak = choosePeak(device, cost.computeDtype, needsArithmetic);
   const efficiency = device.efficiency[cost.opClass] ?? 1;
-  const ops = nodeOps(cost);
+  const ops = nodeOps(cost) * (geometry && device.channelBlock ? channelPadFactor(geometry, device.channelBlock) : 1);
   const computeMs = ops > 0 && efficiency > 0 ? (ops / (peak.opsPerSecond * efficiency)) * 1000 : 0;
 
   // Bytes that fit in the cache move at cache speed; weights read in place from flash move at flash speed.

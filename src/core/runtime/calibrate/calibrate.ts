@@ -10,6 +10,7 @@ import type { DeviceProfile } from '../../devices/types';
 import { encodeModel } from '../../onnx/encode';
 import { nodeOps } from '../../estimate/roofline';
 import { findFusedNodes } from '../../estimate/fusion';
+import { channelPadFactor, convGeometry } from '../../estimate/geometry';
 import { LensException, unwrap } from '../../result';
 import { median, timeModel } from '../profile';
 void median;
@@ -31,19 +32,32 @@ export interface BenchResult {
   ops: number;
   bytes: number;
   nodes: number;
-  /** Median run time minus the per-inference overhead. */
+  /** Ops with channels padded to each candidate block. */
+  opsByBlock: Record<number, number>;
+  /** Fastest run time minus the per-inference overhead. */
   measuredMs: number;
   fittedMs?: number;
 }
 
 /** Summed work of a micro-benchmark's nodes (the cost model's own numbers, so calibration and estimates agree). */
-function benchWork(b: MicroBench): { ops: number; bytes: number; nodes: number } {
+function benchWork(b: MicroBench): { ops: number; bytes: number; nodes: number; opsByBlock: Record<number, number> } {
   const a = analyzeModel(b.model);
   const folded = findFusedNodes(b.model, a.shapes.values);
+  const geometry = convGeometry(b.model, a.shapes.values);
   const costs: NodeCost[] = a.cost.nodes.filter((n) => !folded.has(n.index));
   if (costs.length === 0) throw new LensException('internal', `calibration benchmark ${b.name} has no costed node`);
-  return { ops: costs.reduce((s, c) => s + nodeOps(c), 0), bytes: costs.reduce((s, c) => s + c.memoryBytes, 0), nodes: costs.length };
+  const opsByBlock: Record<number, number> = {};
+  for (const block of BLOCKS) {
+    opsByBlock[block] = costs.reduce((s, c) => {
+      const g = geometry.get(c.index);
+      return s + nodeOps(c) * (g ? channelPadFactor(g, block) : 1);
+    }, 0);
+  }
+  return { ops: costs.reduce((s, c) => s + nodeOps(c), 0), bytes: costs.reduce((s, c) => s + c.memoryBytes, 0), nodes: costs.length, opsByBlock };
 }
+
+/** Channel blocks tried: none, and the SIMD widths of common CPUs (NEON 4, AVX2 8, AVX-512 16 fp32 lanes). */
+const BLOCKS = [1, 4, 8, 16];
 
 async function measure(bytes: Uint8Array, threads: number, budgetMs: number): Promise<number> {
   const probe = await timeModel(bytes, { runs: 3, warmup: 2, threads, nodes: false });
@@ -88,13 +102,27 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
   // Per class: time = ops x perOp + bytes x perByte + per-node intercept (non-negative least squares).
   // Single-thread CPU kernels overlap compute and memory traffic poorly, so the profile adds the two (overlap: false).
   const classes: OpClass[] = ['conv', 'depthwise', 'matmul', 'recurrent', 'elementwise', 'pooling', 'data'];
-  const fits: Partial<Record<OpClass, PlaneFit>> = {};
   // Fitted per node (work and time divided by the chain length), so the intercept is a per-node cost.
-  for (const c of classes) {
-    // The per-node intercept is the measured dispatch cost; the fit finds the per-op and per-byte costs.
-    fits[c] = fitPlane(results.filter((r) => r.opClass === c).map((r) => ({ ops: r.ops / r.nodes, bytes: r.bytes / r.nodes, t: r.measuredMs / r.nodes })), dispatchMs);
+  const fitClass = (c: OpClass, block: number): PlaneFit => {
+    // Models whose run barely exceeds the per-inference overhead carry no usable signal after subtracting it.
+    const pts = results.filter((r) => r.opClass === c && r.measuredMs >= overheadMs)
+      .map((r) => ({ ops: r.opsByBlock[block]! / r.nodes, bytes: r.bytes / r.nodes, t: r.measuredMs / r.nodes }));
+    const free = fitPlane(pts);
+    return free.intercept >= dispatchMs ? free : fitPlane(pts, dispatchMs);
+  };
+  // The channel block that explains dense and depthwise conv times best.
+  let channelBlock = 1;
+  let bestErr = Infinity;
+  for (const block of BLOCKS) {
+    const err = fitClass('conv', block).meanRelError + fitClass('depthwise', block).meanRelError;
+    if (err < bestErr - 1e-9) { bestErr = err; channelBlock = block; }
   }
-  const peakFloat = Math.max(...results.filter((r) => r.opClass === 'conv').map((r) => (r.ops / r.measuredMs) * 1000));
+  const fits: Partial<Record<OpClass, PlaneFit>> = {};
+  for (const c of classes) {
+    // Per-op, per-byte and per-node costs; a class whose fit finds no per-node cost still pays the measured dispatch.
+    fits[c] = fitClass(c, c === 'conv' || c === 'depthwise' ? channelBlock : 1);
+  }
+  const peakFloat = Math.max(...results.filter((r) => r.opClass === 'conv').map((r) => (r.opsByBlock[channelBlock]! / r.measuredMs) * 1000));
   const efficiency = { control: 1 } as DeviceProfile['efficiency'];
   const memoryEfficiency: Partial<Record<OpClass, number>> = { control: 1 };
   const nodeOverheadMs: Partial<Record<OpClass, number>> = { control: 0 };
@@ -109,7 +137,8 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
   // Predict each benchmark back with the same formula the estimator uses, for the record.
   for (const r of results) {
     const f = fits[r.opClass]!;
-    r.fittedMs = f.perOp * r.ops + f.perByte * r.bytes + f.intercept * r.nodes;
+    const ops = r.opClass === 'conv' || r.opClass === 'depthwise' ? r.opsByBlock[channelBlock]! : r.ops;
+    r.fittedMs = f.perOp * ops + f.perByte * r.bytes + f.intercept * r.nodes;
   }
 
   let diskBytes = 0;
@@ -136,6 +165,7 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
     executeInPlace: false,
     dtypes: ['float'],
     fusesActivations: true,
+    ...(channelBlock > 1 ? { channelBlock } : {}),
     activePowerW: 0,
     idlePowerW: 0,
     overheadMs: round(overheadMs, 5),
@@ -146,7 +176,7 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
     notes: 'Measured, not from a datasheet. Per op class, node time = ops x a + bytes x b + c fitted by least squares on single-op models: efficiency = (1/a) / peak fp32 (the best conv throughput measured), memoryEfficiency = (1/b) / the element-wise Add bandwidth, nodeOverheadMs = c; 0 means no dependence on that term. Power is not measured: set activePowerW and idlePowerW to get energy figures.',
     calibration: {
       date, threads, ortVersion, cpu, dispatchMs: round(dispatchMs, 6),
-      benches: results.map((r) => ({ ...r, measuredMs: round(r.measuredMs, 5), fittedMs: round(r.fittedMs ?? 0, 5) })),
+      benches: results.map(({ opsByBlock: _o, ...r }) => ({ ...r, measuredMs: round(r.measuredMs, 5), fittedMs: round(r.fittedMs ?? 0, 5) })),
       fitErrors: Object.fromEntries(Object.entries(fits).map(([k, f]) => [k, round(f!.meanRelError, 4)])),
     },
   };

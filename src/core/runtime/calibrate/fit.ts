@@ -14,7 +14,7 @@ export function fitLinear(points: { x: number; t: number }[]): LinearFit {
   if (pts.length === 0) return { slope: 0, intercept: 0, meanRelError: 0 };
   let sw = 0, sx = 0, st = 0, sxx = 0, sxt = 0;
   for (const { x, t } of pts) {
-    const w = 1 / (t * t);
+    const w = 1 / Math.max(t, 0.002) ** 2;
     sw += w; sx += w * x; st += w * t; sxx += w * x * x; sxt += w * x * t;
   }
   const det = sw * sxx - sx * sx;
@@ -75,7 +75,8 @@ function solveWeighted<P extends { t: number; r: number }>(pts: P[], fs: ((p: P)
   if (pts.length < n) return undefined;
   const A = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
   for (const p of pts) {
-    const w = 1 / (p.t * p.t);
+    // Relative-error weights, floored at 2 µs so a sub-microsecond timing cannot dominate the fit.
+    const w = 1 / Math.max(p.t, 0.002) ** 2;
     const v = fs.map((f) => f(p));
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) A[i]![j]! += w * v[i]! * v[j]!;

@@ -185,18 +185,26 @@ export function overheadBench(): MicroBench {
 export function microBenches(): MicroBench[] {
   const rand = seededRandom(7);
   return [
+    // Dense 3x3/5x5 from tiny (per-node cost) to large feature maps (memory traffic).
     conv(3, 16, 64, 3, 1, rand), conv(8, 8, 32, 3, 1, rand), conv(16, 16, 32, 3, 1, rand), conv(16, 32, 64, 3, 1, rand),
     conv(32, 32, 16, 3, 1, rand), conv(64, 64, 16, 3, 1, rand), conv(64, 128, 8, 3, 1, rand), conv(128, 128, 8, 3, 1, rand),
-    conv(8, 16, 32, 5, 1, rand), conv(32, 64, 32, 3, 1, rand),
+    conv(8, 16, 32, 5, 1, rand), conv(32, 64, 32, 3, 1, rand), conv(16, 16, 8, 3, 1, rand), conv(32, 32, 4, 3, 1, rand),
+    conv(8, 16, 96, 3, 1, rand), conv(24, 24, 48, 3, 1, rand),
+    // Pointwise, including the wide expand layers of inverted residual blocks.
     conv(16, 32, 32, 1, 1, rand), conv(32, 16, 64, 1, 1, rand), conv(64, 128, 16, 1, 1, rand), conv(128, 256, 8, 1, 1, rand),
-    conv(256, 64, 16, 1, 1, rand),
+    conv(256, 64, 16, 1, 1, rand), conv(8, 48, 48, 1, 1, rand), conv(16, 96, 56, 1, 1, rand), conv(16, 16, 8, 1, 1, rand),
+    conv(64, 384, 7, 1, 1, rand), conv(32, 32, 4, 1, 1, rand),
+    // Depthwise 3x3 from 4x4 to 96x96.
     conv(16, 16, 64, 3, 16, rand), conv(32, 32, 32, 3, 32, rand), conv(64, 64, 32, 3, 64, rand), conv(128, 128, 16, 3, 128, rand),
-    conv(256, 256, 8, 3, 256, rand), conv(96, 96, 48, 3, 96, rand), conv(144, 144, 24, 3, 144, rand),
+    conv(256, 256, 8, 3, 256, rand), conv(96, 96, 48, 3, 96, rand), conv(144, 144, 24, 3, 144, rand), conv(32, 32, 8, 3, 32, rand),
+    conv(64, 64, 4, 3, 64, rand), conv(16, 16, 96, 3, 16, rand), conv(384, 384, 7, 3, 384, rand),
     gemm(1, 512, 512, rand), gemm(1, 1024, 512, rand), gemm(1, 1024, 128, rand), gemm(16, 128, 256, rand), gemm(64, 256, 256, rand),
-    matmul(64, 64, rand), matmul(128, 128, rand), matmul(32, 256, rand),
+    gemm(1, 64, 32, rand), gemm(1, 128, 128, rand),
+    matmul(64, 64, rand), matmul(128, 128, rand), matmul(32, 256, rand), matmul(16, 32, rand),
     binary('Add', 4000), binary('Add', 16000), binary('Add', 64000), binary('Add', 256000), binary('Mul', 100000),
     unary('Relu', 200000), unary('Sigmoid', 50000), unary('Tanh', 20000), unary('Relu', 8000),
     pool('MaxPool', 16, 32), pool('AveragePool', 32, 16), pool('MaxPool', 64, 32, true), pool('GlobalAveragePool', 256, 16),
+    pool('MaxPool', 16, 8), pool('GlobalAveragePool', 32, 4), pool('MaxPool', 32, 64, true),
     pool('GlobalAveragePool', 1280, 8),
     lstm(25, 16, 32, rand), lstm(50, 64, 64, rand), lstm(10, 128, 128, rand),
     transpose(64, 32), transpose(32, 16), concat(32, 32), concat(64, 32),
