@@ -2,7 +2,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { Edit, Language, Parser, type Point, type Tree } from 'web-tree-sitter';
+import type { Language as LanguageT, Parser as ParserT, Point, Tree } from 'web-tree-sitter';
+
+// require(), not import: bundlers then pick the package's CommonJS build, which finds its files through __dirname;
+// the ESM build relies on import.meta.url, which a CommonJS bundle (dist/*.js) does not have.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Edit, Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
+type Language = LanguageT;
+type Parser = ParserT;
 import { err, ok, type Result } from '../result';
 
 export interface ParserOptions {
