@@ -21,8 +21,18 @@ export function reorder(model: Model, options: PassOptions = {}): Result<PassOut
     const width = options.beamWidth ?? (g.nodes.length <= 300 ? 24 : g.nodes.length <= 1000 ? 8 : 2);
     const order = beamSchedule(g, shapes.values, width);
     const after = order ? planMemory(g, shapes.values, { order }).peakActivationBytes : before;
-    const details = { peakActivationBytesBefore: before, peakActivationBytesAfter: before, beamWidth: width, movedNodes: 0 };
-    if (!order || after >= before) return { model: m, changed: false, details };
+    const bound = nodeLowerBound(g, shapes.values);
+    const details = {
+      peakActivationBytesBefore: before, peakActivationBytesAfter: before, beamWidth: width, movedNodes: 0,
+      lowerBoundBytes: bound.bytes, lowerBoundNode: bound.node,
+      note: '',
+    };
+    if (!order || after >= before) {
+      details.note = before <= bound.bytes
+        ? `the file's order is already optimal: node '${bound.node}' alone needs ${bound.bytes} bytes of inputs and outputs at once, and the peak equals it`
+        : 'no better order found by the beam search';
+      return { model: m, changed: false, details };
+    }
     const nodes = order.map((i) => g.nodes[i]!);
     details.movedNodes = nodes.filter((n, i) => n !== g.nodes[i]).length;
     details.peakActivationBytesAfter = after;
@@ -104,6 +114,24 @@ export function beamSchedule(g: Graph, values: Map<string, ValueFacts>, width: n
     beam = [...next.values()].sort((a, b) => a.peak - b.peak || a.live - b.live).slice(0, width);
   }
   return beam[0]!.order;
+}
+
+/**
+ * A bound no order can beat: every node needs its activation inputs and outputs live at the same time (graph inputs
+ * and outputs included), so the peak is at least the largest such sum.
+ */
+export function nodeLowerBound(g: Graph, values: Map<string, ValueFacts>): { bytes: number; node: string } {
+  const initializers = new Set(g.initializers.map((t) => t.name));
+  const isConst = (name: string) => initializers.has(name) || values.get(name)?.value !== undefined;
+  let best = { bytes: 0, node: '' };
+  for (const n of g.nodes) {
+    if (n.opType === 'Constant') continue;
+    const names = new Set([...nodeReads(n), ...n.outputs].filter((x) => x && !isConst(x)));
+    let sum = 0;
+    for (const x of names) sum += sizeOf(values.get(x));
+    if (sum > best.bytes) best = { bytes: sum, node: n.name || n.outputs[0] || n.opType };
+  }
+  return best;
 }
 
 function sizeOf(f: ValueFacts | undefined): number {
