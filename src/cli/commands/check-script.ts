@@ -1,8 +1,8 @@
 // `aiot-lens check-script FILE.py`: the diagnostics and module summary the editor shows for a PyTorch training
 // script, for CI and other editors (text or JSON with 1-based lines).
 
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { getDevice, loadProfiles, type DeviceProfile } from '../../core/devices';
 import { formatCount } from '../../core/format';
 import { checkScriptText, loadPython, type ScriptDiagnostic, type ScriptFix, type TextEdit } from '../../core/python';
@@ -11,9 +11,10 @@ import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 
 export const summary = 'diagnostics and parameter/MAC summary for a PyTorch training script';
 
-const HELP = `usage: aiot-lens check-script FILE.py [--device ID] [--json] [--profiles FILE]
+const HELP = `usage: aiot-lens check-script FILE.py [--device ID] [--model FILE.onnx] [--json] [--profiles FILE]
 
   --device ID       estimate the exported .onnx on this device (fit, hotspots)
+  --model FILE      the model the script produces, when the export call's path is not static
   --profiles FILE   extra device profiles (JSON file or folder)
   --json            {"diagnostics": [...], "modules": [...]} with 1-based lines and columns
 Exit code 1 when a diagnostic has severity error.
@@ -40,9 +41,18 @@ export function diagnosticJson(d: ScriptDiagnostic) {
   };
 }
 
+function commonRoot(a: string, b: string): string {
+  const x = a.split(sep);
+  const y = b.split(sep);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i).join(sep) || sep;
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parse(argv, {
     device: { type: 'string' },
+    model: { type: 'string' },
     profiles: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -90,7 +100,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.err(`aiot-lens check-script: ${lang.error.message}\n`);
     return EXIT_ERROR;
   }
-  const { report } = await checkScriptText(lang.value, text, { scriptPath: path, workspaceRoot: dirname(path), device });
+  const modelArg = typeof values['model'] === 'string' ? values['model'] : undefined;
+  const modelPath = modelArg ? (isAbsolute(modelArg) ? modelArg : resolve(io.cwd, modelArg)) : undefined;
+  if (modelPath && !existsSync(modelPath)) {
+    io.err(`aiot-lens check-script: ${modelArg}: no such file\n`);
+    return EXIT_ERROR;
+  }
+  // The script's folder bounds which model an export call may link; an explicit --model is trusted as given.
+  const workspaceRoot = modelPath ? commonRoot(dirname(path), dirname(modelPath)) : dirname(path);
+  const { report } = await checkScriptText(lang.value, text, { scriptPath: path, workspaceRoot, device, ...(modelPath ? { modelPath } : {}) });
   const hasError = report.diagnostics.some((d) => d.severity === 'error');
   if (values['json'] === true) {
     io.out(`${JSON.stringify({

@@ -32,3 +32,13 @@ test('check-script exits 1 when a diagnostic is an error (model does not fit)', 
   assert.equal(await run(['resnet8_cifar.py', '--device', 'nrf52840'], io), io.stdout.join('').includes('aiot.not-fit') ? 1 : 0);
   assert.match(io.stdout.join(''), /resnet8_cifar\.py:28: ResNet8 \(exported\): 77,946 params, 12\.5 M MACs @ 1×3×32×32/);
 });
+
+test('check-script --model links a model the export call does not name statically', async () => {
+  const io = bufferIO(SCRIPTS);
+  // cnn_classifier.py exports to a path passed as a parameter; link it to the DS-CNN model to exercise the option.
+  assert.equal(await run(['cnn_classifier.py', '--model', '../models/ds_cnn_kws.onnx', '--json'], io), 0);
+  assert.equal(JSON.parse(io.stdout.join('')).linkedModel, join(SCRIPTS, '..', 'models', 'ds_cnn_kws.onnx'));
+  const bad = bufferIO(SCRIPTS);
+  assert.equal(await run(['cnn_classifier.py', '--model', 'none.onnx'], bad), 2);
+  assert.equal(bad.stderr.join(''), 'aiot-lens check-script: none.onnx: no such file\n');
+});

@@ -141,3 +141,12 @@ test('settings turn kinds off and move thresholds', async () => {
   // fc1 has 576*128 = 73,728 weights: over the lowered threshold.
   assert.ok(r.diagnostics.some((d) => d.code === 'aiot.large-linear' && d.range.start.line === 13));
 });
+
+test('a torchvision model built at top level with its head replaced: published figures minus the old head', async () => {
+  const lang = await python();
+  const text = `import torch\nfrom torchvision import models\nfrom torch import nn\n\nmodel = models.resnet18(weights="IMAGENET1K_V1")\nmodel.fc = nn.Linear(model.fc.in_features, 10)\nmodel.eval()\ntorch.onnx.export(model, torch.randn(1, 3, 224, 224), "r18.onnx", opset_version=17)\n`;
+  const r = (await checkScriptText(lang, text)).report;
+  // 11,689,512 - (512*1000+1000) + (512*10+10); 1.81 GMACs - 512*1000 + 512*10.
+  assert.deepEqual(modules(r), [{ name: 'model', line: 5, params: 11_181_642, macs: 1_810_000_000 - 512_000 + 5_120 }]);
+  assert.deepEqual(codes(r), []);
+});
