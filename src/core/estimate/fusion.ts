@@ -16,7 +16,10 @@ const NONDETERMINISTIC = new Set(['RandomNormal', 'RandomUniform', 'RandomNormal
 export function findFusedNodes(model: Model, values?: Map<string, ValueFacts>): Map<number, string> {
   const g = model.graph;
   const out = new Map<number, string>();
-  const constant = new Set<string>(g.initializers.map((t) => t.name));
+  // From IR 4 on, an initializer also listed as a graph input is only a default the caller may override: runtimes
+  // neither fold it nor fuse BatchNormalization parameters taken from it (old exporters list every weight so).
+  const overridable = new Set(model.irVersion >= 4 ? g.inputs.map((i) => i.name) : []);
+  const constant = new Set<string>(g.initializers.map((t) => t.name).filter((n) => !overridable.has(n)));
   const consumers = countConsumers(g);
   const producer = new Map<string, number>();
   g.nodes.forEach((n, i) => n.outputs.forEach((o) => producer.set(o, i)));
@@ -48,6 +51,7 @@ export function findFusedNodes(model: Model, values?: Map<string, ValueFacts>): 
       if (!root) continue;
       // Runtimes fold BatchNormalization and residual adds into convolutions only (ORT, TFLite, TensorRT).
       if ((n.opType === 'BatchNormalization' || n.opType === 'Add') && !isConvChain(g.nodes, p, producer, out)) continue;
+      if (n.opType === 'BatchNormalization' && !n.inputs.slice(1).every((x) => constant.has(x))) continue;
       const into = PRODUCERS.has(pn.opType) ? (pn.name || `#${p} ${pn.opType}`) : out.get(p)!.slice('fused into '.length);
       out.set(i, `fused into ${into}`);
       break;
