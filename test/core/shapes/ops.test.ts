@@ -178,3 +178,18 @@ test('graph inputs that are also initializers are constants unless the user pins
   assert.deepEqual(shapeOf(model(g), 'y'), [2, 3]);
   assert.deepEqual(shapeOf(model(g), 'y', { inputShapes: { s: [2] } }), [null, null]);
 });
+
+test('small initializers stored as external data fold when the model folder is given', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'lens-shape-ext-'));
+  const bytes = new Uint8Array(16);
+  new DataView(bytes.buffer).setBigInt64(0, 3n, true);
+  new DataView(bytes.buffer).setBigInt64(8, -1n, true);
+  writeFileSync(join(dir, 'target.bin'), bytes);
+  const target = { name: 's', dtype: 'int64' as const, dims: [2], data: { kind: 'external' as const, location: 'target.bin', offset: 0, length: 16 } };
+  const m = model(graph([node('Reshape', ['x', 's'], ['y'])], [input('x', 'float', [6, 2])], ['y'], [target]));
+  assert.deepEqual(shapeOf(m, 'y', { modelDir: dir }), [3, 4]);
+  assert.deepEqual(shapeOf(m, 'y'), [null, null], 'without the folder the target is unknown, the rank is not');
+});
