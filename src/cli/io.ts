@@ -10,6 +10,11 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // `aiot-lens print m.onnx | head` closes the pipe early: stop quietly instead of dying on EPIPE with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   check: () => import('./commands/check'),
   profile: () => import('./commands/profile'),
   calibrate: () => import('./commands/calibrate'),
+  split: () => import('./commands/split'),
+  whatif: () => import('./commands/whatif'),
 };
 
 export const VERSION = '0.1.0';

@@ -1,0 +1,163 @@
+// `aiot-lens split MODEL --device ID --remote ID --link ID`: where to cut the model between a device and an
+// edge/cloud machine, with the cost of every cut; `--out-dir` exports the halves and proves them in onnxruntime.
+
+import { mkdirSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { analyzeModelFileSync } from '../../core/analyze';
+import { formatBytes, formatMs, textTable } from '../../core/format';
+import { encodeModel } from '../../core/onnx/encode';
+import { searchSplit, splitModel, topologicalOrder, verifySplit, type CutEvaluation, type SplitResult } from '../../core/partition';
+import { catchLensAsync } from '../../core/result';
+import { asList, parse, parseInputShapes, parseNumber } from '../args';
+import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { deviceFor, linkFor, registryFor } from './devices';
+
+export const summary = 'find the best cut between a device and an edge/cloud machine; export and verify the halves';
+
+const HELP = `usage: aiot-lens split MODEL --device ID --remote ID --link ID [--objective latency|energy|mix]
+                      [--latency-weight W] [--compress none|fp16|int8] [--out-dir D] [--force]
+                      [--input-shape NAME=DIMS]... [--value NAME=N]... [--profiles FILE_OR_DIR]... [--json]
+
+  --device ID        the device that holds the sensor (runs the first part)
+  --remote ID        the edge or cloud machine that runs the rest
+  --link ID          the link between them (aiot-lens devices lists links)
+  --objective        what the best cut minimises: total latency (default), device energy, or a mix
+  --latency-weight W for --objective mix: weight of latency against energy (0..1, default 0.5)
+  --compress         send float crossing tensors as fp16 or int8
+  --out-dir D        write MODEL.device.onnx and MODEL.remote.onnx for the best cut and verify them in onnxruntime
+  --value NAME=N     fill a scalar input with a value for verification (e.g. sr=16000)
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parse(argv, {
+    device: { type: 'string' }, remote: { type: 'string' }, link: { type: 'string' }, objective: { type: 'string' },
+    'latency-weight': { type: 'string' }, compress: { type: 'string' }, 'out-dir': { type: 'string' }, force: { type: 'boolean' },
+    'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true },
+    profiles: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  const fail = (m: string) => (io.err(`aiot-lens split: ${m}\n`), EXIT_ERROR);
+  if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
+  const { values, positionals } = parsed.value;
+  if (values['help']) return (io.out(HELP), EXIT_OK);
+  if (positionals.length !== 1) return fail(`give exactly one model\n${HELP}`);
+  for (const k of ['device', 'remote', 'link']) if (typeof values[k] !== 'string') return fail(`--${k} ID is required\n${HELP}`);
+  const objective = (values['objective'] ?? 'latency') as string;
+  if (!['latency', 'energy', 'mix'].includes(objective)) return fail(`--objective must be latency, energy or mix, got '${objective}'`);
+  const compression = (values['compress'] ?? 'none') as string;
+  if (!['none', 'fp16', 'int8'].includes(compression)) return fail(`--compress must be none, fp16 or int8, got '${compression}'`);
+  const weight = parseNumber('latency-weight', values['latency-weight']);
+  if (!weight.ok) return fail(weight.error.message);
+  const fills: Record<string, number> = {};
+  for (const v of asList(values['value'])) {
+    const m = /^(.+)=(-?[\d.]+(?:e-?\d+)?)$/i.exec(v);
+    if (!m) return fail(`--value expects NAME=NUMBER, got '${v}'`);
+    fills[m[1]!] = Number(m[2]);
+  }
+
+  const reg = registryFor(io, values['profiles']);
+  if (!reg.ok) return fail(reg.error.message);
+  const device = deviceFor(reg.value, values['device'] as string);
+  if (!device.ok) return fail(device.error.message);
+  const remote = deviceFor(reg.value, values['remote'] as string);
+  if (!remote.ok) return fail(remote.error.message);
+  const link = linkFor(reg.value, values['link'] as string);
+  if (!link.ok) return fail(link.error.message);
+  const shapes = parseInputShapes(values['input-shape']);
+  if (!shapes.ok) return fail(shapes.error.message);
+
+  const file = positionals[0]!;
+  const path = isAbsolute(file) ? file : resolve(io.cwd, file);
+  const a = analyzeModelFileSync(path, { inputShapes: shapes.value });
+  if (!a.ok) return fail(a.error.message);
+  const r = searchSplit(a.value, device.value, link.value, remote.value, {
+    objective: objective as 'latency', compression: compression as 'none', ...(weight.value !== undefined ? { latencyWeight: weight.value } : {}),
+  });
+  if (!r.ok) return fail(`${file}: ${r.error.message}`);
+
+  let exported: { device: string; remote: string; verify: { maxAbsError: number; inputs: number } } | undefined;
+  const outDir = values['out-dir'];
+  if (typeof outDir === 'string') {
+    const best = r.value.best;
+    const n = a.value.model.graph.nodes.length;
+    if (best.index === 0 || best.index === n) {
+      io.err(`aiot-lens split: the best cut runs everything ${best.index === 0 ? 'remotely' : 'on the device'}: there are no halves to export\n`);
+    } else {
+      const dir = isAbsolute(outDir) ? outDir : resolve(io.cwd, outDir);
+      mkdirSync(dir, { recursive: true });
+      const order = topologicalOrder(a.value.model.graph)!;
+      const halves = splitModel(a.value.model, a.value.shapes.values, order, best.index);
+      const stem = basename(file).replace(/\.onnx$/i, '');
+      const paths = { device: join(dir, `${stem}.device.onnx`), remote: join(dir, `${stem}.remote.onnx`) };
+      const verify = await catchLensAsync(() => verifySplit(a.value.model, halves.device, halves.remote, { inputShapes: shapes.value, values: fills }));
+      if (!verify.ok) return fail(`${file}: the halves could not be verified: ${verify.error.message}`);
+      for (const role of ['device', 'remote'] as const) {
+        const bytes = encodeModel(halves[role]);
+        if (!bytes.ok) return fail(bytes.error.message);
+        const w = writeFileAtomic(paths[role], bytes.value, { force: values['force'] === true });
+        if (!w.ok) return fail(w.error.message);
+      }
+      exported = { device: paths.device, remote: paths.remote, verify: verify.value };
+    }
+  }
+
+  if (values['json']) {
+    io.out(`${JSON.stringify(toJson(r.value, exported), null, 2)}\n`);
+  } else {
+    io.out(human(file, r.value, exported));
+  }
+  return EXIT_OK;
+}
+
+function cutJson(c: CutEvaluation) {
+  return {
+    index: c.index, afterNode: c.afterNode, tensors: c.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: t.bytes })),
+    bytes: c.bytes, downloadBytes: c.downloadBytes, deviceMs: c.deviceMs, linkMs: c.linkMs, remoteMs: c.remoteMs, totalMs: c.totalMs,
+    deviceEnergyMj: c.deviceEnergyMj,
+  };
+}
+
+function toJson(r: SplitResult, exported?: { device: string; remote: string; verify: { maxAbsError: number; inputs: number } }) {
+  return {
+    device: r.device, remote: r.remote, link: r.link, objective: r.objective, compression: r.compression,
+    best: cutJson(r.best),
+    cuts: r.cuts.map(cutJson),
+    baseline: { allDevice: cutJson(r.baseline.allDevice), allRemote: cutJson(r.baseline.allRemote) },
+    gain: r.gain,
+    skippedCuts: r.skippedCuts,
+    assumptions: r.assumptions,
+    ...(exported ? { files: { device: exported.device, remote: exported.remote }, verify: exported.verify } : {}),
+  };
+}
+
+function human(file: string, r: SplitResult, exported?: { device: string; remote: string; verify: { maxAbsError: number; inputs: number } }): string {
+  const { allDevice, allRemote } = r.baseline;
+  const where = (c: CutEvaluation) => (c.index === 0 ? 'all remote (raw input upload)' : c.index === allDevice.index ? 'all on device' : `after #${c.index - 1} ${c.afterNode}`);
+  const row = (label: string, c: CutEvaluation) => [label, where(c), formatBytes(c.bytes), formatMs(c.deviceMs), formatMs(c.linkMs), formatMs(c.remoteMs), formatMs(c.totalMs), `${c.deviceEnergyMj.toFixed(2)} mJ`];
+  // The cuts worth looking at: the baselines, the best, and the five best others by the objective.
+  const others = [...r.cuts]
+    .filter((c) => c !== r.best && c !== allDevice && c !== allRemote)
+    .sort((x, y) => (r.objective === 'energy' ? x.deviceEnergyMj - y.deviceEnergyMj : x.totalMs - y.totalMs))
+    .slice(0, 5);
+  const table = textTable(
+    ['', 'cut', 'upload', 'device', 'link', 'remote', 'total', 'device energy'],
+    [row('best', r.best), row('', allDevice), row('', allRemote), ...others.map((c) => row('', c))],
+  );
+  const lines = [
+    `${file}: ${r.device} → ${r.link} → ${r.remote}, objective ${r.objective}${r.compression !== 'none' ? `, ${r.compression} on the link` : ''}`,
+    '',
+    ...table.split('\n').map((l) => `  ${l}`),
+    '',
+    `  best cut: ${r.gain.latencyX.toFixed(2)}x faster than all on device, ${(100 * r.gain.deviceEnergySaving).toFixed(1)}% less device energy`,
+  ];
+  if (r.best.tensors.length && r.best.index !== allDevice.index) {
+    lines.push(`  crossing: ${r.best.tensors.map((t) => `${t.name} ${t.dtype}[${t.shape.join('x')}] ${formatBytes(t.bytes)}`).join(', ')}`);
+  }
+  if (exported) {
+    lines.push(`  wrote ${exported.device}`, `  wrote ${exported.remote}`,
+      `  verified in onnxruntime on ${exported.verify.inputs} seeded inputs: max abs error ${exported.verify.maxAbsError.toExponential(2)}`);
+  }
+  if (r.skippedCuts) lines.push(`  ${r.skippedCuts} cut(s) skipped: a crossing tensor has unknown size`);
+  for (const x of r.assumptions) lines.push(`  assumption: ${x}`);
+  return lines.join('\n') + '\n';
+}
