@@ -42,7 +42,9 @@ export function findFusedNodes(model: Model, values?: Map<string, ValueFacts>): 
     // The fused node's data input must come from a producer (or a node already fused into one) that feeds nothing else.
     const dataInputs = inputs.filter((x) => !constant.has(x));
     const candidates = n.opType === 'Add' ? dataInputs : dataInputs.slice(0, 1);
-    if (n.opType === 'Add' && dataInputs.length !== 2) continue;
+    // Add fuses as a residual sum into a conv (two data inputs) or as a bias into a MatMul/conv (one constant input).
+    const biasAdd = n.opType === 'Add' && dataInputs.length === 1;
+    if (n.opType === 'Add' && dataInputs.length !== 2 && !biasAdd) continue;
     for (const x of candidates) {
       const p = producer.get(x);
       if (p === undefined || consumers.get(x) !== 1) continue;
@@ -50,7 +52,8 @@ export function findFusedNodes(model: Model, values?: Map<string, ValueFacts>): 
       const root = PRODUCERS.has(pn.opType) ? pn : out.has(p) && out.get(p)!.startsWith('fused into') ? pn : undefined;
       if (!root) continue;
       // Runtimes fold BatchNormalization and residual adds into convolutions only (ORT, TFLite, TensorRT).
-      if ((n.opType === 'BatchNormalization' || n.opType === 'Add') && !isConvChain(g.nodes, p, producer, out)) continue;
+      const matmulBias = biasAdd && (pn.opType === 'MatMul' || pn.opType === 'Gemm');
+      if ((n.opType === 'BatchNormalization' || n.opType === 'Add') && !matmulBias && !isConvChain(g.nodes, p, producer, out)) continue;
       if (n.opType === 'BatchNormalization' && !n.inputs.slice(1).every((x) => constant.has(x))) continue;
       const into = PRODUCERS.has(pn.opType) ? (pn.name || `#${p} ${pn.opType}`) : out.get(p)!.slice('fused into '.length);
       out.set(i, `fused into ${into}`);

@@ -7,6 +7,8 @@ import { channelPadFactor, type ConvGeometry } from './geometry';
 import type { NodeEstimate } from './types';
 
 const ARITHMETIC = new Set(['conv', 'depthwise', 'matmul', 'recurrent']);
+/** Ops that only relabel a tensor's shape: runtimes hand out a view of the same buffer, so no bytes move. */
+const VIEW_OPS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
 
 /** Operations a node performs: FLOPs, and at least 2 per MAC (some cost models count MACs only). */
 export function nodeOps(cost: NodeCost): number {
@@ -30,7 +32,7 @@ export function nodeRoofline(cost: NodeCost, device: DeviceProfile, geometry?: C
   const ramBw = inCache ? device.cache!.bandwidthBytesPerSecond : device.memoryBandwidthBytesPerSecond;
   const weightBw = device.executeInPlace && device.flashBandwidthBytesPerSecond !== undefined
     ? device.flashBandwidthBytesPerSecond : ramBw;
-  const activationBytes = Math.max(0, cost.memoryBytes - cost.weightBytes);
+  const activationBytes = VIEW_OPS.has(cost.opType) && cost.domain === '' ? 0 : Math.max(0, cost.memoryBytes - cost.weightBytes);
   const memEff = device.memoryEfficiency?.[cost.opClass] ?? 1;
   const memoryMs = memEff > 0 ? ((activationBytes / ramBw + cost.weightBytes / weightBw) * 1000) / memEff : 0;
 
