@@ -72,7 +72,7 @@ export function ensureCodeServer(cacheDir, nodeHome) {
   const complete = existsSync(entry) && existsSync(join(pkg, 'lib', 'vscode', 'node_modules'));
   if (installedVersion(join(pkg, 'package.json')) !== CODE_SERVER_VERSION || !complete) {
     ensureDebianPackages(['libkrb5-dev']);
-    log(`installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_VERSION} (takes a minute or two)`);
+    log(`installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_VERSION} (a few minutes: it builds native modules)`);
     const started = Date.now();
     const env = { ...process.env, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
     npmInstallInto(dir, `code-server@${CODE_SERVER_VERSION}`, env);
