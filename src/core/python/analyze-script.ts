@@ -118,6 +118,18 @@ export interface AnalyzeOptions {
   maxSteps?: number;
 }
 
+/** analyzeTree that never throws: a failure (pathological nesting, an evaluator bug) yields an empty model. */
+export function analyzeTreeSafe(tree: Tree, options: AnalyzeOptions = {}): { model: ScriptModel; error?: string } {
+  try {
+    return { model: analyzeTree(tree, options) };
+  } catch (e) {
+    const text = tree.rootNode.text;
+    const ctx: EvalContext = { imports: new Map(), globals: new Map(), moduleClasses: new Map(), functions: new Map(), budget: { steps: 0 } };
+    const model: ScriptModel = { tree, text, index: indexTree(tree.rootNode, text), imports: new Map(), classes: new Map(), exports: [], modules: [], layers: new Map(), ctx };
+    return { model, error: e instanceof RangeError ? 'the script nests too deeply to analyze' : e instanceof Error ? e.message : String(e) };
+  }
+}
+
 export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptModel {
   const root = tree.rootNode;
   const text = root.text;
@@ -161,14 +173,18 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
   }
   const firstExport = exportNodes[0];
   const stopAt = firstExport && !enclosingFunction(firstExport) ? enclosingStatement(firstExport) : undefined;
-  execBlock(root, moduleScope, ctx, stopAt);
-  if (stopAt) {
-    // Constants defined after the export still count for the classes.
-    let after = false;
-    for (const st of kids(root)) {
-      if (after) execStatement(st, moduleScope, ctx);
-      if (st.id === stopAt.id) after = true;
+  try {
+    execBlock(root, moduleScope, ctx, stopAt);
+    if (stopAt) {
+      // Constants defined after the export still count for the classes.
+      let after = false;
+      for (const st of kids(root)) {
+        if (after) execStatement(st, moduleScope, ctx);
+        if (st.id === stopAt.id) after = true;
+      }
     }
+  } catch {
+    // A stray top-level `return` (mid-edit text): keep what was bound so far.
   }
 
   const exports = exportNodes.map((n) => exportCall(n, ctx));

@@ -2,7 +2,7 @@
 // and the per-document session that re-parses incrementally and keeps the last good result across syntax errors.
 import type { Language, Tree } from 'web-tree-sitter';
 import type { DeviceProfile } from '../devices';
-import { analyzeTree, type ScriptModel } from './analyze-script';
+import { analyzeTreeSafe, type ScriptModel } from './analyze-script';
 import { runChecks } from './checks';
 import { linkModel, resolveOnnxPath, type LinkedModel } from './link';
 import { IncrementalParser, parseOnce, type TextChange } from './parser';
@@ -30,6 +30,8 @@ export interface ScriptReport {
   linkError?: string;
   /** True when the text has syntax errors and these figures come from the last text that parsed cleanly. */
   stale: boolean;
+  /** Set when the analysis itself failed (the report is then empty or the last good one). */
+  analysisError?: string;
   syntaxErrors: Range[];
 }
 
@@ -80,7 +82,7 @@ export async function checkScriptText(language: Language, text: string, options:
   const tree = parseOnce(language, text);
   if (!tree) throw new Error('the parser returned no tree');
   try {
-    const model = analyzeTree(tree);
+    const { model, error } = analyzeTreeSafe(tree);
     const target = linkTarget(model, options);
     let link: LinkedModel | undefined;
     let linkError: string | undefined;
@@ -91,6 +93,7 @@ export async function checkScriptText(language: Language, text: string, options:
     }
     const report = checkAnalyzed(text, model, options, link);
     if (linkError) report.linkError = linkError;
+    if (error) report.analysisError = error;
     return { report, model, link };
   } finally {
     // The CLI is done with the tree once the report exists; ScriptModel keeps it only for the caller's inspection.
@@ -147,8 +150,10 @@ export class ScriptSession {
       this.lastGood = { ...prev, report: { ...report, stale: false } };
       return { ...prev, report: { ...report, stale: true, syntaxErrors: syntaxErrors(parsed.tree) } };
     }
-    const model = analyzeTree(parsed.tree);
+    const { model, error } = analyzeTreeSafe(parsed.tree);
+    if (error && this.lastGood) return { ...this.lastGood, report: { ...this.lastGood.report, stale: true, analysisError: error } };
     const report = checkAnalyzed(text, model, options, this.currentLink(model, options));
+    if (error) report.analysisError = error;
     const result: CheckResult = { report, model, link: this.link };
     if (!parsed.tree.rootNode.hasError) this.lastGood = result;
     return result;

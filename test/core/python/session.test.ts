@@ -41,3 +41,13 @@ test('mid-edit: the session returns the last good result, shifted by the inserte
   assert.equal(done.report.modules[0]!.params, 98_730 + 64 * 64 * 9 + 64);
   session.dispose();
 });
+
+test('pathological input never throws: deep nesting, a stray top-level return, binary junk', async () => {
+  const lang = await python();
+  const deep = `x = ${'('.repeat(3000)}1${')'.repeat(3000)}\n`;
+  const long = `y = ${Array.from({ length: 20000 }, (_, i) => String(i)).join(' + ')}\n`;
+  for (const text of [deep, long, 'return 5\nclass A(nn.Module):\n    pass\n', '\u0000\u0001\ufffd class ((( def\n', '']) {
+    const { report } = await checkScriptText(lang, text);
+    assert.ok(Array.isArray(report.diagnostics));
+  }
+});
