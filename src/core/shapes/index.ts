@@ -15,6 +15,7 @@ import { tensorRules } from './ops/tensor';
 import type { KnownValue, ShapeInference, ShapeOptions, ValueFacts } from './types';
 import { tensorFacts } from './values';
 import { propagateSymbolic } from './symbolic';
+import { schemaFallback } from './schema-fallback';
 
 export type { KnownValue, ShapeInference, ShapeOptions, ValueFacts } from './types';
 export { broadcastShapes, dimProduct, allNumeric } from './dims';
@@ -274,11 +275,13 @@ function inferNode(
   const fn = eng.functions.get(`${domain}\u0000${node.opType}`);
   if (fn) return { outs: inferFunctionCall(node, fn, inputs, eng, depth, where) };
   const rule = RULE_DOMAINS.has(domain) ? RULES[node.opType] : undefined;
-  if (!rule) {
-    warnOnce(eng, `op:${domain}:${node.opType}`, `no shape rule for ${domain ? domain + '.' : ''}${node.opType} (e.g. node '${node.name}'): its outputs are unknown`);
-    return { outs: [] };
-  }
   const c = new NodeCtx(node, opsets.get(domain) ?? 21, inputs, scope, eng, opsets, depth, where);
+  if (!rule) {
+    const typed = schemaFallback(c, domain);
+    const what = typed ? 'shapes are unknown (dtypes from its schema)' : 'its outputs are unknown';
+    warnOnce(eng, `op:${domain}:${node.opType}`, `no shape rule for ${domain ? domain + '.' : ''}${node.opType} (e.g. node '${node.name}'): ${what}`);
+    return { outs: typed ?? [] };
+  }
   const outs = rule(c);
   propagateSymbolic(c, outs);
   return { outs, fold: c };

@@ -193,3 +193,13 @@ test('small initializers stored as external data fold when the model folder is g
   assert.deepEqual(shapeOf(m, 'y', { modelDir: dir }), [3, 4]);
   assert.deepEqual(shapeOf(m, 'y'), [null, null], 'without the folder the target is unknown, the rank is not');
 });
+
+test('ops without a rule (ai.onnx.ml) still get dtypes from their schema, with a warning', () => {
+  const m = model(graph([node('Scaler', ['x'], ['y'], [], 'ai.onnx.ml'), node('LabelEncoder', ['y'], ['z'], [], 'ai.onnx.ml')],
+    [input('x', 'double', [3, 2])], ['z']));
+  m.opsetImports.push({ domain: 'ai.onnx.ml', version: 2 });
+  const s = inferShapes(m);
+  assert.equal(s.values.get('y')?.dtype, 'float', 'Scaler always outputs float');
+  assert.equal(s.values.get('y')?.shape, undefined);
+  assert.equal(s.warnings.length, 2);
+});
