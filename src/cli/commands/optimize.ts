@@ -87,9 +87,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const loaded = loadModelFile(inPath);
   if (!loaded.ok) return fail(loaded.error.message);
-  const { model, bytes } = loaded.value;
+  const { model, bytes, modelDir } = loaded.value;
   const options: PassOptions = {
-    path: file, calibrationDir, inputShapes: shapes.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
+    path: file, modelDir, calibrationDir, inputShapes: shapes.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
     energy: nums['energy'], percentile: nums['percentile'], rank: rank && rank.ok ? rank.value : undefined,
     calibrationMethod: method as PassOptions['calibrationMethod'], seed: seed.ok ? seed.value : 1,
   };

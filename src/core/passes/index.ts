@@ -3,6 +3,9 @@
 
 import type { Model } from '../onnx/ir';
 import { err, ok, type Result } from '../result';
+import { dtypeByteSize } from '../onnx/dtype';
+import { tensorElementCount, type Tensor } from '../onnx/ir';
+import { readExternalData } from '../onnx/tensor';
 import { PASSES } from './registry';
 import type { PassDetails, PassOptions } from './types';
 
@@ -28,6 +31,11 @@ export async function runPasses(model: Model, names: string[], options: PassOpti
     return err('invalid-argument', `unknown pass ${unknown.map((u) => `'${u}'`).join(', ')}; available: ${passNames().join(', ')}`);
   }
   let current = model;
+  if (options.modelDir) {
+    const m = materializeExternal(model, options.modelDir);
+    if (!m.ok) return m;
+    current = m.value;
+  }
   const passes: PassRun[] = [];
   for (const name of names) {
     const r = await PASSES[name]!.run(current, options);
@@ -36,4 +44,21 @@ export async function runPasses(model: Model, names: string[], options: PassOpti
     current = r.value.model;
   }
   return ok({ model: current, passes });
+}
+
+/**
+ * Reads weights stored in external files into the model (main graph initializers), so passes can read and rewrite
+ * them; the optimized model is then written as one self-contained file.
+ */
+export function materializeExternal(model: Model, modelDir: string): Result<Model> {
+  if (!model.graph.initializers.some((t) => t.data.kind === 'external')) return ok(model);
+  const initializers: Tensor[] = [];
+  for (const t of model.graph.initializers) {
+    const d = t.data;
+    if (d.kind !== 'external') { initializers.push(t); continue; }
+    const bytes = readExternalData(modelDir, d.location, d.offset, d.length ?? dtypeByteSize(t.dtype, tensorElementCount(t.dims)));
+    if (!bytes.ok) return bytes;
+    initializers.push({ ...t, data: { kind: 'raw', bytes: bytes.value } });
+  }
+  return ok({ ...model, graph: { ...model.graph, initializers } });
 }

@@ -28,6 +28,8 @@ export interface PassOptions {
   fp16BlockList?: string[];
   /** Beam width of the `reorder` search (default by graph size). */
   beamWidth?: number;
+  /** Folder of the model file: external-data weights are read from it before the passes run. */
+  modelDir?: string;
   /** Path of the model file, for error messages and resolving external data. */
   path?: string;
 }

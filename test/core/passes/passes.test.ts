@@ -149,3 +149,19 @@ test('resize-input changes MACs on mobilenet_v2 and refuses transformer_har nami
   assert.ok(!('then' in r) && !r.ok);
   assert.match(r.error.message, /Reshape .* fixed dims/);
 });
+
+test('weights in external data are read from the model folder before the passes run', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { runPasses } = await import('../../../src/core/passes');
+  const dir = mkdtempSync(join(tmpdir(), 'aiot-ext-'));
+  const w = randomTensor('w', [64, 64], 21);
+  writeFileSync(join(dir, 'weights.bin'), (w.data as { bytes: Uint8Array }).bytes);
+  const m = model([node('MatMul', ['x', 'w'], ['y'])], [{ ...w, data: { kind: 'external', location: 'weights.bin', offset: 0, length: 64 * 64 * 4 } }], [input('x', [1, 64])], [output('y')]);
+  assert.ok(!(await runPasses(m, ['fp16'])).ok);
+  const r = unwrap(await runPasses(m, ['fp16'], { modelDir: dir }));
+  const t = r.model.graph.initializers[0]!;
+  assert.equal(t.dtype, 'float16');
+  assert.equal(t.data.kind, 'raw');
+});
