@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       }, 0),
     });`);
   writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><meta charset="utf-8">
-    <style>${readFileSync(join(import.meta.dirname, '..', 'media', 'graph.css'), 'utf8')} :root{${vars}}</style>
+    <style>${readFileSync(join(import.meta.dirname, '..', 'media', 'graph.css'), 'utf8')} :root{${vars}} body{margin:0}</style>
     <script src="data.js"></script><script src="stats.js"></script><script src="host.js"></script></head>
     <body><script src="graph.js"></script></body></html>`);
 

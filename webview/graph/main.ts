@@ -236,6 +236,11 @@ function drawLegend(max: number, total: number, values: (number | null)[]): void
     ticks.append(h('span', { text: formatValue(t.value, info.unit === 'bytes' ? 'bytes' : '') }));
   }
   const device = metrics?.device && (metric === 'latency' || metric === 'energy') ? ` on ${metrics.device.name}` : '';
+  if (!(max > 0)) {
+    legend.append(h('div', { class: 'legend-title', text: `${info.label}${device}` }),
+      h('div', { class: 'legend-note', text: 'No node has a figure above zero for this metric (unknown shapes leave costs at zero; pin input shapes to cost them).' }));
+    return;
+  }
   legend.append(
     h('div', { class: 'legend-title', text: `${info.label}${device}: total ${formatValue(total, info.unit)}` }),
     bar,
@@ -314,6 +319,10 @@ graph.svg.addEventListener('keydown', (e) => {
   e.preventDefault();
 });
 window.addEventListener('keydown', (e) => {
+  // The page may hold other views (the editor's details tab): act only while the graph is shown and the user is
+  // not typing elsewhere.
+  const typing = document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLTextAreaElement;
+  if (app.offsetParent === null || (typing && document.activeElement !== search)) return;
   if ((e.key === 'f' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && document.activeElement !== search)) {
     e.preventDefault();
     search.focus();
