@@ -240,6 +240,13 @@ export function parseGraphToHost(x: unknown): GraphToHost | undefined {
       return isIndex(x['nodeIndex']) ? { type: 'inspect', nodeIndex: x['nodeIndex'] } : undefined;
     case 'requestWeightStats':
       return isIndex(x['nodeIndex']) && typeof x['tensor'] === 'string' ? { type: 'requestWeightStats', nodeIndex: x['nodeIndex'], tensor: x['tensor'] } : undefined;
+    case 'openGraph': {
+      const path = x['path'];
+      const steps = Array.isArray(path) ? path.filter((st): st is Record<string, unknown> => isRecord(st)) : [];
+      if (!Array.isArray(path) || steps.length !== path.length) return undefined;
+      if (!steps.every((st) => isIndex(st['nodeIndex']) && typeof st['attribute'] === 'string' && isIndex(st['branch']))) return undefined;
+      return { type: 'openGraph', path: steps.map((st) => ({ nodeIndex: st['nodeIndex'] as number, attribute: st['attribute'] as string, branch: st['branch'] as number })) };
+    }
     case 'metricChanged': {
       const metric = x['metric'];
       return typeof metric === 'string' && metricIds.includes(metric) ? ({ type: 'metricChanged', metric } as GraphToHost) : undefined;
