@@ -84,7 +84,8 @@ export function copyFacts<T extends object>(src: T, drop: readonly string[] = NA
       const d = Object.getOwnPropertyDescriptor(from, k);
       if (d?.get) { Object.defineProperty(dst, k, d); continue; }
     }
-    dst[k] = from[k];
+    const v = from[k];
+    dst[k] = k === 'shape' && Array.isArray(v) ? v.slice() : v; // no shared shape arrays between values
   }
   return dst as unknown as OutFacts;
 }

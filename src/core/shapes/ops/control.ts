@@ -41,6 +41,8 @@ function ifRule(c: OpCtx): OutFacts[] {
 }
 
 const MAX_SIMULATED_ITERATIONS = 1000;
+/** Body-node visits one simulated Loop may spend before falling back to the static answer. */
+const MAX_SIMULATED_NODE_VISITS = 100_000;
 
 /**
  * Loop: when the trip count, condition and carried values are known the body is run iteration by iteration (constant
@@ -82,7 +84,8 @@ function loopRule(c: OpCtx): OutFacts[] {
     if (!body) return undefined;
     if (maxTrips === undefined || cond0 === undefined) return undefined;
     if (!Number.isFinite(maxTrips) && !condGiven) return undefined;
-    const limit = Math.min(maxTrips, MAX_SIMULATED_ITERATIONS);
+    const cap = Math.min(MAX_SIMULATED_ITERATIONS, Math.floor(MAX_SIMULATED_NODE_VISITS / Math.max(1, body.nodes.length)));
+    const limit = Math.min(maxTrips, cap);
     let carried = carried0.slice();
     let cond = cond0;
     const scans: OutFacts[][] = Array.from({ length: nScan }, () => []);
@@ -97,7 +100,7 @@ function loopRule(c: OpCtx): OutFacts[] {
       carried = res.slice(1, 1 + nCarried);
       for (let k = 0; k < nScan; k++) scans[k].push(res[1 + nCarried + k]);
     }
-    if (i >= MAX_SIMULATED_ITERATIONS && cond) return undefined;
+    if (i >= cap && cond) return undefined;
     const outs: OutFacts[] = carried.map((f) => f ?? out('undefined'));
     for (let k = 0; k < nScan; k++) {
       const items = scans[k];

@@ -1,0 +1,47 @@
+// inferShapes must never throw and must not depend on node order: checked over every conformance-suite model.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeModel } from '../../../src/core/onnx/decode';
+import type { Model } from '../../../src/core/onnx/ir';
+import { inferShapes } from '../../../src/core/shapes/index';
+import { SUITE_DIR } from '../../../scripts/conformance';
+
+function suiteModels(): { name: string; model: Model }[] {
+  return readdirSync(SUITE_DIR).sort().flatMap((name) => {
+    const r = decodeModel(readFileSync(join(SUITE_DIR, name, 'model.onnx')));
+    return r.ok ? [{ name, model: r.value }] : [];
+  });
+}
+
+function summary(m: Model): string {
+  const s = inferShapes(m);
+  return [...s.values].filter(([k]) => m.graph.nodes.some((n) => n.outputs.includes(k)))
+    .map(([k, f]) => `${k}:${f.dtype}:${JSON.stringify(f.shape)}`).sort().join('\n');
+}
+
+test('reversed node order gives the same facts (topological sort), for every suite model', (t) => {
+  if (!existsSync(SUITE_DIR)) { t.skip('libonnx-testdata not installed'); return; }
+  let multiNode = 0;
+  for (const { name, model } of suiteModels()) {
+    if (model.graph.nodes.length < 2) continue;
+    multiNode++;
+    const reversed: Model = { ...model, graph: { ...model.graph, nodes: [...model.graph.nodes].reverse() } };
+    assert.equal(summary(reversed), summary(model), name);
+  }
+  assert.ok(multiNode > 100, `${multiNode} multi-node models`);
+});
+
+test('mutilated models (attributes dropped, inputs blanked, cycles) give warnings, never exceptions', (t) => {
+  if (!existsSync(SUITE_DIR)) { t.skip('libonnx-testdata not installed'); return; }
+  for (const { name, model } of suiteModels()) {
+    const noAttrs: Model = { ...model, graph: { ...model.graph, nodes: model.graph.nodes.map((n) => ({ ...n, attributes: [] })) } };
+    const blanked: Model = { ...model, graph: { ...model.graph, nodes: model.graph.nodes.map((n) => ({ ...n, inputs: n.inputs.map((x, i) => (i === 0 ? '' : x)) })) } };
+    const cyclic: Model = { ...model, graph: { ...model.graph, nodes: model.graph.nodes.map((n) => ({ ...n, inputs: [...n.inputs, ...n.outputs] })) } };
+    for (const m of [noAttrs, blanked, cyclic]) {
+      assert.doesNotThrow(() => inferShapes(m, { defaultBatch: 1, maxFoldElements: 64 }), name);
+    }
+  }
+});
