@@ -127,3 +127,12 @@ test('host messages are recognised by type', () => {
   assert.ok(!isHostToGraph({ type: 'bogus' }));
   assert.ok(!isHostToGraph(null));
 });
+
+test('the protocol accepts well-formed openGraph paths only', async () => {
+  const { parseGraphToHost } = await import('../../src/protocol');
+  assert.deepEqual(parseGraphToHost({ type: 'openGraph', path: [{ nodeIndex: 3, attribute: 'then_branch', branch: 0, x: 1 }] }),
+    { type: 'openGraph', path: [{ nodeIndex: 3, attribute: 'then_branch', branch: 0 }] });
+  assert.deepEqual(parseGraphToHost({ type: 'openGraph', path: [] }), { type: 'openGraph', path: [] });
+  assert.equal(parseGraphToHost({ type: 'openGraph', path: [{ nodeIndex: -1, attribute: 'a', branch: 0 }] }), undefined);
+  assert.equal(parseGraphToHost({ type: 'openGraph', path: 'x' }), undefined);
+});

@@ -111,11 +111,19 @@ function metricLineFor(node: LaidNode): MetricLine | undefined {
   return { label: info.label, unit: info.unit, value, share: heat.total > 0 ? value / heat.total : 0 };
 }
 
+/** Shows "Laying out…" until a layout (or error) arrives; says so if the host never answers. */
+let waiting: ReturnType<typeof setTimeout> | undefined;
+function awaitLayout(): void {
+  showMessage('Laying out…');
+  clearTimeout(waiting);
+  waiting = setTimeout(() => showMessage('The editor did not answer with a layout; try reopening the file.', true), 30_000);
+}
+
 function expandScopes(scopes: string[], focus?: string): void {
   const layout = graph.current();
   if (!layout) return;
   const expanded = [...new Set([...layout.expanded, ...scopes])];
-  showMessage('Laying out…');
+  awaitLayout();
   vscode.postMessage({ type: 'expand', expanded, focus });
 }
 
@@ -127,7 +135,7 @@ function activate(id: string): void {
 }
 
 function openGraph(path: SubgraphStep[]): void {
-  showMessage('Laying out…');
+  awaitLayout();
   vscode.postMessage({ type: 'openGraph', path });
 }
 
@@ -282,7 +290,7 @@ fitButton.addEventListener('click', () => graph.fit());
 zoomIn.addEventListener('click', () => graph.zoom(1.25));
 zoomOut.addEventListener('click', () => graph.zoom(0.8));
 collapseButton.addEventListener('click', () => {
-  showMessage('Laying out…');
+  awaitLayout();
   vscode.postMessage({ type: 'expand', expanded: [] });
 });
 
@@ -343,6 +351,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       runSearch();
       break;
     case 'layout': {
+      clearTimeout(waiting);
       showMessage('');
       const focus = m.focus ?? pendingFocus;
       pendingFocus = undefined;
@@ -394,6 +403,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       showMessage(m.message);
       break;
     case 'error':
+      clearTimeout(waiting);
       showMessage(m.message, true);
       break;
   }
