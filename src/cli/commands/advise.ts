@@ -93,6 +93,7 @@ function human(a: Advice): string {
     const fits = Object.entries(after.fits).filter(([, v]) => !v).map(([k]) => k);
     lines.push(`  ${i + 1}. ${s.technique}${s.analytic ? ' [analytic]' : ''}`);
     lines.push(`     → ${formatMs(after.latencyMs)}, ${formatBytes(after.peakRamBytes)} RAM, ${formatBytes(after.flashBytes)} flash; ${fits.length ? `still over: ${fits.join(', ')}` : 'everything fits'}`);
+    if (s.note) lines.push(`     (${s.note})`);
     lines.push(`     $ ${s.command}`);
   });
   return `${lines.join('\n')}\n`;

@@ -45,7 +45,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     runs: runs.ok ? runs.value : 50, threads: threads.ok ? threads.value : 1,
     inputShapes: shapes.ok ? shapes.value : {}, values: fills,
   }), file);
-  if (!r.ok) return fail(r.error.message.startsWith(file) || r.error.message.startsWith(path) ? r.error.message : `${file}: ${r.error.message}`);
+  if (!r.ok) {
+    const msg = r.error.message.startsWith(file) || r.error.message.startsWith(path) ? r.error.message : `${file}: ${r.error.message}`;
+    // Symbolic dims default to 1, which many sequence models reject: say how to pin them.
+    const hint = /shape|dimension|axis/i.test(msg) && !Object.keys(shapes.ok ? shapes.value : {}).length ? ' (symbolic input dims were taken as 1: pin them with --input-shape NAME=DIMS)' : '';
+    return fail(msg + hint);
+  }
   const p = r.value;
   if (values['json']) {
     io.out(`${JSON.stringify({ medianMs: p.medianMs, p90Ms: p.p90Ms, runs: p.runs, minMs: p.minMs, threads: p.threads, nodes: p.nodes }, null, 2)}\n`);
