@@ -10,9 +10,20 @@ const overlaps = (a: Range, b: Range): boolean =>
   !(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character) ||
     b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character));
 
+/** Export calls in the script, offered "Optimize exported model…" when their model is linked. */
+export interface ExportTargets {
+  exportRanges: Range[];
+  linkedModel?: string;
+}
+
 /** Code actions for the diagnostics in `range` (those the client sent, else every diagnostic overlapping it). */
-export function codeActionsFor(uri: string, report: ScriptReport, range: Range, contextDiagnostics: Diagnostic[] = []): CodeAction[] {
+export function codeActionsFor(uri: string, report: ScriptReport, range: Range, contextDiagnostics: Diagnostic[] = [], targets?: ExportTargets): CodeAction[] {
   const actions: CodeAction[] = [];
+  // On an export call with a linked model, optimizing it is always available, diagnostic or not.
+  if (targets?.linkedModel && targets.exportRanges.some((r) => overlaps(r, range))) {
+    const title = 'Optimize exported model…';
+    actions.push({ title, kind: CodeActionKind.Refactor, command: { title, command: 'aiotLens.optimizeModel', arguments: [{ modelPath: targets.linkedModel }] } });
+  }
   for (const d of report.diagnostics) {
     const lsp = toLspDiagnostic(d);
     const requested = contextDiagnostics.length > 0
@@ -23,7 +34,10 @@ export function codeActionsFor(uri: string, report: ScriptReport, range: Range, 
       const action: CodeAction = { title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [lsp] };
       if (f.isPreferred) action.isPreferred = true;
       if (f.edits) action.edit = { changes: { [uri]: f.edits } };
-      if (f.command) action.command = f.command;
+      if (f.command) {
+        if (actions.some((a) => a.command?.command === f.command!.command)) continue;
+        action.command = f.command;
+      }
       actions.push(action);
     }
   }

@@ -166,7 +166,9 @@ export function registerPythonFeatures(
   });
   connection.onCodeAction((params) => {
     const r = results.get(params.textDocument.uri);
-    return r ? codeActionsFor(params.textDocument.uri, r.report, params.range, params.context.diagnostics) : [];
+    if (!r) return [];
+    const targets = { exportRanges: r.model.exports.map((e) => e.range), ...(r.link ? { linkedModel: r.link.onnxPath } : {}) };
+    return codeActionsFor(params.textDocument.uri, r.report, params.range, params.context.diagnostics, targets);
   });
   connection.onCodeLens((params) => {
     const r = results.get(params.textDocument.uri);

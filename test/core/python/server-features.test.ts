@@ -39,6 +39,10 @@ test('code actions: the quick fixes of the diagnostics the client asks about, as
   assert.deepEqual(actions[0]!.edit!.changes![uri], [{ range: { start: { line: 68, character: 100 }, end: { line: 68, character: 100 } }, newText: ', opset_version=17, do_constant_folding=True' }]);
   // Without context diagnostics, every diagnostic overlapping the range: export line has two.
   assert.equal(codeActionsFor(uri, r.report, lsp[0]!.range).length, 2);
+  // On the export call of a linked script, "Optimize exported model…" runs the optimize command on the .onnx.
+  const targets = { exportRanges: r.model.exports.map((e) => e.range), linkedModel: r.link!.onnxPath };
+  const withOptimize = codeActionsFor(uri, r.report, lsp[0]!.range, lsp, targets);
+  assert.deepEqual(withOptimize[0]!.command, { title: 'Optimize exported model…', command: 'aiotLens.optimizeModel', arguments: [{ modelPath: join(SCRIPTS, 'kws_dscnn.onnx') }] });
 });
 
 test('code lenses: static figures, ONNX figures, device figures with ✓/✗, and the open-graph command', async () => {
