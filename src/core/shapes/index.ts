@@ -1,8 +1,9 @@
 // Shape & type inference with constant propagation for a whole model: the public surface of src/core/shapes.
+// Public: inferShapes, factsFromType, factsOf, elementCount, broadcastShapes/dimProduct/allNumeric, and the types.
 
 import type { DType } from '../onnx/dtype';
 import {
-  getAttribute, tensorElementCount, type Attribute, type FunctionDef, type Graph, type Model, type Node, type OpsetImport,
+  tensorElementCount, type Attribute, type FunctionDef, type Graph, type Model, type Node, type OpsetImport,
   type Shape, type TypeInfo, type ValueInfo,
 } from '../onnx/ir';
 import { copyFacts, type OpCtx, type OutFacts, type Rule } from './context';
@@ -442,4 +443,3 @@ export function elementCount(shape: Shape | undefined): number | undefined {
   return tensorElementCount(shape as number[]);
 }
 
-export { getAttribute };
