@@ -48,9 +48,14 @@ export function edgePath(points: readonly number[]): string {
   return d;
 }
 
-/** Where an edge's shape label goes: just below the source box, right of the line (edges leave vertically). */
-export function edgeLabelPosition(points: readonly number[]): { x: number; y: number } {
-  return { x: points[0]! + 4, y: points[1]! + 9 };
+/**
+ * Where an edge's shape label goes: just below the source box, beside the line on the side it does not bend
+ * towards (edges leave vertically, then curve), so the curve does not run through its own label.
+ */
+export function edgeLabelPosition(points: readonly number[]): { x: number; y: number; anchor: 'start' | 'end' } {
+  const x0 = points[0]!;
+  const bendsRight = (points[2] ?? x0) > x0 + 0.5;
+  return bendsRight ? { x: x0 - 4, y: points[1]! + 9, anchor: 'end' } : { x: x0 + 4, y: points[1]! + 9, anchor: 'start' };
 }
 
 function nodeMarkup(node: LaidNode, heat?: { fill: string; text: string }): string {
@@ -99,7 +104,8 @@ function edgesMarkup(edges: readonly LaidEdge[], labels: boolean): string {
     if (labels && e.label && !labelled.has(key)) {
       labelled.add(key);
       const p = edgeLabelPosition(e.points);
-      texts += `<text class="edge-label" x="${n(p.x)}" y="${n(p.y + 3)}">${escapeXml(e.label)}</text>`;
+      const anchor = p.anchor === 'end' ? ' text-anchor="end"' : '';
+      texts += `<text class="edge-label"${anchor} x="${n(p.x)}" y="${n(p.y + 3)}">${escapeXml(e.label)}</text>`;
     }
   }
   return `<g class="edges">${paths}</g><g class="edge-labels">${texts}</g>`;
