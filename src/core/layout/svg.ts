@@ -92,20 +92,53 @@ function nodeMarkup(node: LaidNode, heat?: { fill: string; text: string }): stri
   return `${s}</g>`;
 }
 
+/** Placed label rectangles bucketed by 20-px row, to keep shape labels from printing over each other. */
+class LabelSpace {
+  private readonly rows = new Map<number, [number, number, number, number][]>();
+  free(x0: number, y0: number, x1: number, y1: number): boolean {
+    for (let r = Math.floor(y0 / 20); r <= Math.floor(y1 / 20); r++) {
+      for (const [a, b, c, d] of this.rows.get(r) ?? []) if (x0 < c && x1 > a && y0 < d && y1 > b) return false;
+    }
+    return true;
+  }
+  take(x0: number, y0: number, x1: number, y1: number): void {
+    for (let r = Math.floor(y0 / 20); r <= Math.floor(y1 / 20); r++) {
+      const row = this.rows.get(r);
+      if (row) row.push([x0, y0, x1, y1]);
+      else this.rows.set(r, [[x0, y0, x1, y1]]);
+    }
+  }
+}
+
 function edgesMarkup(edges: readonly LaidEdge[], labels: boolean): string {
   let paths = '';
   let texts = '';
   const labelled = new Set<string>();
+  const space = new LabelSpace();
   for (const e of edges) {
     const d = edgePath(e.points);
     if (!d) continue;
     paths += `<path class="edge" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}" d="${d}" marker-end="url(#arrow)"/>`;
     const key = `${e.from}\u0000${e.tensor || e.to}`;
-    if (labels && e.label && !labelled.has(key)) {
-      labelled.add(key);
-      const p = edgeLabelPosition(e.points);
-      const anchor = p.anchor === 'end' ? ' text-anchor="end"' : '';
-      texts += `<text class="edge-label"${anchor} x="${n(p.x)}" y="${n(p.y + 3)}">${escapeXml(e.label)}</text>`;
+    if (!labels || !e.label || labelled.has(key)) continue;
+    labelled.add(key);
+    // Preferred side first, then the other side, then one line lower; a label that fits nowhere is left out
+    // (the shape is still in the inspector and the tooltip).
+    const p = edgeLabelPosition(e.points);
+    const w = textWidth(e.label, BOX.edgeLabelFontPx);
+    const x0 = e.points[0]!;
+    const tries: { x: number; y: number; anchor: 'start' | 'end' }[] = [];
+    for (const dy of [0, 10]) {
+      tries.push({ ...p, y: p.y + dy });
+      tries.push(p.anchor === 'end' ? { x: x0 + 4, y: p.y + dy, anchor: 'start' } : { x: x0 - 4, y: p.y + dy, anchor: 'end' });
+    }
+    for (const t of tries) {
+      const left = t.anchor === 'end' ? t.x - w : t.x;
+      if (!space.free(left, t.y - 4, left + w, t.y + 5)) continue;
+      space.take(left, t.y - 4, left + w, t.y + 5);
+      const anchor = t.anchor === 'end' ? ' text-anchor="end"' : '';
+      texts += `<text class="edge-label"${anchor} x="${n(t.x)}" y="${n(t.y + 3)}">${escapeXml(e.label)}</text>`;
+      break;
     }
   }
   return `<g class="edges">${paths}</g><g class="edge-labels">${texts}</g>`;
