@@ -13,6 +13,7 @@ import {
 } from './graph';
 import type { PassOptions, PassOutcome } from './types';
 import { valueDtypes, valueShapes } from './facts';
+import { inferShapes } from '../shapes';
 
 export function cleanup(model: Model, options: PassOptions = {}): Result<PassOutcome> {
   return catchLens(() => {
@@ -28,8 +29,10 @@ export function cleanup(model: Model, options: PassOptions = {}): Result<PassOut
     details.reordered = sorted.some((n, i) => n !== g.nodes[i]);
     g.nodes = sorted;
     details.duplicateInitializersMerged = mergeDuplicateInitializers(g);
-    const dtypes = valueDtypes(m);
-    const shapes = valueShapes(m, options);
+    // No assumed batch or pinned dims here: a Reshape is a no-op only if it is one for every input size.
+    const facts = inferShapes(m);
+    const dtypes = valueDtypes(m, facts);
+    const shapes = valueShapes(m, {}, facts);
     for (let pass = 0; pass < 3; pass++) {
       let changed = 0;
       for (const n of [...g.nodes]) {

@@ -165,3 +165,10 @@ test('weights in external data are read from the model folder before the passes 
   assert.equal(t.dtype, 'float16');
   assert.equal(t.data.kind, 'raw');
 });
+
+test('cleanup keeps a Reshape that is a no-op only for batch 1', async () => {
+  const m = model([node('Reshape', ['x', 's'], ['y'])], [shapeTensor('s', [1, 12])],
+    [{ name: 'x', type: { kind: 'tensor', elemType: 'float', shape: ['batch', 12] } }], [output('y')]);
+  const r = unwrap(await PASSES['cleanup']!.run(m, {}));
+  assert.deepEqual(opCounts(r.model), { Reshape: 1 });
+});
