@@ -99,3 +99,26 @@ test('the SVG drawing has one group per box, escapes names and carries the theme
   assert.ok(svg.includes('var(--vscode-editor-background'));
   assert.ok(svg.startsWith('<svg') && svg.trimEnd().endsWith('</svg>'));
 });
+
+test('edge shape labels never print over each other', async () => {
+  const { textWidth } = await import('../../../src/core/layout/text');
+  const { inferShapes } = await import('../../../src/core/shapes');
+  const model = fixture('ultraface_rfb_320.onnx');
+  const layout = layoutModel(model, { expanded: 'all', shapes: inferShapes(model).values });
+  const svg = renderSvg(layout);
+  const rects = [...svg.matchAll(/<text class="edge-label"( text-anchor="end")? x="([\d.-]+)" y="([\d.-]+)">([^<]*)<\/text>/g)].map((m) => {
+    const w = textWidth(m[4]!.replace(/&amp;/g, '&'), 9);
+    const x = Number(m[2]);
+    const left = m[1] ? x - w : x;
+    const y = Number(m[3]) - 3;
+    return [left, y - 4, left + w, y + 5] as const;
+  });
+  assert.ok(rects.length > 100, `${rects.length} labels drawn`);
+  for (let i = 0; i < rects.length; i++) {
+    for (let j = i + 1; j < rects.length; j++) {
+      const a = rects[i]!;
+      const b = rects[j]!;
+      assert.ok(!(a[0] < b[2] && a[2] > b[0] && a[1] < b[3] && a[3] > b[1]), `labels ${i} and ${j} overlap`);
+    }
+  }
+});
