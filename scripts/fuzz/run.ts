@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 
 const { values } = parseArgs({
   options: {
@@ -53,9 +53,16 @@ const started = Date.now();
 
 function runFrom(from: number): Promise<number> {
   return new Promise((resolve) => {
-    const worker = new Worker(join(__dirname, 'worker-entry.cjs'), {
-      workerData: { seed, from, to: iterations, corpus, modelDir },
-      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    // A child process, not a worker thread: V8 aborts the whole process when a worker runs out of heap inside a
+    // native allocation, and terminate() cannot interrupt one; a child can always be killed.
+    const worker = fork(join(__dirname, 'worker.ts'), [], {
+      execArgv: ['--import', 'tsx', `--max-old-space-size=${heapMb}`],
+      env: { ...process.env, AIOT_FUZZ_JOB: JSON.stringify({ seed, from, to: iterations, corpus, modelDir }) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    worker.stderr!.on('data', (d) => {
+      stderr = (stderr + String(d)).slice(-4000);
     });
     let current: { index: number; source: string; kind: string } | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -74,7 +81,7 @@ function runFrom(from: number): Promise<number> {
         timer = setTimeout(() => {
           counts.timeout++;
           failures.push({ ...current!, outcome: 'timeout', detail: `no result after ${limitMs} ms` });
-          void worker.terminate();
+          worker.kill('SIGKILL');
           finish(current!.index + 1);
         }, limitMs);
       } else {
@@ -88,21 +95,21 @@ function runFrom(from: number): Promise<number> {
         if ((next - 0) % 500 === 0) process.stdout.write(`  ${next}/${iterations} cases, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
       }
     });
-    worker.on('error', (e) => {
-      // Out of heap (ERR_WORKER_OUT_OF_MEMORY) or a crash of the thread itself: charge it to the running case.
+    worker.on('exit', (code, signal) => {
+      if (settled) return;
+      if (code === 0 && !current) return finish(iterations);
       if (!current) {
-        // The worker died before running a case: the harness itself is broken, not the engine.
-        console.error(`fuzz: the worker failed to start: ${e.message}`);
+        // The child died before running a case: the harness itself is broken, not the engine.
+        console.error(`fuzz: the worker failed to start (exit ${code ?? signal}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
         process.exit(2);
       }
-      const c = current;
-      const oom = /memory/i.test(String((e as NodeJS.ErrnoException).code ?? e.message));
+      // Out of heap, or a crash of the process itself: charge it to the running case.
+      const oom = /heap out of memory|Allocation failed/i.test(stderr);
       if (oom) counts.heap++;
       else counts.crash++;
-      failures.push({ ...c, outcome: oom ? 'heap' : 'crash', detail: e.message });
-      finish(c.index + 1);
+      failures.push({ ...current, outcome: oom ? 'heap' : 'crash', detail: `process died (${code ?? signal}) ${stderr.trim().split('\n').filter(Boolean).slice(-1)[0] ?? ''}` });
+      finish(current.index + 1);
     });
-    worker.on('exit', () => finish(current ? current.index + 1 : iterations));
   });
 }
 

@@ -1,7 +1,6 @@
-// Runs fuzz cases inside a worker thread so that a hang or runaway heap can be stopped from outside.
+// Runs fuzz cases in a child process so that a hang or runaway heap can be stopped (killed) from outside.
 
 import { readFileSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeModel } from '../../src/core/analyze';
 import { decodeModel } from '../../src/core/onnx/decode';
 import { catchLens } from '../../src/core/result';
@@ -16,7 +15,8 @@ interface Job {
   modelDir: string;
 }
 
-const job = workerData as Job;
+const job = JSON.parse(process.env['AIOT_FUZZ_JOB'] ?? '{}') as Job;
+const send = (m: unknown) => process.send!(m);
 const cache = new Map<string, Uint8Array>();
 
 function load(path: string): Uint8Array {
@@ -31,9 +31,9 @@ function load(path: string): Uint8Array {
 for (let i = job.from; i < job.to; i++) {
   const rng = makeRng((Math.imul(job.seed, 2654435761) ^ Math.imul(i + 1, 40503)) >>> 0);
   const source = job.corpus[Math.floor(rng() * job.corpus.length)]!;
-  parentPort!.postMessage({ type: 'start', index: i, source, kind: 'mutating' });
+  send({ type: 'start', index: i, source, kind: 'mutating' });
   const { kind, bytes } = mutate(load(source), rng);
-  parentPort!.postMessage({ type: 'start', index: i, source, kind });
+  send({ type: 'start', index: i, source, kind });
   const started = performance.now();
   let outcome: 'ok' | 'error' | 'crash' = 'ok';
   let detail = '';
@@ -63,7 +63,7 @@ for (let i = job.from; i < job.to; i++) {
     outcome = 'crash';
     detail = `unhandled ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
   }
-  parentPort!.postMessage({
+  send({
     type: 'done', index: i, source, kind, outcome, detail, ms: performance.now() - started,
     heapBytes: process.memoryUsage().heapUsed,
   });
