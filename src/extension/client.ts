@@ -34,7 +34,8 @@ export class LensClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'python' }],
       // The server drops cached analyses of models that change on disk.
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx') },
+      // configurationSection: the server hears aiotLens.* changes (it still pulls values per resource).
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'aiotLens' },
       outputChannelName: 'AIoT Lens',
     };
     this.client = new LanguageClient('aiotLens', 'AIoT Lens', serverOptions, clientOptions);

@@ -5,6 +5,7 @@ import type { AnalyzeResult } from '../protocol';
 import { LensClient } from './client';
 import { ModelEditorProvider } from './modelEditorProvider';
 import { registerOnnxText } from './onnxText';
+import { registerOpenModelAt } from './openModelAt';
 import { registerSelectDevice } from './selectDevice';
 import { registerStatusBar } from './statusBar';
 
@@ -15,9 +16,11 @@ export interface AiotLensApi {
 
 export function activate(context: vscode.ExtensionContext): AiotLensApi {
   const client = new LensClient(context);
-  context.subscriptions.push(client, ModelEditorProvider.register(context, client));
+  const editor = ModelEditorProvider.register(context, client);
+  context.subscriptions.push(client, editor.registration);
   registerStatusBar(context);
   registerSelectDevice(context);
+  registerOpenModelAt(context, editor.provider);
   // Other features register here, one line each.
   registerOnnxText(context);
   return { analyze: (uri) => client.analyze({ uri: uri.toString() }) };

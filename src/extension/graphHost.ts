@@ -2,6 +2,7 @@
 // (layout, overlay metrics, node details, weight statistics) and pushes updates when settings change.
 
 import * as vscode from 'vscode';
+import { scopeOf, scopesToReveal } from '../core/layout/scopes';
 import type { AnalyzeOk, GraphToHost, HostToGraph } from '../protocol';
 import type { HotspotMetric } from '../../webview/graph/messages';
 import type { LensClient } from './client';
@@ -12,6 +13,10 @@ export class GraphHost {
   private graphReady = false;
   private analysis: AnalyzeOk | undefined;
   private expanded: 'auto' | string[] = 'auto';
+  /** Scopes open in the layout last sent (the resolved form of 'auto'). */
+  private shownExpanded: string[] = [];
+  /** Node names to reveal once the graph and the analysis are both there. */
+  private pendingReveal: string[] | undefined;
 
   constructor(
     private readonly uri: vscode.Uri,
@@ -25,6 +30,24 @@ export class GraphHost {
     this.analysis = result;
     if (changed) this.expanded = 'auto';
     if (this.graphReady) void this.pushAll();
+  }
+
+  /** Shows the first of these nodes that exists: opens the scopes hiding it and selects it. */
+  reveal(nodeNames: string[]): void {
+    this.pendingReveal = nodeNames;
+    if (this.graphReady && this.analysis) void this.revealPending();
+  }
+
+  private async revealPending(): Promise<void> {
+    const names = this.pendingReveal;
+    this.pendingReveal = undefined;
+    const nodes = this.analysis?.outline.nodes ?? [];
+    for (const name of names ?? []) {
+      const index = nodes.findIndex((n) => n.name === name);
+      if (index < 0) continue;
+      this.expanded = [...new Set([...this.shownExpanded, ...scopesToReveal(scopeOf(name))])];
+      return this.pushLayout(`n${index}`);
+    }
   }
 
   onError(message: string): void {
@@ -78,6 +101,7 @@ export class GraphHost {
     this.post({ type: 'setMetric', metric: this.metric() });
     await this.pushLayout();
     await this.pushMetrics();
+    if (this.pendingReveal) await this.revealPending();
   }
 
   private async pushLayout(focus?: string): Promise<void> {
@@ -86,6 +110,7 @@ export class GraphHost {
     try {
       const r = await this.client.layout({ uri: this.uri.toString(), expanded: this.expanded });
       if (!r.ok) return this.post({ type: 'error', message: r.error.message });
+      this.shownExpanded = r.layout.expanded;
       this.post(focus === undefined ? { type: 'layout', layout: r.layout } : { type: 'layout', layout: r.layout, focus });
     } catch (e) {
       this.post({ type: 'error', message: `layout failed: ${(e as Error).message}` });

@@ -17,12 +17,24 @@ class ModelDocument implements vscode.CustomDocument {
 }
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
-  static register(context: vscode.ExtensionContext, client: LensClient): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(context, client), {
+  /** Graph hosts of the open editors, by document URI (several editors may show one file). */
+  private readonly graphs = new Map<string, Set<GraphHost>>();
+
+  static register(context: vscode.ExtensionContext, client: LensClient): { provider: ModelEditorProvider; registration: vscode.Disposable } {
+    const provider = new ModelEditorProvider(context, client);
+    const registration = vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, provider, {
       // Keeps the rendered graph (and its layout) when the tab is hidden instead of rebuilding it.
       webviewOptions: { retainContextWhenHidden: true },
       supportsMultipleEditorsPerDocument: true,
     });
+    return { provider, registration };
+  }
+
+  /** Opens a model in this editor and reveals the first of `nodeNames` in its graph (code lenses, reports). */
+  async openAt(uri: vscode.Uri, nodeNames: string[]): Promise<void> {
+    await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_EDITOR_VIEW_TYPE);
+    if (nodeNames.length === 0) return;
+    for (const g of this.graphs.get(uri.toString()) ?? []) g.reveal(nodeNames);
   }
 
   private constructor(
@@ -42,6 +54,9 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
 
     const post = (msg: ToWebviewMessage) => void webview.postMessage(msg);
     const graph = new GraphHost(document.uri, this.client, (message) => post({ type: MessageType.Graph, message }));
+    const key = document.uri.toString();
+    if (!this.graphs.has(key)) this.graphs.set(key, new Set());
+    this.graphs.get(key)!.add(graph);
     let loading: vscode.CancellationTokenSource | undefined;
     const load = async () => {
       loading?.cancel();
@@ -101,6 +116,8 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       }),
     ];
     panel.onDidDispose(() => {
+      this.graphs.get(key)?.delete(graph);
+      if (this.graphs.get(key)?.size === 0) this.graphs.delete(key);
       loading?.cancel();
       for (const d of disposables) d.dispose();
     });

@@ -8,6 +8,7 @@ import { registerAnalyze } from './analyzeRequest';
 import { registerLayout } from './layoutRequest';
 import { ModelStore } from './modelStore';
 import { registerNodeFeatures } from './nodeFeatures';
+import { registerPythonFeatures } from './python';
 import { settingsReader } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -32,11 +33,17 @@ const store = new ModelStore(connection, getSettings);
 registerAnalyze(connection, store);
 registerLayout(connection, store, getSettings);
 registerNodeFeatures(connection, store, getSettings, () => workspaceDir);
+const python = registerPythonFeatures(connection, documents, getSettings, { capabilities, workspaceDir: () => workspaceDir });
+
+// Settings (active device, script↔model links) change what the Python lenses and diagnostics say.
+connection.onDidChangeConfiguration(() => python.refreshAll());
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const c of changes) {
     if (c.uri.startsWith('file:')) store.invalidate(fileURLToPath(c.uri));
   }
+  // A re-exported model changes the figures shown beside the training script that links to it.
+  if (changes.length) python.refreshAll();
 });
 
 documents.listen(connection);

@@ -116,9 +116,12 @@ function prepareRun() {
   // A truncated copy of the sample: what an interrupted download or a bad git-lfs checkout leaves behind.
   const broken = join(workspace, 'broken.onnx');
   writeFileSync(broken, readFileSync(SAMPLE).subarray(0, 1000));
+  // A training script: the language server's Python features annotate it with code lenses.
+  const script = join(workspace, 'net.py');
+  writeFileSync(script, 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 8, 3)\n        self.fc = nn.Linear(10, 4)\n\n    def forward(self, x):\n        return self.fc(self.conv(x))\n');
   const config = join(runDir, 'config.yaml');
   writeFileSync(config, 'auth: none\n');
-  return { runDir, userData, extensions, workspace, sample, broken, config };
+  return { runDir, userData, extensions, workspace, sample, broken, script, config };
 }
 
 async function startCodeServer(nodeHome, entry, run) {
@@ -403,6 +406,18 @@ async function main() {
       const again = languageServerPid(run);
       assert(again && again !== pid, 'the language server did not come back as a new process');
     });
+  }
+
+  if (ready) {
+    await check("a Python training script gets a code lens with the CLI's parameter count", async () => {
+      const r = cli(['check-script', run.script, '--json']);
+      const modules = JSON.parse(r.stdout || '{}').modules ?? [];
+      assert(modules.length > 0 && typeof modules[0].params === 'number', `check-script found no module: ${r.stdout}${r.stderr}`);
+      const want = `${modules[0].params.toLocaleString('en-US')} params`;
+      await quickOpen(page, 'net.py');
+      await page.locator('.codelens-decoration', { hasText: want }).first().waitFor({ timeout: 45_000 });
+    });
+    await page.screenshot({ path: join(shotsDir, 'python-script.png') }).catch(() => {});
   }
 
   await check('no script errors or CSP refusals in the editor webview', async () => {
