@@ -6,7 +6,7 @@ import {
   tensorElementCount, type Attribute, type FunctionDef, type Graph, type Model, type Node, type OpsetImport,
   type Shape, type TypeInfo, type ValueInfo,
 } from '../onnx/ir';
-import { copyFacts, type OpCtx, type OutFacts, type Rule } from './context';
+import { copyFacts, UNKNOWN, type OpCtx, type OutFacts, type Rule } from './context';
 import { EVALUATORS } from './fold';
 import { controlRules } from './ops/control';
 import { elementwiseRules } from './ops/elementwise';
@@ -230,7 +230,10 @@ function inferNodes(
       outs = [];
     }
     const facts: ValueFacts[] = node.outputs.map((name, i) => {
-      const f = copyFacts(outs[i] ?? { dtype: 'undefined' as DType }) as ValueFacts;
+      // Rules return fresh objects, which become the facts as they are; shared ones are copied first.
+      const o = outs[i];
+      const shared = !o || o === UNKNOWN || outs.indexOf(o) !== i;
+      const f = (shared ? copyFacts(o ?? { dtype: 'undefined' as DType }) : o) as ValueFacts;
       f.name = name;
       if (f.shape && f.shape.some((d) => typeof d === 'number' && (d < 0 || !Number.isFinite(d)))) delete f.shape;
       return f;
