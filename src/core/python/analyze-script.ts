@@ -152,9 +152,16 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
     changed = false;
     for (const c of all.values()) {
       if (classes.has(c.name)) continue;
-      if (c.bases.some((b) => canonical(b, imports) === 'torch.nn.Module' || classes.has(b.text))) {
-        classes.set(c.name, c);
-        changed = true;
+      for (const b of c.bases) {
+        const name = canonical(b, imports);
+        const container = name === 'torch.nn.Sequential' ? 'Sequential' : name === 'torch.nn.ModuleList' ? 'ModuleList' : name === 'torch.nn.ModuleDict' ? 'ModuleDict' : undefined;
+        const parent = classes.get(b.text);
+        if (name === 'torch.nn.Module' || container || parent) {
+          c.containerBase = container ?? parent?.containerBase;
+          classes.set(c.name, c);
+          changed = true;
+          break;
+        }
       }
     }
   }

@@ -855,6 +855,10 @@ function runInit(cls: ClassInfo, m: ModSpec, args: EvaluatedArgs, ctx: EvalConte
     // No __init__: the base class's constructor runs with the same arguments.
     const base = baseClass(cls, ctx);
     if (base) runInit(base, m, args, ctx, depth + 1);
+    else if (cls.containerBase) {
+      const scope: Scope = { vars: new Map([['__class__', { k: 'class', cls } as Value]]), self: { m, path: '' }, mode: 'init', depth: depth + 1 };
+      superInit(args, scope, ctx);
+    }
     return;
   }
   const scope: Scope = { vars: new Map(), self: { m, path: '' }, mode: 'init', depth: depth + 1 };
@@ -865,6 +869,32 @@ function runInit(cls: ClassInfo, m: ModSpec, args: EvaluatedArgs, ctx: EvalConte
   } catch (e) {
     if (!(e instanceof Return)) throw e;
   }
+}
+
+/** `super().__init__(...)` inside __init__: the file base class's __init__, or nn.Sequential & co. filling children. */
+function superInit(args: EvaluatedArgs, scope: Scope | undefined, ctx: EvalContext): Value {
+  let cls: ClassInfo | undefined;
+  let self: Scope['self'];
+  for (let s = scope; s; s = s.parent) {
+    const c = s.vars.get('__class__');
+    if (c?.k === 'class' && !cls) cls = c.cls;
+    if (s.self && !self) self = s.self;
+  }
+  if (!cls || !self) return NONE;
+  const base = baseClass(cls, ctx);
+  if (base) {
+    runInit(base, self.m, args, ctx, scope?.depth ?? 0);
+    return NONE;
+  }
+  if (cls.containerBase) {
+    // Only the children are kept: the container object itself is the instance being built.
+    const built = buildContainer(cls.containerBase, args, cls.node);
+    if (built.k === 'mod') {
+      for (const [k, c] of built.m.children) self.m.children.set(k, c);
+      if (built.m.unknownReason) self.m.unknownReason ??= built.m.unknownReason;
+    }
+  }
+  return NONE;
 }
 
 export function baseClass(cls: ClassInfo, ctx: EvalContext): ClassInfo | undefined {
@@ -922,6 +952,7 @@ function callRef(path: string, args: EvaluatedArgs, n: Node, scope: Scope | unde
   if (path.startsWith('torch.nn.functional.') || path.startsWith('torch.')) {
     return tensorFunction(last, args, ctx);
   }
+  if (path === 'builtins.super().__init__') return superInit(args, scope, ctx);
   if (path.startsWith('builtins.')) return builtin(last, args, scope, ctx);
   if (path === 'collections.OrderedDict') {
     const src = args.positional[0];
@@ -1250,6 +1281,10 @@ export function applyModule(m: ModSpec, path: string | undefined, args: Evaluate
     }
     case 'user': {
       const fwd = m.cls ? findMethod(m.cls, 'forward', ctx) : undefined;
+      if (!fwd && m.cls?.containerBase === 'Sequential') {
+        // An nn.Sequential subclass without its own forward(): the children run in order.
+        return applyModule({ ...m, kind: 'container', typeName: 'Sequential' }, path, args, ctx, depth + 1);
+      }
       if (!fwd) {
         giveUp(ctx, path, `${m.typeName} has no forward() in this file`);
         return { k: 'tensor', shape: null };

@@ -28,6 +28,8 @@ export interface ClassInfo {
   name: string;
   node: Node;
   bases: Node[];
+  /** Set when the class derives from nn.Sequential / ModuleList / ModuleDict (directly or through a file class). */
+  containerBase?: 'Sequential' | 'ModuleList' | 'ModuleDict';
   init?: Node;
   forward?: Node;
   methods: Map<string, Node>;

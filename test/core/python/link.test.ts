@@ -81,3 +81,15 @@ test('with a device: hotspot on the heaviest block, and not-fit when flash is sh
   // The heaviest attribute by weight bytes is named on its own line: `blocks` (the ModuleList) holds 299 KiB.
   assert.ok(nf.some((d) => d.severity === 'warning' && /^`blocks` holds 299\.\d KiB of weights/.test(d.message)));
 });
+
+test('MobileNetV2: nested Sequential-subclass scopes map to features.N.conv.M.K', async () => {
+  const lang = await python();
+  const model = analyzeTree(parseOnce(lang, fixture('mobilenet_v2_vww.py'))!);
+  const r = await linkModel(join(SCRIPTS, 'mobilenet_v2_vww_96.onnx'), model.model?.mod);
+  if ('error' in r) throw new Error(r.error);
+  assert.equal(r.byPath.get('')!.macs, 10_656_688);
+  assert.equal(r.byPath.get('')!.params, 386_954);
+  assert.deepEqual(r.byPath.get('features.1.conv.0.0')!.nodeNames, ['/features/features.1/conv/conv.0/conv.0.0/Conv']);
+  assert.equal(r.byPath.get('features.1.conv.0.0')!.macs, 16 * 48 * 48 * 9);
+  assert.equal(r.byPath.get('classifier.1')!.params, 1280 * 2 + 2);
+});

@@ -150,3 +150,17 @@ test('a torchvision model built at top level with its head replaced: published f
   assert.deepEqual(modules(r), [{ name: 'model', line: 5, params: 11_181_642, macs: 1_810_000_000 - 512_000 + 5_120 }]);
   assert.deepEqual(codes(r), []);
 });
+
+test('MobileNetV2 as training repos copy it (nn.Sequential subclass, _make_divisible, residual if): exact reference MACs', async () => {
+  const r = await check('mobilenet_v2_vww.py');
+  // Width 0.35 on 96x96, 2 classes: the MACs equal the torchvision-exported reference model's 10,656,688
+  // (Conv + Gemm, test/fixtures/models/MODELS.md). features.0: Conv2d(3,16,3,s2) 432 + BN 32 = 464 params,
+  // 16*48*48*27 = 995,328 MACs; features.1 (t=1): dw 144 + BN 32 + pw 16*8 = 128 + BN 16 = 320 params.
+  assert.deepEqual(modules(r), [
+    { name: 'ConvBNReLU', line: 17, params: 464, macs: 995_328 },
+    { name: 'InvertedResidual', line: 27, params: 320, macs: 16 * 48 * 48 * 9 + 8 * 48 * 48 * 16 },
+    { name: 'MobileNetV2', line: 49, params: 398_690, macs: 10_656_688 },
+  ]);
+  assert.deepEqual(codes(r), []);
+  assert.equal(r.linkedModel, join(SCRIPTS, 'mobilenet_v2_vww_96.onnx'));
+});
