@@ -53,13 +53,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const p = r.value;
   if (values['json']) {
-    io.out(`${JSON.stringify({ medianMs: p.medianMs, p90Ms: p.p90Ms, runs: p.runs, minMs: p.minMs, threads: p.threads, nodes: p.nodes }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ medianMs: p.medianMs, p90Ms: p.p90Ms, runs: p.runs, minMs: p.minMs, cpuMedianMs: p.cpuMedianMs, threads: p.threads, nodes: p.nodes }, null, 2)}\n`);
     return EXIT_OK;
   }
   const top = [...p.nodes].sort((a, b) => b.ms - a.ms).slice(0, 15);
   io.out([
     `${file}  (onnxruntime-node CPU, ${p.threads} thread${p.threads > 1 ? 's' : ''})`,
     `  optimized ('all'):  median ${formatMs(p.medianMs)}   p90 ${formatMs(p.p90Ms)}   min ${formatMs(p.minMs)}   over ${p.runs} runs`,
+    `  CPU time per run:   median ${formatMs(p.cpuMedianMs)} (unaffected by other processes; ${p.threads > 1 ? 'sums all threads' : 'one inference thread'})`,
     `  unoptimized profiled run: ${formatMs(p.unoptimizedKernelMs ?? 0)} in ${p.nodes.length} node kernels`,
     '',
     textTable(['node', 'op', 'ms', 'share'], top.map((n) => [n.name, n.opType, n.ms.toFixed(3), `${((n.ms / (p.unoptimizedKernelMs || 1)) * 100).toFixed(1)}%`])),

@@ -4,7 +4,7 @@
 export { createSession, ort, type InputMeta, type OptimizationLevel, type Session, type SessionOptions } from './ort';
 export { concreteDims, randomFeeds, seededRandom, type InputOptions } from './inputs';
 export { runModel, type Outputs } from './run';
-export { median, parseOrtProfile, percentile, profileModel, profileNodes, timeModel, type NodeTime, type ProfileOptions, type ProfileResult } from './profile';
+export { median, parseOrtProfile, percentile, profileModel, profileNodes, timeModel, timeModelDetailed, type NodeTime, type ProfileOptions, type ProfileResult } from './profile';
 export { calibrateHost, type BenchResult, type Calibration, type CalibrateOptions } from './calibrate/calibrate';
 export { microBenches, overheadBench, type MicroBench } from './calibrate/microbench';
 export { fitLinear, fitPlane, type LinearFit, type PlaneFit } from './calibrate/fit';

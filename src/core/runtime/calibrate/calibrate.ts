@@ -12,8 +12,7 @@ import { nodeOps } from '../../estimate/roofline';
 import { findFusedNodes } from '../../estimate/fusion';
 import { channelPadFactor, convGeometry } from '../../estimate/geometry';
 import { LensException, unwrap } from '../../result';
-import { median, timeModel } from '../profile';
-void median;
+import { median, timeModel, timeModelDetailed } from '../profile';
 import { ort } from '../ort';
 import { fitLinear, fitPlane, type PlaneFit } from './fit';
 import { DISPATCH_CHAIN, dispatchBench, microBenches, overheadBench, type MicroBench } from './microbench';
@@ -63,9 +62,11 @@ async function measure(bytes: Uint8Array, threads: number, budgetMs: number): Pr
   const probe = await timeModel(bytes, { runs: 3, warmup: 2, threads, nodes: false });
   const one = Math.max(0.001, median(probe));
   const runs = Math.max(5, Math.min(300, Math.round(budgetMs / one)));
-  // The fastest run: on a shared machine the median carries other processes' load, the minimum is what the
-  // hardware does (on an idle machine they agree within a few percent).
-  return Math.min(...(await timeModel(bytes, { runs, warmup: 2, threads, nodes: false })));
+  const t = await timeModelDetailed(bytes, { runs, warmup: 2, threads, nodes: false });
+  // The lower of the wall-clock and CPU-time medians: on an idle machine they agree; under other processes' load the
+  // wall clock inflates, while for microsecond runs the CPU time carries Node's own thread hand-off. With several
+  // threads CPU time sums the threads, so only wall time is meaningful.
+  return threads === 1 ? Math.min(median(t.wallMs), median(t.cpuMs)) : median(t.wallMs);
 }
 
 export interface Calibration {
