@@ -66,7 +66,18 @@ function stripShapes(type: TypeInfo): TypeInfo {
 /** Tests whose uint16 reference outputs were read as the bfloat16 the model declares. */
 export const bfloat16Relabelled: string[] = [];
 
-export interface TestCase {
+export function stripGraph(g: Graph): void {
+  g.valueInfo = [];
+  g.outputs = g.outputs.map((o) => ({ ...o, type: stripShapes(o.type) }));
+  for (const n of g.nodes) {
+    for (const a of n.attributes) {
+      if (a.type === 'graph') stripGraph(a.value);
+      else if (a.type === 'graphs') a.value.forEach(stripGraph);
+    }
+  }
+}
+
+interface TestCase {
   name: string;
   model: Model;
   inputs: (Expected | undefined)[];
@@ -96,9 +107,9 @@ export function loadCase(dir: string, name: string): TestCase | string {
   });
   relabel(model.graph.inputs, inputs);
   relabel(model.graph.outputs, outputs);
-  // Reference outputs are compared; value_info and declared output shapes are what inference must produce itself.
-  model.graph.valueInfo = [];
-  model.graph.outputs = model.graph.outputs.map((o) => ({ ...o, type: stripShapes(o.type) }));
+  // Reference outputs are compared; value_info and declared output shapes (of subgraphs too) are what inference must
+  // produce itself.
+  stripGraph(model.graph);
   return { name, model, inputs, outputs };
 }
 
