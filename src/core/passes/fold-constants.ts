@@ -5,6 +5,7 @@
 import type { Model, Tensor } from '../onnx/ir';
 import { subgraphsOf, tensorElementCount } from '../onnx/ir';
 import { makeTensor } from '../onnx/tensor';
+import { dtypeByteSize } from '../onnx/dtype';
 import { inferShapes } from '../shapes';
 import type { KnownValue } from '../shapes/types';
 import { catchLens, type Result } from '../result';
@@ -24,7 +25,7 @@ export function foldConstants(model: Model, options: PassOptions = {}): Result<P
     const promoted = promoteInitializerInputs(m);
     const shapes = inferShapes(m, { maxFoldElements: MAX_FOLD_ELEMENTS });
     const outputs = graphOutputNames(g);
-    const details = { nodesFolded: 0, constantNodesToInitializers: 0, foldedOps: {} as Record<string, number>, initializerInputsPromoted: promoted };
+    const details = { nodesFolded: 0, keptToLimitGrowth: 0, constantNodesToInitializers: 0, foldedOps: {} as Record<string, number>, initializerInputsPromoted: promoted };
     const keep = [];
     const added: Tensor[] = [];
     for (const n of g.nodes) {
@@ -38,6 +39,11 @@ export function foldConstants(model: Model, options: PassOptions = {}): Result<P
       const foldable = n.domain === '' && !NEVER_FOLD.has(n.opType) && subgraphsOf(n).length === 0 && outs.length > 0 &&
         outs.every((o) => !outputs.has(o) && knownTensor(shapes.values.get(o)?.value) !== undefined);
       if (!foldable) { keep.push(n); continue; }
+      // A node that expands small constants into a big one (ConstantOfShape, Expand, Tile) stays: storing its result
+      // would grow the file (onnxsim has the same trade-off and a size limit).
+      const outBytes = outs.reduce((a, o) => a + valueBytes(shapes.values.get(o)!.value!), 0);
+      const inBytes = n.inputs.filter(Boolean).reduce((a, i) => a + (shapes.values.get(i)?.value ? valueBytes(shapes.values.get(i)!.value!) : 0), 0);
+      if (outBytes > GROWTH_FLOOR_BYTES && outBytes > 2 * inBytes) { keep.push(n); details.keptToLimitGrowth++; continue; }
       for (const o of outs) added.push(knownTensor(shapes.values.get(o)!.value, o)!);
       details.nodesFolded++;
       details.foldedOps[n.opType] = (details.foldedOps[n.opType] ?? 0) + 1;
@@ -48,6 +54,13 @@ export function foldConstants(model: Model, options: PassOptions = {}): Result<P
     removeUnusedInitializers(g);
     return { model: m, changed: details.nodesFolded + details.constantNodesToInitializers + promoted > 0, details };
   }, options.path);
+}
+
+/** Results up to this size are always stored, whatever they expand from. */
+const GROWTH_FLOOR_BYTES = 4096;
+
+function valueBytes(v: KnownValue): number {
+  return v.dtype === 'string' ? 0 : dtypeByteSize(v.dtype, tensorElementCount(v.dims));
 }
 
 function knownTensor(v: KnownValue | undefined, name = ''): Tensor | undefined {
