@@ -81,6 +81,7 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   if (device.maxWeightBytes !== undefined && input.weightBytes > device.maxWeightBytes) {
     assumptions.push(`weights (${input.weightBytes} B) exceed the ${device.maxWeightBytes} B the accelerator holds on-chip: they stream from external memory, so latency is optimistic`);
   }
+  assumptions.push(memory.assumption, storage.assumption);
   let compute: ResourceVerdict | undefined;
   const deadlineMs = options.deadlineMs ?? options.periodMs;
   if (deadlineMs !== undefined) {
