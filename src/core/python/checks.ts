@@ -39,6 +39,8 @@ interface Facts {
   training: Set<number>;
   /** `x.eval()` / `x.train(...)` calls in source order with their enclosing function id. */
   modes: { node: Node; target: string; evalMode: boolean; fnId: number }[];
+  /** Calls of a plain name (`train(...)`, `model(...)`) by that name. */
+  byCallee: Map<string, Node[]>;
   quantize?: ScriptFix | null;
 }
 
@@ -49,10 +51,17 @@ function gatherFacts(model: ScriptModel): Facts {
   const calls = model.index.calls;
   const training = new Set<number>();
   const modes: Facts['modes'] = [];
-  const facts: Facts = { text, calls, training, modes };
+  const byCallee = new Map<string, Node[]>();
+  const facts: Facts = { text, calls, training, modes, byCallee };
   for (const c of calls) {
     // Only calls whose text can match are turned into child nodes: that keeps 2,000-line files fast.
     const head = callText(facts, c);
+    const callee = /^([A-Za-z_]\w*)\s*\(/.exec(head)?.[1];
+    if (callee) {
+      const list = byCallee.get(callee);
+      if (list) list.push(c);
+      else byCallee.set(callee, [c]);
+    }
     if (!/\.(backward|step|eval|train)\s*\(/.test(head)) continue;
     const fn = c.childForFieldName('function');
     if (fn?.type !== 'attribute') continue;
@@ -149,7 +158,7 @@ function inEvalMode(at: Node, target: string, facts: Facts, depth = 0): boolean 
   if (!fn || depth > 3) return false;
   // Not set here: every caller of this function must have set it (any argument name) before the call.
   const name = fn.childForFieldName('name')?.text ?? '';
-  const sites = facts.calls.filter((c) => callText(facts, c, name.length + 1) === `${name}(` && c.childForFieldName('function')?.text === name);
+  const sites = facts.byCallee.get(name) ?? [];
   if (sites.length === 0) return false;
   return sites.every((site) => {
     const args = callArgs(site).positional.map((a) => a.text);
@@ -224,9 +233,9 @@ function wrapInInferenceMode(text: string, st: Node): TextEdit {
 function inference(input: CheckInput, facts: Facts, names: Set<string>): ScriptDiagnostic[] {
   const out: ScriptDiagnostic[] = [];
   const seen = new Set<string>();
-  for (const c of facts.calls) {
-    const callee = /^([A-Za-z_]\w*)\s*\(/.exec(callText(facts, c, 80))?.[1];
-    if (!callee || (!names.has(callee) && !MODEL_PARAM_NAMES.test(callee))) continue;
+  const candidates = [...facts.byCallee].filter(([callee]) => names.has(callee) || MODEL_PARAM_NAMES.test(callee)).flatMap(([, cs]) => cs);
+  candidates.sort((a, b) => a.startIndex - b.startIndex);
+  for (const c of candidates) {
     const fn = c.childForFieldName('function');
     if (fn?.type !== 'identifier') continue;
     const f = enclosingFunction(c);
@@ -362,10 +371,8 @@ function buildQuantizeFix(input: CheckInput, facts: Facts): ScriptFix | undefine
   // After the statement that runs training (a call to a function that calls .backward()), else before the export.
   const trainingFns = new Set<string>();
   for (const n of input.model.index.functions) if (facts.training.has(n.id)) trainingFns.add(n.childForFieldName('name')?.text ?? '');
-  const trainCall = facts.calls.find((c) => {
-    const callee = /^([A-Za-z_]\w*)\s*\(/.exec(callText(facts, c, 80))?.[1];
-    return callee !== undefined && trainingFns.has(callee) && !facts.training.has(enclosingFunction(c)?.id ?? -2);
-  });
+  const trainCall = [...trainingFns].flatMap((f) => facts.byCallee.get(f) ?? []).sort((a, b) => a.startIndex - b.startIndex)
+    .find((c) => !facts.training.has(enclosingFunction(c)?.id ?? -2));
   const anchor = trainCall ? enclosingStatement(trainCall) : input.model.exports[0] ? enclosingStatement(input.model.exports[0].node) : undefined;
   if (!anchor) return undefined;
   const indent = indentOf(input.text, anchor);

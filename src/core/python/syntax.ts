@@ -111,43 +111,29 @@ export interface NodeIndex {
 }
 
 export function indexTree(root: Node, text: string): NodeIndex {
+  // descendantsOfType runs the search inside the wasm module and only materializes the matches.
+  const found = root.descendantsOfType(['call', 'assignment', 'with_item', 'import_statement', 'import_from_statement', 'function_definition']);
   const index: NodeIndex = { calls: [], assignments: [], withItems: [], imports: [], functions: [], float64Attributes: [] };
-  const cursor = root.walk();
-  for (;;) {
-    const type = cursor.nodeType;
-    switch (type) {
-      case 'call':
-        index.calls.push(cursor.currentNode);
-        break;
-      case 'assignment':
-        index.assignments.push(cursor.currentNode);
-        break;
-      case 'with_item':
-        index.withItems.push(cursor.currentNode);
-        break;
-      case 'import_statement':
-      case 'import_from_statement':
-        index.imports.push(cursor.currentNode);
-        break;
-      case 'function_definition':
-        index.functions.push(cursor.currentNode);
-        break;
-      case 'attribute': {
-        const end = cursor.endIndex;
-        if (text.endsWith('float64', end) || text.endsWith('double', end)) index.float64Attributes.push(cursor.currentNode);
-        break;
-      }
+  for (const n of found) {
+    switch (n.type) {
+      case 'call': index.calls.push(n); break;
+      case 'assignment': index.assignments.push(n); break;
+      case 'with_item': index.withItems.push(n); break;
+      case 'function_definition': index.functions.push(n); break;
+      default: index.imports.push(n);
     }
-    if (cursor.gotoFirstChild()) continue;
-    let done = false;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        done = true;
-        break;
-      }
-    }
-    if (done) break;
   }
-  cursor.delete();
+  // float64 spellings are rare: find them in the text, then the attribute node that ends there.
+  const seen = new Set<number>();
+  for (const re of [/\bfloat64\b/g, /\bdouble\b/g]) {
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const leaf = root.descendantForIndex(m.index, m.index + m[0].length);
+      const attr = leaf?.parent?.type === 'attribute' && leaf.parent.endIndex === m.index + m[0].length ? leaf.parent : undefined;
+      if (attr && !seen.has(attr.id)) {
+        seen.add(attr.id);
+        index.float64Attributes.push(attr);
+      }
+    }
+  }
   return index;
 }
