@@ -1,6 +1,6 @@
 // Opens the real graph webview bundle in headless Chromium with a stand-in host that answers its messages from
 // the engine (layout, outline, node details, metrics), then screenshots it: a look at the editor without VS Code.
-// usage: node --import tsx bench/graph-webview-screenshot.ts MODEL OUT_PREFIX [--theme dark|light|hc] [--metric macs]
+// usage: node --import tsx bench/graph-webview-screenshot.ts MODEL OUT_PREFIX [--theme dark|light|hc] [--metric macs] [--all]
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   const [modelPath, outPrefix] = args;
   const theme = args[args.indexOf('--theme') + 1] && args.includes('--theme') ? args[args.indexOf('--theme') + 1]! : 'dark';
   const metric = args.includes('--metric') ? args[args.indexOf('--metric') + 1]! : 'weightBytes';
+  const expandAll = args.includes('--all');
   if (!modelPath || !outPrefix) throw new Error('usage: graph-webview-screenshot MODEL OUT_PREFIX [--theme dark|light|hc] [--metric NAME]');
   const loaded = loadModelFile(resolve(modelPath));
   if (!loaded.ok) throw new Error(loaded.error.message);
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     console.error(`analysis unavailable (${(e as Error).message}); overlay limited to weight bytes`);
   }
   const p = prepareGraph(graph, shapes);
-  const layout = layoutPrepared(p, resolveExpanded(p, { expanded: 'auto' }));
+  const layout = layoutPrepared(p, resolveExpanded(p, { expanded: expandAll ? 'all' : 'auto' }));
   const outline = modelOutline(graph);
   const details = graph.nodes.map((_, i) => {
     const d = nodeDetails(graph, i, shapes, costs ? (costs[i] as never) : undefined);
@@ -130,8 +131,15 @@ async function main(): Promise<void> {
     await page.waitForSelector('g.node');
     await page.screenshot({ path: `${outPrefix}-graph.png` });
     // Select the first Conv/MatMul box and read the inspector.
-    const box = await page.$('g.node.cat-conv, g.node.cat-matmul, g.node.kind-group');
-    await box?.click();
+    // Click the first Conv/MatMul/group box that is on screen (large views keep off-screen boxes in the DOM too).
+    const at = await page.evaluate(() => {
+      for (const el of document.querySelectorAll('g.node.cat-conv, g.node.cat-matmul, g.node.kind-group')) {
+        const r = el.getBoundingClientRect();
+        if (r.top > 40 && r.bottom < window.innerHeight && r.left > 0 && r.right < window.innerWidth - 340) return { x: r.left + r.width / 2, y: r.top + 8 };
+      }
+      return undefined;
+    });
+    if (at) await page.mouse.click(at.x, at.y);
     await page.waitForTimeout(200);
     const stat = await page.$('.stats button.link');
     await stat?.click();
