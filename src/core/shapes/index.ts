@@ -10,6 +10,7 @@ import { copyFacts, UNKNOWN, type OpCtx, type OutFacts, type Rule } from './cont
 import { EVALUATORS } from './fold';
 import { controlRules } from './ops/control';
 import { elementwiseRules } from './ops/elementwise';
+import { mlRules } from './ops/ml';
 import { nnRules } from './ops/nn';
 import { sequenceRules } from './ops/sequence';
 import { tensorRules } from './ops/tensor';
@@ -278,7 +279,7 @@ function inferNode(
   const domain = node.domain === 'ai.onnx' ? '' : node.domain;
   const fn = eng.functions.get(`${domain}\u0000${node.opType}`);
   if (fn) return { outs: inferFunctionCall(node, fn, inputs, eng, depth, where) };
-  const rule = RULE_DOMAINS.has(domain) ? RULES[node.opType] : undefined;
+  const rule = RULE_DOMAINS.has(domain) ? RULES[node.opType] : domain === 'ai.onnx.ml' ? mlRules[node.opType] : undefined;
   const c = new NodeCtx(node, opsets.get(domain) ?? 21, inputs, scope, eng, opsets, depth, where);
   if (!rule) {
     const typed = schemaFallback(c, domain);

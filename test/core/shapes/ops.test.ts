@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Shape } from '../../../src/core/onnx/ir';
 import { inferShapes } from '../../../src/core/shapes/index';
+import { schemaFallback } from '../../../src/core/shapes/schema-fallback';
 import type { ShapeOptions } from '../../../src/core/shapes/types';
 import { f32, graph, graphAttr, i64, input, int, ints, model, node, str, weight } from './build';
 
@@ -194,12 +195,30 @@ test('small initializers stored as external data fold when the model folder is g
   assert.deepEqual(shapeOf(m, 'y'), [null, null], 'without the folder the target is unknown, the rank is not');
 });
 
-test('ops without a rule (ai.onnx.ml) still get dtypes from their schema, with a warning', () => {
-  const m = model(graph([node('Scaler', ['x'], ['y'], [], 'ai.onnx.ml'), node('LabelEncoder', ['y'], ['z'], [], 'ai.onnx.ml')],
-    [input('x', 'double', [3, 2])], ['z']));
-  m.opsetImports.push({ domain: 'ai.onnx.ml', version: 2 });
+test('schema fallback (for ops without a rule): fixed output types, or the dtype of the input sharing the type parameter', () => {
+  const ctx = (opType: string, dtypes: string[], domain = '') => ({
+    node: node(opType, dtypes.map((_, i) => `i${i}`), ['o0', 'o1'], [], domain), opset: 17,
+    in: dtypes.map((d, i) => ({ name: `i${i}`, dtype: d as never })), maxFold: 16,
+    warn: () => undefined, lookup: () => undefined, subgraph: () => [],
+  });
+  assert.deepEqual(schemaFallback(ctx('Shape', ['float16']), '')?.[0], { dtype: 'int64' });
+  assert.deepEqual(schemaFallback(ctx('Relu', ['float16']), '')?.[0], { dtype: 'float16' });
+  assert.deepEqual(schemaFallback(ctx('MaxPool', ['double']), '')?.map((f) => f.dtype), ['double', 'int64']);
+  assert.deepEqual(schemaFallback(ctx('DictVectorizer', ['undefined'], 'ai.onnx.ml'), 'ai.onnx.ml')?.[0], { dtype: 'undefined' });
+  assert.equal(schemaFallback(ctx('NoSuchOp', ['float']), ''), undefined);
+});
+
+test('scikit-learn style ai.onnx.ml pipeline: scaler -> tree classifier -> zipmap', () => {
+  const m = model(graph([
+    node('Scaler', ['x'], ['xs'], [], 'ai.onnx.ml'),
+    node('TreeEnsembleClassifier', ['xs'], ['label', 'probs'], [{ name: 'classlabels_int64s', type: 'ints', value: [0, 1, 2] }], 'ai.onnx.ml'),
+    node('ArrayFeatureExtractor', ['probs', 'col'], ['p1'], [], 'ai.onnx.ml'),
+  ], [input('x', 'double', ['N', 4])], ['label', 'p1'], [i64('col', [1])]));
+  m.opsetImports.push({ domain: 'ai.onnx.ml', version: 3 });
   const s = inferShapes(m);
-  assert.equal(s.values.get('y')?.dtype, 'float', 'Scaler always outputs float');
-  assert.equal(s.values.get('y')?.shape, undefined);
-  assert.equal(s.warnings.length, 2);
+  assert.equal(s.values.get('xs')?.dtype, 'float');
+  assert.deepEqual([s.values.get('label')?.dtype, s.values.get('label')?.shape], ['int64', ['N']]);
+  assert.deepEqual(s.values.get('probs')?.shape, ['N', 3]);
+  assert.deepEqual(s.values.get('p1')?.shape, ['N', 1]);
+  assert.deepEqual(s.warnings, []);
 });
