@@ -60,7 +60,74 @@ export function findFusedNodes(model: Model, values?: Map<string, ValueFacts>): 
       break;
     }
   }
+  fuseLayerNorms(g, producer, consumers, constant, out);
+  fuseTransposeIntoMatMul(g, producer, consumers, out);
   return out;
+}
+
+/**
+ * LayerNormalization exported as primitives (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add) runs as one
+ * kernel in ORT, TensorRT and TFLite; a residual Add feeding only it joins too (ORT's SkipLayerNormalization). The
+ * first ReduceMean keeps the cost, the rest are marked fused into it.
+ */
+function fuseLayerNorms(g: Model['graph'], producer: Map<string, number>, consumers: Map<string, number>, constant: Set<string>,
+  out: Map<number, string>): void {
+  const users = new Map<string, number[]>();
+  g.nodes.forEach((n, i) => n.inputs.forEach((x) => { if (x) users.set(x, [...(users.get(x) ?? []), i]); }));
+  const only = (value: string, op: string): number | undefined => {
+    const u = users.get(value) ?? [];
+    return u.length === 1 && g.nodes[u[0]!]!.opType === op ? u[0] : undefined;
+  };
+  g.nodes.forEach((sub, si) => {
+    if (sub.opType !== 'Sub' || out.has(si)) return;
+    const [x, m] = sub.inputs;
+    const mi = producer.get(m ?? '');
+    if (mi === undefined || g.nodes[mi]!.opType !== 'ReduceMean' || g.nodes[mi]!.inputs[0] !== x) return;
+    const d = sub.outputs[0]!;
+    const du = users.get(d) ?? [];
+    const pow = du.find((i) => g.nodes[i]!.opType === 'Pow' || g.nodes[i]!.opType === 'Mul');
+    const div = du.find((i) => g.nodes[i]!.opType === 'Div');
+    if (pow === undefined || div === undefined || du.length !== 2) return;
+    const var_ = only(g.nodes[pow]!.outputs[0]!, 'ReduceMean');
+    const eps = var_ !== undefined ? only(g.nodes[var_]!.outputs[0]!, 'Add') : undefined;
+    const sqrt = eps !== undefined ? only(g.nodes[eps]!.outputs[0]!, 'Sqrt') : undefined;
+    if (sqrt === undefined || g.nodes[div]!.inputs[1] !== g.nodes[sqrt]!.outputs[0]) return;
+    const chain = [si, pow, var_!, eps!, sqrt, div];
+    const scale = only(g.nodes[div]!.outputs[0]!, 'Mul');
+    if (scale !== undefined && g.nodes[scale]!.inputs.some((i) => constant.has(i))) {
+      chain.push(scale);
+      const shift = only(g.nodes[scale]!.outputs[0]!, 'Add');
+      if (shift !== undefined && g.nodes[shift]!.inputs.some((i) => constant.has(i))) chain.push(shift);
+    }
+    const root = g.nodes[mi]!;
+    const into = `fused into ${root.name || `#${mi} ${root.opType}`}`;
+    for (const i of chain) if (!out.has(i)) out.set(i, into);
+    // The residual Add whose output only feeds this LayerNorm.
+    const ai = producer.get(x ?? '');
+    const add = ai !== undefined ? g.nodes[ai]! : undefined;
+    if (add && add.opType === 'Add' && !out.has(ai!) && (users.get(x!) ?? []).every((i) => i === mi || i === si) && consumers.get(x!) === 2) {
+      out.set(ai!, into);
+    }
+  });
+}
+
+/** A Transpose whose only consumer is a MatMul becomes the MatMul's transpose flag (ORT FusedMatMul, cuBLAS). */
+function fuseTransposeIntoMatMul(g: Model['graph'], producer: Map<string, number>, consumers: Map<string, number>, out: Map<number, string>): void {
+  g.nodes.forEach((n, i) => {
+    if (n.opType !== 'MatMul' || n.domain !== '') return;
+    for (const x of n.inputs) {
+      const p = producer.get(x);
+      if (p === undefined || out.has(p) || consumers.get(x) !== 1) continue;
+      const t = g.nodes[p]!;
+      if (t.opType !== 'Transpose') continue;
+      const perm = t.attributes.find((a) => a.name === 'perm');
+      // Only swaps of the last two axes are a matmul transpose flag.
+      const v = perm && perm.type === 'ints' ? perm.value : undefined;
+      if (!v || v.length < 2 || v[v.length - 1] !== v.length - 2 || v[v.length - 2] !== v.length - 1) continue;
+      if (v.slice(0, -2).some((d, k) => d !== k)) continue;
+      out.set(p, `fused into ${n.name || `#${i} MatMul`}`);
+    }
+  });
 }
 
 function isConvChain(nodes: Model['graph']['nodes'], p: number, producer: Map<string, number>, out: Map<number, string>): boolean {
