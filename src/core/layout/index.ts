@@ -5,6 +5,6 @@ export { prepareGraph, buildViewGraph, modelOutline, formatShape, type PreparedG
 export { buildScopeTree, defaultExpanded, allScopes, scopeOf, scopesToReveal, groupOf } from './scopes';
 export { opCategory, CATEGORY_COLORS, CATEGORY_LABELS, CATEGORIES, type OpCategory } from './categories';
 export { renderSvg, type SvgOptions } from './svg';
-export { GraphSession, type GraphSessionOptions } from './session';
+export { GraphSession, subgraphAt, type GraphSessionOptions } from './session';
 export { nodeDetails, weightStats, statsOf, attributeText } from './details';
 export type { GraphLayout, LaidNode, LaidEdge, BoxRow, ModelOutline, OutlineNode, NodeDetails, TensorDetail, WeightStats } from './types';

@@ -44,16 +44,14 @@ export class GraphSession {
     const key = `${step.nodeIndex}/${step.attribute}/${step.branch}`;
     let child = this.children.get(key);
     if (!child) {
-      const node = this.graph.nodes[step.nodeIndex];
-      const attr = node?.attributes.find((a) => a.name === step.attribute);
-      const sub = attr?.type === 'graph' && step.branch === 0 ? attr.value : attr?.type === 'graphs' ? attr.value[step.branch] : undefined;
-      if (!node || !sub) return err('invalid-argument', `node ${step.nodeIndex} has no subgraph ${step.attribute}[${step.branch}]`);
-      const title = `${this.title ? `${this.title} › ` : ''}${node.name || node.opType} › ${step.attribute}${attr?.type === 'graphs' ? `[${step.branch}]` : ''}`;
+      const found = subgraphAt(this.graph, [step]);
+      if (!found.ok) return found;
+      const { graph: sub, title } = found.value;
       child = new GraphSession(
         { ...this.model, graph: sub },
         { ...this.options, contentHash: `${this.options.contentHash}/${key}`, shapes: this.options.subgraphShapes?.get(sub), costs: undefined },
         [...this.path, step],
-        title,
+        this.title ? `${this.title} › ${title}` : title,
       );
       this.children.set(key, child);
     }
@@ -97,4 +95,19 @@ export class GraphSession {
   weightStats(tensor: string): Result<WeightStats> {
     return weightStats(this.graph, tensor, this.options.modelDir);
   }
+}
+
+/** The graph at `path` below `graph` and a readable title (`If_3 › then_branch`), or an error naming the bad step. */
+export function subgraphAt(graph: Graph, path: readonly SubgraphStep[]): Result<{ graph: Graph; title: string }> {
+  let current = graph;
+  const titles: string[] = [];
+  for (const step of path) {
+    const node = current.nodes[step.nodeIndex];
+    const attr = node?.attributes.find((a) => a.name === step.attribute);
+    const sub = attr?.type === 'graph' && step.branch === 0 ? attr.value : attr?.type === 'graphs' ? attr.value[step.branch] : undefined;
+    if (!node || !sub) return err('invalid-argument', `node ${step.nodeIndex} has no subgraph ${step.attribute}[${step.branch}]`);
+    titles.push(`${node.name || node.opType} › ${step.attribute}${attr?.type === 'graphs' ? `[${step.branch}]` : ''}`);
+    current = sub;
+  }
+  return ok({ graph: current, title: titles.join(' › ') });
 }
