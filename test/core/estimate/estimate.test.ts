@@ -133,3 +133,36 @@ test('fusion detection: Conv→BN→Relu and Conv+Add fuse, Gemm→BN does not, 
   assert.match(f.get(7)!, /^folded/);
   assert.match(f.get(8)!, /^folded/);
 });
+
+test('fusion detection: LayerNorm primitives with their residual Add become one kernel; Transpose folds into MatMul', () => {
+  const t = (name: string) => ({ name, dtype: 'float' as const, dims: [1], data: { kind: 'float' as const, values: [1] } });
+  const perm = (n: Node, value: number[]): Node => ({ ...n, attributes: [{ name: 'perm', type: 'ints', value }] });
+  const model: Model = {
+    irVersion: 8, opsetImports: [{ domain: '', version: 13 }], producerName: '', producerVersion: '', domain: '', modelVersion: 0,
+    docString: '', metadataProps: [], functions: [],
+    graph: {
+      name: 'ln', sparseInitializers: [], valueInfo: [], outputs: [{ name: 'y', type: { kind: 'unknown' } }],
+      inputs: [{ name: 'a', type: { kind: 'unknown' } }, { name: 'b', type: { kind: 'unknown' } }],
+      initializers: ['two', 'eps', 'gamma', 'beta', 'w'].map(t),
+      nodes: [
+        irNode('res', 'Add', ['a', 'b'], ['x']),
+        irNode('mean', 'ReduceMean', ['x'], ['m']),
+        irNode('sub', 'Sub', ['x', 'm'], ['d']),
+        irNode('pow', 'Pow', ['d', 'two'], ['d2']),
+        irNode('var', 'ReduceMean', ['d2'], ['v']),
+        irNode('addeps', 'Add', ['v', 'eps'], ['ve']),
+        irNode('sqrt', 'Sqrt', ['ve'], ['s']),
+        irNode('div', 'Div', ['d', 's'], ['n']),
+        irNode('scale', 'Mul', ['n', 'gamma'], ['g']),
+        irNode('shift', 'Add', ['g', 'beta'], ['h']),
+        perm(irNode('tr', 'Transpose', ['h'], ['ht']), [0, 2, 1]),
+        irNode('mm', 'MatMul', ['ht', 'w'], ['y']),
+      ],
+    },
+  };
+  const f = findFusedNodes(model);
+  assert.equal(f.has(1), false, 'the first ReduceMean carries the LayerNorm kernel');
+  for (const i of [0, 2, 3, 4, 5, 6, 7, 8, 9]) assert.equal(f.get(i), 'fused into mean', model.graph.nodes[i]!.name);
+  assert.equal(f.get(10), 'fused into mm');
+  assert.equal(f.has(11), false);
+});
