@@ -96,6 +96,12 @@ test('symbolic batch propagates by name; defaultBatch fixes it and records an as
   const s = inferShapes(m);
   assert.deepEqual(s.values.get('y')?.shape, ['N', 4, 8, 8]);
   assert.deepEqual(s.values.get('f')?.shape, ['N', 256]);
+  const hw = inferShapes(model(graph([
+    node('Conv', ['x', 'w'], ['same'], [ints('pads', [1, 1, 1, 1])]),
+    node('Conv', ['x', 'w'], ['strided'], [ints('pads', [1, 1, 1, 1]), ints('strides', [2, 2])]),
+  ], [input('x', 'float', ['N', 3, 'H', 'W'])], ['same', 'strided'], [weight('w', [4, 3, 3, 3])])));
+  assert.deepEqual(hw.values.get('same')?.shape, ['N', 4, 'H', 'W'], 'stride-1 same padding keeps the symbols');
+  assert.deepEqual(hw.values.get('strided')?.shape, ['N', 4, null, null], 'H/2 is not a symbol');
   assert.deepEqual(s.assumptions, []);
   const pinned = inferShapes(m, { defaultBatch: 1 });
   assert.deepEqual(pinned.values.get('f')?.shape, [1, 256]);

@@ -27,7 +27,7 @@ function windowOf(c: OpCtx, spatial: number, kernel: number[] | undefined): Wind
 
 /** Output length of one sliding-window axis (Conv and pooling). */
 function windowDim(d: Dim, w: Window, i: number, ceil: boolean): Dim {
-  if (!isNum(d)) return null;
+  if (!isNum(d)) return d !== null && sizePreserving(w, i) ? d : null;
   const n = w.kernel.length;
   const s = w.strides[i] ?? 1;
   const k = ((w.kernel[i] - 1) * (w.dilations[i] ?? 1)) + 1;
@@ -40,6 +40,15 @@ function windowDim(d: Dim, w: Window, i: number, ceil: boolean): Dim {
   // A window that would start inside the end padding is dropped (ONNX/PyTorch ceil_mode rule).
   if ((o - 1) * s >= d + pb) o--;
   return o;
+}
+
+/** Stride 1 with padding that exactly covers the window: the axis keeps its size (and its symbol). */
+function sizePreserving(w: Window, i: number): boolean {
+  if ((w.strides[i] ?? 1) !== 1) return false;
+  if (w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER') return true;
+  const k = (w.kernel[i] - 1) * (w.dilations[i] ?? 1) + 1;
+  const n = w.kernel.length;
+  return w.autoPad !== 'VALID' && (w.pads[i] ?? 0) + (w.pads[i + n] ?? 0) === k - 1;
 }
 
 function convRule(c: OpCtx, dtype?: DType, wIndex = 1): OutFacts[] {
