@@ -221,6 +221,13 @@ function execIf(st: Node, scope: Scope, ctx: EvalContext): void {
   unknownBranch(st, scope, ctx);
 }
 
+/** Whether a block could register modules or parameters (self.x = ..., .append, add_module, setattr...). */
+const REGISTERS = /\bself\.\w+(\[[^\]]*\])?\s*=[^=]|\.(append|extend|insert|add_module|register_module|register_parameter)\s*\(|\bsetattr\s*\(|\bsuper\(|\+=/;
+
+function mayRegister(n: Node | null): boolean {
+  return !!n && REGISTERS.test(n.text);
+}
+
 function unknownBranch(st: Node, scope: Scope, ctx: EvalContext): void {
   if (scope.mode === 'script' || scope.mode === 'function') {
     // Top-level code: follow every arm so assignments (model = ..., dummy = ...) are seen; later arms win.
@@ -231,6 +238,8 @@ function unknownBranch(st: Node, scope: Scope, ctx: EvalContext): void {
     return;
   }
   const cond = st.childForFieldName('condition');
+  // In __init__, a branch that registers nothing (weight init, logging) cannot change the parameter count.
+  if (scope.mode === 'init' && !mayRegister(st)) return;
   markIncomplete(ctx, scope, `the condition \`${cond?.text ?? '?'}\` at line ${st.startPosition.row + 1} is not static`);
 }
 
@@ -240,6 +249,8 @@ function execFor(st: Node, scope: Scope, ctx: EvalContext): void {
   const right = st.childForFieldName('right');
   const items = right ? iterate(evaluate(right, scope, ctx)) : undefined;
   if (!left || !items) {
+    // `for m in self.modules(): nn.init...` in __init__ registers nothing: skipping it loses no parameters.
+    if (scope.mode === 'init' && !mayRegister(st.childForFieldName('body'))) return;
     markIncomplete(ctx, scope, `the loop over \`${right?.text ?? '?'}\` at line ${st.startPosition.row + 1} is not static`);
     return;
   }

@@ -101,3 +101,22 @@ test('a forward() the walk cannot follow leaves MACs unknown instead of guessing
   assert.equal(report.modules[0]!.params, 20);
   assert.equal(report.modules[0]!.macs, null);
 });
+
+test('weight-initialisation loops over self.modules() in __init__ do not make the count unknown', async () => {
+  const { module, layers } = await layersOf(`        self.conv = nn.Conv2d(3, 8, 3)
+        self.fc = nn.Linear(8, 2)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out")
+            elif isinstance(m, nn.Linear):
+                nn.init.zeros_(m.bias)
+        if c is not None:
+            print("width", c)`);
+  assert.equal(layers['conv']!.params, 3 * 8 * 9 + 8);
+  assert.equal(module.params, 224 + 18);
+  // A loop that does register layers over something unknown still makes the count unknown.
+  const unknown = await layersOf(`        self.blocks = nn.ModuleList()
+        for w in c:
+            self.blocks.append(nn.Linear(w, w))`);
+  assert.equal(unknown.module.params, null);
+});
