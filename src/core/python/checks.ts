@@ -173,6 +173,8 @@ function insertLineBefore(text: string, st: Node, line: string): TextEdit {
 function exportWithoutEval(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
   const out: ScriptDiagnostic[] = [];
   for (const e of input.model.exports) {
+    // `model.eval()` (or `model.train(False)`) written inside the call returns the model in eval mode.
+    if (/\.eval\(\s*\)|\.train\(\s*False\s*\)/.test(e.modelText)) continue;
     if (inEvalMode(e.node, e.modelText, facts)) continue;
     const st = enclosingStatement(e.node);
     out.push(diag('aiot.export-without-eval', 'warning', rangeOf(e.node.childForFieldName('function')!),

@@ -164,3 +164,11 @@ test('MobileNetV2 as training repos copy it (nn.Sequential subclass, _make_divis
   assert.deepEqual(codes(r), []);
   assert.equal(r.linkedModel, join(SCRIPTS, 'mobilenet_v2_vww_96.onnx'));
 });
+
+test('export of `model.eval()` inline counts as eval mode; a splatted input shape is followed', async () => {
+  const lang = await python();
+  const text = `import torch\nimport torch.nn as nn\nSHAPE = (3, 8, 8)\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.c = nn.Conv2d(3, 4, 3)\n    def forward(self, x):\n        return self.c(x)\nmodel = M()\ntorch.onnx.export(model.eval(), torch.randn(2, *SHAPE), "m.onnx", opset_version=13)\n`;
+  const r = (await checkScriptText(lang, text)).report;
+  assert.deepEqual(codes(r), []);
+  assert.equal(r.modules[0]!.macs, 2 * 4 * 6 * 6 * 27);
+});
