@@ -13,6 +13,8 @@ export function ort(): Ort {
   if (!ortModule) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     ortModule = require('onnxruntime-node');
+    // ORT's own log lines would interleave with the CLI's output; failures still reach the user as errors we report.
+    ortModule.env.logLevel = 'fatal';
   }
   return ortModule;
 }
@@ -38,7 +40,7 @@ export async function createSession(bytes: Uint8Array, what: string): Promise<Or
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       // Warnings (e.g. initializers listed as inputs) would flood the user's terminal; failures still throw.
-      logSeverityLevel: 3,
+      logSeverityLevel: 4,
     });
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);

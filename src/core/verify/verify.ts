@@ -70,7 +70,15 @@ export async function verifyModels(originalModel: Model, originalBytes: Uint8Arr
         };
       }
       for (const s of set.samples) {
-        const [ra, rb] = [await a.run(toFeeds(s)), await runFeeds(b, s)];
+        let ra;
+        try {
+          ra = await a.run(toFeeds(s));
+        } catch (e) {
+          // Say which side failed: inputs the original rejects prove nothing about the optimized model.
+          const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+          throw new LensException('runtime', `the original model itself cannot run these inputs (${why}); give real ones with --calibration`);
+        }
+        const rb = await runFeeds(b, s);
         for (const name of names) {
           const c = compareOutputs(outputNumbers(ra[name]!), outputNumbers(rb[name]!), ra[name]!.dims);
           maxAbs = Math.max(maxAbs, c.maxAbsError);
