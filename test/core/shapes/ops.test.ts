@@ -128,6 +128,10 @@ test('constant propagation: Shape -> Gather -> Unsqueeze -> Concat -> Reshape re
   const sym = inferShapes(model(g));
   assert.deepEqual(sym.values.get('y')?.shape, ['B', 12], 'the symbolic batch flows through the shape arithmetic');
   assert.deepEqual(sym.values.get('z')?.shape, [null], "2*B is not a single symbol");
+  const ar = inferShapes(model(graph([
+    node('Shape', ['x'], ['s']), node('Gather', ['s', 'one'], ['t']), node('Range', ['zero', 't', 'one'], ['r']),
+  ], [input('x', 'float', ['B', 'T'])], ['r'], [i64('zero', [0], []), i64('one', [1], [])])));
+  assert.deepEqual(ar.values.get('r')?.shape, ['T'], 'arange over a dynamic length');
 });
 
 test('If: a known condition picks its branch; otherwise agreeing dims survive the merge', () => {

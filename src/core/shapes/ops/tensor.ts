@@ -300,7 +300,11 @@ function constantOfShapeRule(c: OpCtx): OutFacts[] {
 function rangeRule(c: OpCtx): OutFacts[] {
   const [s, l, d] = [scalarOf(c, 0), scalarOf(c, 1), scalarOf(c, 2)];
   const dt = dtypeOf(c, 0);
-  if (s === undefined || l === undefined || d === undefined) return [out(dt, [null])];
+  if (s === undefined || l === undefined || d === undefined) {
+    // Range(0, N, 1) with a symbolic N (arange over a dynamic length) has N elements.
+    const lim = c.in[1]?.symbolic;
+    return [out(dt, [s === 0 && d === 1 && lim && lim.length === 1 ? lim[0] : null])];
+  }
   return [out(dt, [Math.max(Math.ceil((l - s) / d), 0)])];
 }
 
