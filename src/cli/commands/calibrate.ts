@@ -61,9 +61,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
   io.out([
     `wrote ${outArg} (profile '${profile.id}') in ${((Date.now() - t0) / 1000).toFixed(1)} s from ${r.value.benches.length} benchmarks`,
-    `  peak fp32 ${(profile.peakOpsPerSecond.float! / 1e9).toFixed(1)} GFLOPS (best conv), memory ${(profile.memoryBandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (element-wise Add)`,
+    `  peak fp32 ${(profile.peakOpsPerSecond.float! / 1e9).toFixed(1)} GFLOPS (fitted dense conv), memory ${(profile.memoryBandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (element-wise Add)`,
     `  efficiency per class: ${eff}`,
-    `  per-inference overhead ${profile.overheadMs.toFixed(4)} ms, per-node dispatch ${(profile.nodeOverheadMs?.conv ?? 0).toFixed(5)} ms`,
+    `  per-inference overhead ${profile.overheadMs.toFixed(4)} ms, per-node dispatch ${Number(profile.calibration?.['dispatchMs'] ?? 0).toFixed(5)} ms, conv channels padded to ${profile.channelBlock ?? 1}`,
     `  use it: aiot-lens analyze MODEL --device ${profile.id}   (loaded from .aiot/devices) or --profiles ${outArg}`,
     '',
   ].join('\n'));
