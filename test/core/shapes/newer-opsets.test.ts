@@ -92,3 +92,16 @@ test('constant folds of weight-sized tensors are lazy: computed when read, then 
   assert.deepEqual(Array.from(part.value!.data as ArrayLike<number>).slice(0, 3), [2, 10, 18]); // column 2 of w
   assert.equal(part.value, part.value, 'evaluated once');
 });
+
+test('Loop too long to simulate still gets its trip count when the condition cannot change', () => {
+  const body = graph([
+    node('Identity', ['cond_in'], ['cond_out']),
+    node('Add', ['acc', 'acc'], ['acc_out']),
+    node('Identity', ['acc'], ['scan']),
+  ], [input('i', 'int64', []), input('cond_in', 'bool', []), input('acc', 'float')], ['cond_out', 'acc_out', 'scan']);
+  const g = graph([node('Loop', ['trips', 'cond', 'a0'], ['a', 'scans'], [graphAttr('body', body)])], [input('a0', 'float', [2, 3])], ['a', 'scans'],
+    [i64('trips', [5000], []), makeTensor('cond', 'bool', [], [1])]);
+  const s = inferShapes(model(g));
+  assert.deepEqual(s.values.get('a')?.shape, [2, 3]);
+  assert.deepEqual(s.values.get('scans')?.shape, [5000, 2, 3]);
+});

@@ -65,13 +65,14 @@ function loopRule(c: OpCtx): OutFacts[] {
   let carried = carried0.map(stripValue);
   let res: OutFacts[] = [];
   for (let pass = 0; pass < 3; pass++) {
-    res = c.subgraph(body, [out('int64', []), out('bool', []), ...carried]);
+    // The body only runs while the condition holds, so its condition input is always true.
+    res = c.subgraph(body, [out('int64', []), out('bool', [], mk('bool', [], [1])), ...carried]);
     const next = carried.map((f, i) => mergeFacts(f, stripValue(res[1 + i])));
     if (next.every((f, i) => sameShape(f.shape, carried[i]?.shape))) break;
     carried = next;
   }
   const condOut = res[0]?.value;
-  const alwaysTrue = !condGiven || (condOut && condOut.data[0] === 1 && cond0 === 1);
+  const alwaysTrue = !condGiven || (condOut !== undefined && condOut.data[0] === 1 && cond0 === 1);
   const trips = maxTrips !== undefined && Number.isFinite(maxTrips) && alwaysTrue ? maxTrips : null;
   const outs: OutFacts[] = carried.map((f, i) => mergeFacts(f, stripValue(res[1 + i])));
   for (let k = 0; k < nScan; k++) {
