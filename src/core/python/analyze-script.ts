@@ -36,7 +36,7 @@ export interface ScriptModel {
   /** The model passed to torch.onnx.export (or the last model built), when one was found. */
   model?: { mod: ModSpec; varName?: string; inputShape?: Shape; trace: Trace };
   modules: ModuleSummary[];
-  /** Every layer constructor call, keyed by `line:col` of the call, with its instances. */
+  /** Every module constructor call, keyed by `line:col` of the call, with its instances. */
   layers: Map<string, LayerInstance[]>;
   ctx: EvalContext;
 }
@@ -438,7 +438,8 @@ function layerInfo(key: string, c: ModSpec, parentPath: string | undefined, trac
 function collectLayers(m: ModSpec, path: string | undefined, out: Map<string, LayerInstance[]>, trace: Trace | undefined, calls: Map<string, CallInfo> | undefined): void {
   for (const [key, c] of m.children) {
     const p = path === undefined ? undefined : path === '' ? key : `${path}.${key}`;
-    if (c.kind === 'layer' || c.kind === 'known') {
+    // Every constructor call (layers, containers, user blocks) is hoverable; checks filter by type themselves.
+    if (c.typeName !== 'Parameter') {
       const k = posKey(c.range);
       const list = out.get(k) ?? [];
       if (!list.some((x) => x.mod === c)) {
@@ -447,8 +448,8 @@ function collectLayers(m: ModSpec, path: string | undefined, out: Map<string, La
           mod: c,
           path: p,
           macs: p !== undefined && trace && calls ? subtreeMacs(trace, calls, p) : null,
-          inputShape: e?.inputShape ?? undefined,
-          outputShape: e?.outputShape ?? undefined,
+          inputShape: e?.inputShape ?? (p !== undefined ? calls?.get(p)?.inputShape : undefined) ?? undefined,
+          outputShape: e?.outputShape ?? (p !== undefined ? calls?.get(p)?.outputShape : undefined) ?? undefined,
         });
         out.set(k, list);
       }

@@ -80,3 +80,17 @@ test('hover on a layer: path, shapes, params, MACs and its ONNX nodes', async ()
   assert.match(h2, /^\*\*Conv2d\*\* \(4 instances\)\n- `features\.3` · \[1, 64, 25, 5\] → \[1, 64, 25, 5\] · 576 params · 72\.0 k MACs/);
   assert.equal(hoverAt(r, { line: 0, character: 0 }), null);
 });
+
+test('hover on a user block instantiated in a loop lists each instance with its own figures', async () => {
+  const lang = await python();
+  const r = new ScriptSession(lang).update(fixture('resnet8_cifar.py'), {})!;
+  const lines = fixture('resnet8_cifar.py').split('\n');
+  const line = lines.findIndex((l) => l.includes('blocks.append(Block('));
+  const value = (hoverAt(r, { line, character: lines[line]!.indexOf('Block(') + 2 })!.contents as { value: string }).value;
+  assert.equal(value, [
+    '**Block** (3 instances)',
+    '- `blocks.0` · [1, 16, 32, 32] → [1, 16, 32, 32] · 4,672 params · 4.7 M MACs',
+    '- `blocks.1` · [1, 16, 32, 32] → [1, 32, 16, 16] · 14,496 params · 3.7 M MACs',
+    '- `blocks.2` · [1, 32, 16, 16] → [1, 64, 8, 8] · 57,664 params · 3.7 M MACs',
+  ].join('\n'));
+});
