@@ -454,6 +454,18 @@ function deviceChecks(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
   if (!mem.fits) problems.push(`peak RAM ${formatBytes(mem.demand)} > ${formatBytes(mem.budget)} budget (${formatBytes(-mem.headroom)} over)`);
   if (problems.length > 0) {
     out.push(diag('aiot.not-fit', 'error', expRange, `The exported model does not fit ${est.deviceName}: ${problems.join('; ')}.`, fixes));
+    const peak = link.analysis.report.peak;
+    if (!mem.fits && peak) {
+      // Name the module whose node is running when activations peak (closest ancestor defined in the script).
+      let path = link.nodePath.get(peak.nodeName) ?? '';
+      while (path !== '' && !rangeOfPath(input.model, path)) path = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
+      const r = path !== '' ? rangeOfPath(input.model, path) : undefined;
+      if (r) {
+        const liveBytes = peak.tensors.reduce((a, t) => a + t.bytes, 0);
+        out.push(diag('aiot.not-fit', 'warning', r,
+          `Activation memory peaks at \`${path}\` (ONNX node ${peak.nodeName}): ${formatBytes(liveBytes)} live in ${peak.tensors.length} tensor(s), on a device ${formatBytes(-mem.headroom)} short of RAM. A smaller input, fewer channels here, or an earlier stride would lower it.`, fixes));
+      }
+    }
     if (!sto.fits) {
       // The modules holding the most weight bytes, top-level attributes first.
       const top = [...link.byPath].filter(([p]) => p !== '' && !p.includes('.') && rangeOfPath(input.model, p)).sort((a, b) => b[1].weightBytes - a[1].weightBytes).slice(0, 3);

@@ -93,3 +93,17 @@ test('MobileNetV2: nested Sequential-subclass scopes map to features.N.conv.M.K'
   assert.equal(r.byPath.get('features.1.conv.0.0')!.macs, 16 * 48 * 48 * 9);
   assert.equal(r.byPath.get('classifier.1')!.params, 1280 * 2 + 2);
 });
+
+test('RAM over budget: the module where activations peak is named on its own line', async () => {
+  const lang = await python();
+  const f746 = builtInProfiles().find((e) => e.profile.id === 'stm32f746')!.profile as DeviceProfile;
+  const tiny: DeviceProfile = { ...f746, id: 'f746-32k-ram', ramBytes: 32 * 1024 };
+  const path = join(SCRIPTS, 'kws_dscnn.py');
+  const r = (await checkScriptText(lang, fixture('kws_dscnn.py'), { scriptPath: path, workspaceRoot: SCRIPTS, device: tiny })).report;
+  const nf = r.diagnostics.filter((d) => d.code === 'aiot.not-fit');
+  assert.match(nf.find((d) => d.severity === 'error')!.message, /peak RAM .* > 32\.0 KiB budget/);
+  const at = nf.find((d) => /^Activation memory peaks at `features/.test(d.message));
+  assert.ok(at, nf.map((d) => d.message).join('\n'));
+  // The range is the constructor that defined that module, inside the features Sequential (lines 27-31 or dw_block).
+  assert.ok(at!.range.start.line >= 11 && at!.range.start.line <= 31);
+});
