@@ -483,9 +483,11 @@ function deviceChecks(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
       const r = rangeOfPath(input.model, p);
       if (!r) continue;
       const share = f.latencyMs / total;
-      // Report the deepest module over the threshold, not each of its ancestors.
+      // Report the deepest module over the threshold, not each of its ancestors; a container holding nearly all the
+      // work (the model's trunk) is not a spot.
       const deeper = [...link.byPath].some(([q, g]) => q.startsWith(`${p}.`) && g.latencyMs !== undefined && g.latencyMs / total >= input.settings.hotspotShare && rangeOfPath(input.model, q));
-      if (share < input.settings.hotspotShare || deeper) continue;
+      const trunk = share >= 0.9 && [...link.byPath.keys()].some((q) => q.startsWith(`${p}.`));
+      if (share < input.settings.hotspotShare || deeper || trunk) continue;
       out.push(diag('aiot.hotspot', 'information', r,
         `\`${p}\` takes ${(share * 100).toFixed(0)}% of the ${formatMs(total)} latency on ${est.deviceName} (${formatMs(f.latencyMs)}, ${formatCount(f.macs)} MACs over ${f.nodeNames.length} ONNX nodes). Fewer channels, a depthwise-separable block, or int8 quantization would help.`,
         [optimizeFix(link)]));
