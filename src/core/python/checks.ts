@@ -244,6 +244,8 @@ function inference(input: CheckInput, facts: Facts, names: Set<string>): ScriptD
     const isParam = f ? kids(f.childForFieldName('parameters')).some((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text) === fn.text) : false;
     if (!names.has(fn.text) && !(isParam && MODEL_PARAM_NAMES.test(fn.text))) continue;
     if (facts.training.has(f ? f.id : -1)) continue;
+    // Calls inside an nn.Module's own methods run as part of that model's forward, not as inference sites.
+    if (f && f.parent?.parent?.type === 'class_definition' && input.model.classes.has(f.parent.parent.childForFieldName('name')?.text ?? '')) continue;
     const scopeKey = `${f?.id ?? -1}:${fn.text}`;
     if (seen.has(scopeKey)) continue;
     seen.add(scopeKey);
