@@ -3,7 +3,7 @@
 // compare the estimator's end-to-end latency with the measured onnxruntime-node median (1 thread, 'all').
 // Prints each model's error and the fraction within ±10% and ±20%.
 //
-//   node --import tsx bench/estimator.ts [--profiles host.json] [--runs N] [--out host.json]
+//   node --import tsx bench/estimator.ts [--profiles host.json] [--runs N] [--passes N] [--out host.json]
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { calibrateHost, median, seededRandom, timeModelDetailed } from '../src/c
 
 const args = process.argv.slice(2);
 const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const runs = Number(flag('--runs') ?? 40);
+const runs = Number(flag('--runs') ?? 30);
 const root = join(__dirname, '..');
 const modelsDir = existsSync(join(root, '..', 'shared', 'models')) ? join(root, '..', 'shared', 'models') : join(root, 'test', 'fixtures', 'models');
 
@@ -147,26 +147,33 @@ async function main(): Promise<void> {
     cases.push({ name: `generated mlp${200 + seed}`, analysis: analyzeModel(m), model: unwrap(encodeModel(m)) });
   }
 
+  // Two passes over all models, keeping each model's lower median: a burst of load from other processes rarely hits
+  // the same model twice.
+  const passes = Number(flag('--passes') ?? 2);
+  const best = new Map<string, { wall: number; ref: number }>();
+  for (let pass = 0; pass < passes; pass++) {
+    for (const c of cases) {
+      try {
+        const t = await timeModelDetailed(c.model, { runs, warmup: 5, threads: profile.calibration?.['threads'] as number | undefined ?? 1, nodes: false, ...(c.settings ?? {}) });
+        const wall = median(t.wallMs);
+        // Reference: the lower of the wall-clock and CPU-time medians (they agree on an idle machine; under load the
+        // wall clock inflates, while microsecond runs carry Node's thread hand-off in CPU time).
+        const ref = Math.min(wall, median(t.cpuMs));
+        const prev = best.get(c.name);
+        best.set(c.name, { wall: Math.min(wall, prev?.wall ?? Infinity), ref: Math.min(ref, prev?.ref ?? Infinity) });
+      } catch (e) {
+        if (pass === 0) console.log(`${c.name}: not measured (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }
+  }
   const rows: { name: string; estMs: number; medMs: number; cpuMs: number; err: number; errCpu: number }[] = [];
   for (const c of cases) {
+    const m = best.get(c.name);
+    if (!m) continue;
     const est = estimate(estimateInputOf(c.analysis), profile).latencyMs;
-    let times: number[];
-    let cpu: number[];
-    try {
-      const t = await timeModelDetailed(c.model, { runs, warmup: 5, threads: profile.calibration?.['threads'] as number | undefined ?? 1, nodes: false, ...(c.settings ?? {}) });
-      times = t.wallMs;
-      cpu = t.cpuMs;
-    } catch (e) {
-      console.log(`${c.name}: not measured (${e instanceof Error ? e.message : String(e)})`);
-      continue;
-    }
-    const med = median(times);
-    // Reference: the lower of the wall-clock and CPU-time medians (they agree on an idle machine; under load the wall
-    // clock inflates, while microsecond runs carry Node's thread hand-off in CPU time).
-    const ref = Math.min(med, median(cpu));
-    rows.push({ name: c.name, estMs: est, medMs: med, cpuMs: ref, err: est / med - 1, errCpu: est / ref - 1 });
+    rows.push({ name: c.name, estMs: est, medMs: m.wall, cpuMs: m.ref, err: est / m.wall - 1, errCpu: est / m.ref - 1 });
   }
-  console.log(`\nestimator vs onnxruntime-node median on ${profile.name} (profile '${profile.id}'), ${runs} runs each`);
+  console.log(`\nestimator vs onnxruntime-node median on ${profile.name} (profile '${profile.id}'), ${runs} runs per pass, best of ${passes} passes`);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(8);
   console.log(`${'model'.padEnd(34)} ${'estimate ms'.padStart(12)} ${'ref med ms'.padStart(10)} ${'error'.padStart(8)} ${'wall med ms'.padStart(11)} ${'error'.padStart(8)}`);
   for (const r of rows) {

@@ -108,6 +108,9 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
     // Models whose run barely exceeds the per-inference overhead carry no usable signal after subtracting it.
     const pts = results.filter((r) => r.opClass === c && r.measuredMs >= overheadMs)
       .map((r) => ({ ops: r.opsByBlock[block]! / r.nodes, bytes: r.bytes / r.nodes, t: r.measuredMs / r.nodes }));
+    // Data movement has no arithmetic and only a few benchmarks: its per-node cost is the dispatch cost, and the fit
+    // finds the per-byte cost (a free intercept there soaked up the noise of single timings).
+    if (c === 'data') return fitPlane(pts, dispatchMs);
     const free = fitPlane(pts);
     return free.intercept >= dispatchMs ? free : fitPlane(pts, dispatchMs);
   };

@@ -208,6 +208,6 @@ export function microBenches(): MicroBench[] {
     pool('AveragePool', 64, 32),
     pool('GlobalAveragePool', 1280, 8),
     lstm(25, 16, 32, rand), lstm(50, 64, 64, rand), lstm(10, 128, 128, rand),
-    transpose(64, 32), transpose(32, 16), concat(32, 32), concat(64, 32),
+    transpose(64, 32), transpose(32, 16), transpose(16, 64), concat(32, 32), concat(64, 32), concat(16, 16),
   ];
 }
