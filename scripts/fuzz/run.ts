@@ -37,6 +37,18 @@ if (!values['no-suite'] && existsSync(SUITE)) {
 }
 const modelDir = mkdtempSync(join(tmpdir(), 'aiot-fuzz-'));
 
+/** What the child reports: `start` before a case, `done` with its outcome after it. */
+interface CaseMessage {
+  type: 'start' | 'done';
+  index: number;
+  source: string;
+  kind: string;
+  outcome: 'ok' | 'error' | 'crash';
+  detail: string;
+  ms: number;
+  heapBytes: number;
+}
+
 interface Failure {
   index: number;
   source: string;
@@ -74,7 +86,8 @@ function runFrom(from: number): Promise<number> {
       if (timer) clearTimeout(timer);
       resolve(n);
     };
-    worker.on('message', (m) => {
+    worker.on('message', (raw) => {
+      const m = raw as CaseMessage;
       if (m.type === 'start') {
         current = m;
         if (timer) clearTimeout(timer);
