@@ -81,7 +81,7 @@ export function checkAnalyzed(text: string, model: ScriptModel, options: CheckOp
 export async function checkScriptText(language: Language, text: string, options: CheckOptions = {}): Promise<CheckResult> {
   const tree = parseOnce(language, text);
   if (!tree) throw new Error('the parser returned no tree');
-  try {
+  {
     const { model, error } = analyzeTreeSafe(tree);
     const target = linkTarget(model, options);
     let link: LinkedModel | undefined;
@@ -95,8 +95,6 @@ export async function checkScriptText(language: Language, text: string, options:
     if (linkError) report.linkError = linkError;
     if (error) report.analysisError = error;
     return { report, model, link };
-  } finally {
-    // The CLI is done with the tree once the report exists; ScriptModel keeps it only for the caller's inspection.
   }
 }
 

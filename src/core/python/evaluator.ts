@@ -307,7 +307,7 @@ function bind(target: Node, v: Value, scope: Scope, ctx: EvalContext): void {
     case 'list':
     case 'expression_list': {
       const targets = kids(target);
-      const items = v.k === 'list' ? v.items : v.k === 'tensor' ? undefined : undefined;
+      const items = v.k === 'list' ? v.items : undefined;
       targets.forEach((t, i) => bind(t, items?.[i] ?? UNKNOWN, scope, ctx));
       return;
     }
@@ -638,10 +638,7 @@ function evalAttribute(n: Node, scope: Scope | undefined, ctx: EvalContext): Val
       if (a) return a;
       if (o.m.args?.has(attr)) return fromArg(o.m.args.get(attr));
       if (o.m.known) return knownAttr(o.m, attr, o.path);
-      if (o.m.kind === 'layer') {
-        const alias: Record<string, string> = { in_features: 'in_features', out_features: 'out_features', weight: '' };
-        if (alias[attr] === '') return { k: 'tensor', shape: null };
-      }
+      if (o.m.kind === 'layer' && (attr === 'weight' || attr === 'bias')) return { k: 'tensor', shape: null };
       return { k: 'method', self: o, name: attr };
     }
     case 'tensor':
@@ -1188,10 +1185,6 @@ function callMethod(self: Value, name: string, args: EvaluatedArgs, n: Node, sco
     if (name === 'keys') return { k: 'list', items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value), tuple: true };
     if (name === 'values') return { k: 'list', items: [...self.entries.values()], tuple: true };
     if (name === 'get') return (p[0]?.k === 'str' ? self.entries.get(p[0].v) : undefined) ?? p[1] ?? NONE;
-    return UNKNOWN;
-  }
-  if (self.k === 'str') {
-    if (name === 'format') return UNKNOWN;
     return UNKNOWN;
   }
   if (self.k === 'tensor') return tensorMethod(self.shape, name, args, ctx);
