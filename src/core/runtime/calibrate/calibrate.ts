@@ -20,8 +20,10 @@ import { DISPATCH_CHAIN, dispatchBench, microBenches, overheadBench, type MicroB
 export interface CalibrateOptions {
   id?: string;
   threads?: number;
-  /** Target measuring time per benchmark (ms); runs adapt to it. */
+  /** Target measuring time per benchmark and pass (ms); runs adapt to it. */
   budgetMsPerBench?: number;
+  /** Passes over all benchmarks (default 2); each keeps its lowest median. */
+  passes?: number;
   progress?: (done: number, total: number, name: string) => void;
 }
 
@@ -77,24 +79,28 @@ export interface Calibration {
 
 export async function calibrateHost(options: CalibrateOptions = {}): Promise<Calibration> {
   const threads = options.threads ?? 1;
-  const budget = options.budgetMsPerBench ?? 500;
+  const budget = options.budgetMsPerBench ?? 250;
+  const passes = Math.max(1, options.passes ?? 2);
   const benches = microBenches();
-  const total = benches.length + 1;
+  const all = [overheadBench(), dispatchBench(), ...benches];
+  const encoded = all.map((b) => unwrap(encodeModel(b.model)));
+  const work = benches.map(benchWork);
 
-  const ohBytes = unwrap(encodeModel(overheadBench().model));
-  options.progress?.(0, total, 'overhead');
-  const overheadMs = await measure(ohBytes, threads, budget);
-  options.progress?.(0, total, 'dispatch');
-  const dispatchMs = Math.max(0, (await measure(unwrap(encodeModel(dispatchBench().model)), threads, budget)) - overheadMs) / DISPATCH_CHAIN;
-
-  const results: BenchResult[] = [];
-  for (let i = 0; i < benches.length; i++) {
-    const b = benches[i]!;
-    options.progress?.(i + 1, total, b.name);
-    const work = benchWork(b);
-    const t = await measure(unwrap(encodeModel(b.model)), threads, budget);
-    results.push({ name: b.name, opClass: b.opClass, ...work, measuredMs: Math.max(1e-5, t - overheadMs) });
+  // Every model is timed in each pass and keeps its lowest median: a burst of load from other processes rarely
+  // hits the same benchmark twice.
+  const best = new Array<number>(all.length).fill(Infinity);
+  const total = all.length * passes;
+  for (let pass = 0; pass < passes; pass++) {
+    for (let i = 0; i < all.length; i++) {
+      options.progress?.(pass * all.length + i + 1, total, all[i]!.name);
+      best[i] = Math.min(best[i]!, await measure(encoded[i]!, threads, budget));
+    }
   }
+  const overheadMs = best[0]!;
+  const dispatchMs = Math.max(0, best[1]! - overheadMs) / DISPATCH_CHAIN;
+  const results: BenchResult[] = benches.map((b, i) => ({
+    name: b.name, opClass: b.opClass, ...work[i]!, measuredMs: Math.max(1e-5, best[i + 2]! - overheadMs),
+  }));
 
   // Memory: element-wise Add streams bytes, its fitted time per byte gives the bandwidth every class is scaled to.
   const addFit = fitLinear(results.filter((r) => r.name.startsWith('add_')).map((r) => ({ x: r.bytes / r.nodes, t: r.measuredMs / r.nodes })));
