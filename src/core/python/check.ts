@@ -81,21 +81,19 @@ export function checkAnalyzed(text: string, model: ScriptModel, options: CheckOp
 export async function checkScriptText(language: Language, text: string, options: CheckOptions = {}): Promise<CheckResult> {
   const tree = parseOnce(language, text);
   if (!tree) throw new Error('the parser returned no tree');
-  {
-    const { model, error } = analyzeTreeSafe(tree);
-    const target = linkTarget(model, options);
-    let link: LinkedModel | undefined;
-    let linkError: string | undefined;
-    if (target) {
-      const r = await linkModel(target, model.model?.mod, { device: options.device });
-      if ('error' in r) linkError = r.error;
-      else link = r;
-    }
-    const report = checkAnalyzed(text, model, options, link);
-    if (linkError) report.linkError = linkError;
-    if (error) report.analysisError = error;
-    return { report, model, link };
+  const { model, error } = analyzeTreeSafe(tree);
+  const target = linkTarget(model, options);
+  let link: LinkedModel | undefined;
+  let linkError: string | undefined;
+  if (target) {
+    const r = await linkModel(target, model.model?.mod, { device: options.device });
+    if ('error' in r) linkError = r.error;
+    else link = r;
   }
+  const report = checkAnalyzed(text, model, options, link);
+  if (linkError) report.linkError = linkError;
+  if (error) report.analysisError = error;
+  return { report, model, link };
 }
 
 function shiftPosition(p: Position, change: TextChange): Position | undefined {
