@@ -63,8 +63,9 @@ export function prune(model: Model, options: PassOptions = {}): Result<PassOutco
 export function magnitudePrune(v: Float32Array, sparsity: number): number {
   const k = Math.floor(v.length * sparsity);
   if (k > 0) {
-    const mags = Float32Array.from(v, Math.abs).sort();
-    const threshold = mags[k - 1]!;
+    const mags = new Float32Array(v.length);
+    for (let i = 0; i < v.length; i++) mags[i] = Math.abs(v[i]!);
+    const threshold = kthSmallest(mags, k - 1);
     let budget = k;
     // Strictly below the threshold first, then ties, so exactly k elements are zeroed.
     for (let i = 0; i < v.length; i++) if (Math.abs(v[i]!) < threshold) { v[i] = 0; budget--; }
@@ -73,6 +74,35 @@ export function magnitudePrune(v: Float32Array, sparsity: number): number {
   let zeros = 0;
   for (let i = 0; i < v.length; i++) if (v[i] === 0) zeros++;
   return zeros;
+}
+
+/** The k-th smallest element (0-based) by quickselect: linear time, where sorting millions of weights is not. */
+export function kthSmallest(a: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot keeps sorted and constant runs from going quadratic.
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo]!, y = a[mid]!, z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /**

@@ -65,3 +65,35 @@ test('svdTopK matches svdSmall on the leading singular values of a low-rank-plus
   for (let i = 0; i < w.length; i++) { err += (rec[i]! - w[i]!) ** 2; norm += w[i]! ** 2; }
   assert.ok(Math.sqrt(err / norm) < 1e-3, `relative error ${Math.sqrt(err / norm)}`);
 });
+
+test('kthSmallest (prune threshold) agrees with sorting, ties and all', async () => {
+  const { kthSmallest } = await import('../../../src/core/passes/prune');
+  let seed = 7;
+  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  for (const n of [1, 2, 3, 17, 256, 1001]) {
+    for (let t = 0; t < 20; t++) {
+      // Half the cases draw from 10 values only, so ties are everywhere.
+      const a = Float32Array.from({ length: n }, () => (t % 2 ? Math.floor(rand() * 10) : rand()));
+      const sorted = Float32Array.from(a).sort();
+      const k = Math.floor(rand() * n);
+      assert.equal(kthSmallest(Float32Array.from(a), k), sorted[k]);
+    }
+  }
+});
+
+test('symmetricEigen: A·v = λ·v for a random 60×60 symmetric matrix, eigenvalues descending', () => {
+  const n = 60;
+  let seed = 3;
+  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = rand();
+  const { values, vectors } = symmetricEigen(a, n);
+  for (let c = 0; c < n; c++) {
+    if (c > 0) assert.ok(values[c - 1]! >= values[c]!);
+    for (let i = 0; i < n; i++) {
+      let av = 0;
+      for (let k = 0; k < n; k++) av += a[i * n + k]! * vectors[k * n + c]!;
+      assert.ok(Math.abs(av - values[c]! * vectors[i * n + c]!) < 1e-9, `column ${c} row ${i}`);
+    }
+  }
+});
