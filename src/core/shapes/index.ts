@@ -233,7 +233,7 @@ function inferNodes(
     const facts: ValueFacts[] = node.outputs.map((name, i) => {
       // Rules return fresh objects, which become the facts as they are; shared ones are copied first.
       const o = outs[i];
-      const shared = !o || o === UNKNOWN || outs.indexOf(o) !== i;
+      const shared = !o || o === UNKNOWN || outs.indexOf(o) !== i || inputs.includes(o as ValueFacts);
       const f = (shared ? copyFacts(o ?? { dtype: 'undefined' as DType }) : o) as ValueFacts;
       f.name = name;
       if (f.shape && f.shape.some((d) => typeof d === 'number' && (d < 0 || !Number.isFinite(d)))) delete f.shape;

@@ -105,3 +105,12 @@ test('Loop too long to simulate still gets its trip count when the condition can
   assert.deepEqual(s.values.get('a')?.shape, [2, 3]);
   assert.deepEqual(s.values.get('scans')?.shape, [5000, 2, 3]);
 });
+
+test('a Loop that runs zero times passes its initial values through without disturbing them', () => {
+  const body = graph([node('Identity', ['cond_in'], ['cond_out']), node('Neg', ['acc'], ['acc_out'])],
+    [input('i', 'int64', []), input('cond_in', 'bool', []), input('acc', 'float')], ['cond_out', 'acc_out']);
+  const g = graph([node('Loop', ['trips', '', 'a0'], ['a'], [graphAttr('body', body)])], [input('a0', 'float', [4])], ['a'], [i64('trips', [0], [])]);
+  const s = inferShapes(model(g));
+  assert.deepEqual(s.values.get('a')?.shape, [4]);
+  assert.equal(s.values.get('a0')?.name, 'a0');
+});

@@ -4,7 +4,7 @@ import { attrGraph, attrInt, attrInts, type Shape } from '../../onnx/ir';
 import { mergeShapes } from '../dims';
 import { mk } from '../fold';
 import { sequenceOf, elementFacts } from './sequence';
-import { out, scalarOf, type OpCtx, type OutFacts, type Rule } from '../context';
+import { copyFacts, out, scalarOf, type OpCtx, type OutFacts, type Rule } from '../context';
 import type { ValueFacts } from '../types';
 
 /** Facts that hold whichever of two paths ran. */
@@ -102,7 +102,8 @@ function loopRule(c: OpCtx): OutFacts[] {
       for (let k = 0; k < nScan; k++) scans[k].push(res[1 + nCarried + k]);
     }
     if (i >= cap && cond) return undefined;
-    const outs: OutFacts[] = carried.map((f) => f ?? out('undefined'));
+    // With zero iterations the carried facts are the node's own inputs: copy, never hand them out.
+    const outs: OutFacts[] = carried.map((f) => (f ? copyFacts(f) : out('undefined')));
     for (let k = 0; k < nScan; k++) {
       const items = scans[k];
       let s: Shape | undefined = items[0]?.shape;
