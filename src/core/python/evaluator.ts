@@ -1092,6 +1092,7 @@ function buildTorchModule(name: string, args: EvaluatedArgs, n: Node): Value {
     return { k: 'mod', m };
   }
   if (CONTAINERS.has(name)) return buildContainer(name, args, n);
+  if (name === 'TransformerEncoder') return buildEncoderStack(args, n);
   const def = LAYERS[name];
   if (!def) {
     const m = emptyMod(name, 'opaque', n);
@@ -1111,6 +1112,30 @@ function buildTorchModule(name: string, args: EvaluatedArgs, n: Node): Value {
   m.args = a;
   m.layer = def;
   m.ownParams = def.params(a);
+  return { k: 'mod', m };
+}
+
+/** A fresh copy of a module tree (PyTorch deep-copies a layer into each slot of a TransformerEncoder). */
+function cloneMod(m: ModSpec): ModSpec {
+  const c: ModSpec = { ...m, children: new Map(), attrs: new Map(m.attrs) };
+  for (const [k, v] of m.children) c.children.set(k, cloneMod(v));
+  return c;
+}
+
+/** nn.TransformerEncoder(encoder_layer, num_layers, norm=None): `layers` holds num_layers copies, then `norm`. */
+function buildEncoderStack(args: EvaluatedArgs, n: Node): Value {
+  const layer = args.positional[0] ?? args.keywords.get('encoder_layer');
+  const count = args.positional[1] ?? args.keywords.get('num_layers');
+  const norm = args.positional[2] ?? args.keywords.get('norm');
+  const m = emptyMod('TransformerEncoder', 'container', n);
+  const layers = emptyMod('ModuleList', 'container', n);
+  m.children.set('layers', layers);
+  if (layer?.k !== 'mod' || count?.k !== 'num' || count.v > MAX_LOOP) {
+    m.unknownReason = 'nn.TransformerEncoder with an encoder layer or num_layers that is not static';
+    return { k: 'mod', m };
+  }
+  for (let i = 0; i < count.v; i++) layers.children.set(String(i), cloneMod(layer.m));
+  if (norm?.k === 'mod') m.children.set('norm', norm.m);
   return { k: 'mod', m };
 }
 
@@ -1272,6 +1297,14 @@ export function applyModule(m: ModSpec, path: string | undefined, args: Evaluate
       return { k: 'tensor', shape: outShape };
     }
     case 'container': {
+      if (m.typeName === 'TransformerEncoder') {
+        const layers = m.children.get('layers');
+        const norm = m.children.get('norm');
+        let cur: Value = x ?? UNKNOWN;
+        if (layers) cur = applyModule({ ...layers, typeName: 'Sequential' }, joinPath(path, 'layers'), { positional: [cur], keywords: new Map() }, ctx, depth + 1);
+        if (norm) cur = applyModule(norm, joinPath(path, 'norm'), { positional: [cur], keywords: new Map() }, ctx, depth + 1);
+        return cur;
+      }
       if (m.typeName !== 'Sequential') {
         giveUp(ctx, path, `nn.${m.typeName} is not callable`);
         return { k: 'tensor', shape: null };

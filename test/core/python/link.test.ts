@@ -107,3 +107,14 @@ test('RAM over budget: the module where activations peak is named on its own lin
   // The range is the constructor that defined that module, inside the features Sequential (lines 27-31 or dw_block).
   assert.ok(at!.range.start.line >= 11 && at!.range.start.line <= 31);
 });
+
+test('Transformer: attention and feed-forward nodes of each copied layer sum under enc.layers.N', async () => {
+  const lang = await python();
+  const model = analyzeTree(parseOnce(lang, fixture('transformer_har.py'))!);
+  const r = await linkModel(join(SCRIPTS, 'transformer_har.onnx'), model.model?.mod);
+  if ('error' in r) throw new Error(r.error);
+  assert.equal(r.byPath.get('')!.macs, 5_267_840);
+  // Per layer: 4*64*64² projections + 2*64²*64 attention + 2*64*64*128 feed-forward.
+  assert.equal(r.byPath.get('enc.layers.1')!.macs, 2_621_440);
+  assert.equal(r.nodePath.get('/enc/layers.0/self_attn/MatMul_1'), 'enc.layers.0');
+});

@@ -172,3 +172,12 @@ test('export of `model.eval()` inline counts as eval mode; a splatted input shap
   assert.deepEqual(codes(r), []);
   assert.equal(r.modules[0]!.macs, 2 * 4 * 6 * 6 * 27);
 });
+
+test('Transformer encoder stack: num_layers copies and attention MACs equal the reference model', async () => {
+  const r = await check('transformer_har.py');
+  // emb 6*64+64; 2 x encoder layer (4*64²+4*64 attention + 64*128+128 + 128*64+64 + 2*128 norms); head 64*6+6.
+  // MACs: emb 64*6*64 + 2 x (4*s*d² + 2*s²*d + 2*s*d*ff with s=64, d=64, ff=128) + head 64*6 = the reference 5,267,840.
+  assert.deepEqual(modules(r), [{ name: 'HARTransformer', line: 11, params: 448 + 2 * 33_472 + 390, macs: 5_267_840 }]);
+  assert.deepEqual(codes(r), []);
+  assert.equal(r.linkedModel, join(SCRIPTS, 'transformer_har.onnx'));
+});
