@@ -1,7 +1,7 @@
 // Owns the static evaluator: runs the statically knowable subset of a script (constants, module constructors,
 // forward() over tensor shapes) without executing Python, recording parameters, shapes and MACs per module path.
 import type { Node } from 'web-tree-sitter';
-import { LAYERS, flattenShape, isKnownShape, prod, type Args } from './layers';
+import { LAYERS, flattenShape, isKnownShape, prod, upsampleShape, type Args } from './layers';
 import { timmArchitecture, torchvisionArchitecture, type KnownArchitecture } from './known-architectures';
 import { callArgs, kids, rangeOf } from './syntax';
 import type { Shape } from './types';
@@ -1513,6 +1513,12 @@ function tensorFunction(name: string, args: EvaluatedArgs, ctx: EvalContext): Va
       const def = LAYERS[name.endsWith('1d') ? 'AdaptiveAvgPool1d' : 'AdaptiveAvgPool2d']!;
       const a: Args = new Map([['output_size', toArg(p[1] ?? args.keywords.get('output_size') ?? UNKNOWN)]]);
       return { k: 'tensor', shape: shape ? def.apply!(a, shape)?.output ?? null : null };
+    }
+    case 'interpolate':
+    case 'upsample': {
+      const size = args.keywords.get('size') ?? p[1];
+      const scale = args.keywords.get('scale_factor') ?? p[2];
+      return { k: 'tensor', shape: shape ? upsampleShape(shape, size ? toArg(size) : null, scale ? toArg(scale) : null) : null };
     }
     case 'cat':
     case 'concat': {

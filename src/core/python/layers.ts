@@ -211,7 +211,6 @@ const AVGPOOL = (n: number): LayerDef => ({
 });
 const ADAPTIVE = (n: number): LayerDef => ({ signature: ['output_size'], defaults: {}, params: () => 0, apply: (a, x) => adaptiveApply(a, x, n) });
 const FREE: LayerDef = { signature: [], defaults: {}, params: () => 0, apply: same };
-const FREE_NO_SHAPE: LayerDef = { signature: [], defaults: {}, params: () => 0 };
 
 const RNN = (kind: string): LayerDef => ({
   signature: kind === 'RNN'
@@ -340,15 +339,56 @@ export const LAYERS: Record<string, LayerDef> = {
     params: () => 0,
     apply: (a, x) => ({ output: flattenShape(x, num(a.get('start_dim')), num(a.get('end_dim'))), macs: 0 }),
   },
-  Upsample: FREE_NO_SHAPE,
-  Unflatten: FREE_NO_SHAPE,
-  PixelShuffle: FREE_NO_SHAPE,
+  Upsample: {
+    signature: ['size', 'scale_factor', 'mode', 'align_corners'],
+    defaults: { size: null, scale_factor: null },
+    params: () => 0,
+    apply: (a, x) => ({ output: upsampleShape(x, a.get('size'), a.get('scale_factor')), macs: 0 }),
+  },
+  Unflatten: {
+    signature: ['dim', 'unflattened_size'],
+    defaults: {},
+    params: () => 0,
+    apply: (a, x) => {
+      const d = num(a.get('dim'));
+      const sizes = a.get('unflattened_size');
+      if (d === null || !Array.isArray(sizes) || !sizes.every((v) => typeof v === 'number')) return { output: null, macs: 0 };
+      const i = d < 0 ? d + x.length : d;
+      return { output: [...x.slice(0, i), ...(sizes as number[]), ...x.slice(i + 1)], macs: 0 };
+    },
+  },
+  PixelShuffle: {
+    signature: ['upscale_factor'],
+    defaults: {},
+    params: () => 0,
+    apply: (a, x) => {
+      const r = num(a.get('upscale_factor'));
+      if (r === null || x.length !== 4) return { output: null, macs: 0 };
+      const [n, c, h, w] = x;
+      return { output: [n ?? null, c === null || c === undefined ? null : c / (r * r), h == null ? null : h * r, w == null ? null : w * r], macs: 0 };
+    },
+  },
   Softmax: FREE,
   LogSoftmax: FREE,
 };
 for (const n of ['ReLU', 'ReLU6', 'LeakyReLU', 'ELU', 'SELU', 'CELU', 'GELU', 'SiLU', 'Mish', 'Hardswish', 'Hardsigmoid', 'Hardtanh',
   'Sigmoid', 'Tanh', 'Softsign', 'Softplus', 'Identity', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout']) {
   LAYERS[n] = FREE;
+}
+
+/** nn.Upsample / F.interpolate: `size` (int or tuple) or `scale_factor` (floor(L * s)) over the spatial dims. */
+export function upsampleShape(x: Shape, size: Arg, scale: Arg): Shape | null {
+  const n = x.length - 2;
+  if (n < 1) return null;
+  const lead = x.slice(0, 2);
+  const spatial = x.slice(2);
+  if (size !== null && size !== undefined) {
+    const s = tuple(size, n);
+    return s ? [...lead, ...s] : null;
+  }
+  const f = typeof scale === 'number' ? Array(n).fill(scale) : Array.isArray(scale) && scale.length === n && scale.every((v) => typeof v === 'number') ? (scale as number[]) : null;
+  if (!f) return null;
+  return [...lead, ...spatial.map((L, i) => (L === null ? null : Math.floor(L * f[i]!)))];
 }
 
 /** torch.flatten's shape rule; null when the dims to merge are unknown. */

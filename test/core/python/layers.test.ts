@@ -120,3 +120,24 @@ test('weight-initialisation loops over self.modules() in __init__ do not make th
             self.blocks.append(nn.Linear(w, w))`);
   assert.equal(unknown.module.params, null);
 });
+
+test('decoder shapes: Upsample, F.interpolate, PixelShuffle and Unflatten feed the next layers', async () => {
+  const { module, layers } = await layersOf(
+    `        self.fc = nn.Linear(16, 8 * 4 * 4)
+        self.unflat = nn.Unflatten(1, (8, 4, 4))
+        self.up = nn.Upsample(scale_factor=2)
+        self.conv = nn.Conv2d(8, 16, 3, padding=1)
+        self.ps = nn.PixelShuffle(2)
+        self.out = nn.Conv2d(4, 1, 3, padding=1)`,
+    `        x = self.up(self.unflat(self.fc(x)))
+        x = self.ps(self.conv(x))
+        x = torch.nn.functional.interpolate(x, size=(32, 32), mode="bilinear")
+        return self.out(x)`,
+    'm = M()\ntorch.onnx.export(m, torch.randn(1, 16), "m.onnx")\n',
+  );
+  assert.deepEqual(layers['up']!.outputShape, [1, 8, 8, 8]);
+  assert.deepEqual(layers['ps']!.outputShape, [1, 4, 16, 16]);
+  assert.deepEqual(layers['out']!.inputShape, [1, 4, 32, 32]);
+  // fc 16*128, conv 16*8*8*72, out 1*32*32*36.
+  assert.equal(module.macs, 16 * 128 + 16 * 64 * 72 + 1024 * 36);
+});
