@@ -48,20 +48,33 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
   add({ technique: 'float16 weights and compute', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
     command: `aiot-lens optimize ${model} --passes fp16 -o ${out('fp16')}` }, quantizeInput(input, 'float16'));
 
-  // Pruning and low-rank: the real pass when the registry has it, else an analytic reduction.
+  // Pruning and low-rank: the real pass when the registry has it (re-analyzed), else an analytic reduction.
   const conv = new Set(['conv', 'depthwise', 'matmul']);
   const matmul = new Set(['matmul']);
-  const pruned = await passAnalysis(analysis, 'prune', { channelSparsity: 0.3, sparsity: 0.5, inputShapes: o.inputShapes });
-  add({ technique: 'structured pruning (30% of conv channels)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'],
-    command: `aiot-lens optimize ${model} --passes prune --sparsity 0.5 -o ${out('pruned')}`,
-    ...(pruned ? {} : { analytic: true, note: 'estimated analytically: 30% of channels removed keeps ~49% of conv MACs and weights (0.7 x 0.7)' }) },
-    pruned ? estimateInputOf(pruned) : reduceInput(input, 0.49, conv, 'analytic structured pruning: 0.7 x 0.7 of conv/matmul work and weights kept'));
+  const pruned = await passAnalysis(analysis, 'prune', { channelSparsity: 0.3, sparsity: 0, inputShapes: o.inputShapes });
+  const pruneCommand = `aiot-lens optimize ${model} --passes prune --channel-sparsity 0.3 --sparsity 0 -o ${out('pruned')}`;
+  if (pruned === 'missing') {
+    add({ technique: 'structured pruning (30% of conv channels)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'],
+      command: pruneCommand, analytic: true, note: 'estimated analytically: 30% of channels removed keeps ~49% of conv MACs and weights (0.7 x 0.7)' },
+    reduceInput(input, 0.49, conv, 'analytic structured pruning: 0.7 x 0.7 of conv/matmul work and weights kept'));
+  } else if (pruned !== 'unchanged') {
+    add({ technique: 'structured pruning (30% of conv output channels, prune pass)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'],
+      command: pruneCommand }, estimateInputOf(pruned));
+  }
   if (input.costs.some((c) => c.opClass === 'matmul' && c.weightBytes > 0)) {
     const lowRank = await passAnalysis(analysis, 'low-rank', { energy: 0.95, inputShapes: o.inputShapes });
-    add({ technique: 'low-rank factorization of Gemm/MatMul weights', module: 'model', resources: ['compute', 'storage', 'energy'],
-      command: `aiot-lens optimize ${model} --passes low-rank -o ${out('lowrank')}`,
-      ...(lowRank ? {} : { analytic: true, note: 'estimated analytically: rank halved, so Gemm/MatMul MACs and weights halve' }) },
-      lowRank ? estimateInputOf(lowRank) : reduceInput(input, 0.5, matmul, 'analytic low-rank: half of Gemm/MatMul work and weights'));
+    const command = `aiot-lens optimize ${model} --passes low-rank --energy 0.95 -o ${out('lowrank')}`;
+    if (lowRank === 'missing') {
+      add({ technique: 'low-rank factorization of Gemm/MatMul weights', module: 'model', resources: ['compute', 'storage', 'energy'], command,
+        analytic: true, note: 'estimated analytically: rank halved, so Gemm/MatMul MACs and weights halve' },
+      reduceInput(input, 0.5, matmul, 'analytic low-rank: half of Gemm/MatMul work and weights'));
+    } else if (lowRank === 'unchanged') {
+      add({ technique: 'low-rank factorization of Gemm/MatMul weights', module: 'model', resources: ['compute', 'storage', 'energy'], command,
+        note: 'the low-rank pass finds no weight whose factorization keeping 95% of the energy saves anything (try --rank R)' }, input);
+    } else {
+      add({ technique: 'low-rank factorization of Gemm/MatMul weights (95% energy)', module: 'model', resources: ['compute', 'storage', 'energy'], command },
+        estimateInputOf(lowRank));
+    }
   }
 
   // Operator reordering: a real memory-aware schedule, re-planned.
@@ -79,8 +92,11 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
   const resized = smallerInput(analysis, o.inputShapes);
   if (resized) {
     const shapeArg = Object.entries(resized.shapes).map(([n, s]) => `--input-shape ${n}=${s.join('x')}`).join(' ');
+    const command = PASSES['resize-input']
+      ? `aiot-lens optimize ${model} --passes resize-input ${shapeArg} -o ${out('resized')}`
+      : `aiot-lens advise ${model} ${dev} ${shapeArg}`;
     add({ technique: `smaller input resolution (${resized.label})`, module: 'sensor data', resources: ['compute', 'memory', 'energy', 'communication'],
-      command: `aiot-lens advise ${model} ${dev} ${shapeArg}`, note: 'retrain or fine-tune at the new resolution; the command re-evaluates it' },
+      command, note: 'accuracy at the new resolution needs fine-tuning; the estimate re-runs shape inference and cost at it' },
     estimateInputOf(resized.analysis));
   }
 
@@ -106,16 +122,17 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
   };
 }
 
-/** Runs a registered pass (prune, low-rank) and re-analyzes; undefined when the pass does not exist or fails. */
-async function passAnalysis(a: Analysis, name: string, options: Record<string, unknown>): Promise<Analysis | undefined> {
+/** Runs a registered pass (prune, low-rank) and re-analyzes the result; 'missing' when the pass is not available. */
+async function passAnalysis(a: Analysis, name: string, options: Record<string, unknown>): Promise<Analysis | 'missing' | 'unchanged'> {
   const pass = PASSES[name];
-  if (!pass) return undefined;
+  if (!pass) return 'missing';
   try {
     const r = await pass.run(a.model, options);
-    if (!r.ok || !r.value.changed) return undefined;
+    if (!r.ok) return 'missing';
+    if (!r.value.changed) return 'unchanged';
     return analyzeModel(r.value.model, { inputShapes: options['inputShapes'] as Record<string, Shape> | undefined });
   } catch {
-    return undefined;
+    return 'missing';
   }
 }
 
