@@ -45,8 +45,19 @@ function installedVersion(pkgJson) {
   }
 }
 
+/**
+ * The environment without the `npm_*` variables of an enclosing `npm run`: npm reads `npm_config_*` as its own
+ * config, and code-server's postinstall checks the Node version in `npm_config_user_agent`, which would otherwise
+ * name the outer npm's Node 20 instead of the Node 24 this install runs on.
+ */
+export function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
+  return { ...env, ...extra };
+}
+
 /** npm install `spec` into its own folder under the cache (a tiny private package.json keeps it isolated). */
-function npmInstallInto(dir, spec, env = process.env) {
+function npmInstallInto(dir, spec, env = cleanEnv()) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `e2e-${spec.split('@')[0]}`, private: true }) + '\n');
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', spec], { cwd: dir, stdio: 'inherit', env, timeout: 900_000 });
@@ -74,7 +85,7 @@ export function ensureCodeServer(cacheDir, nodeHome) {
     ensureDebianPackages(['libkrb5-dev']);
     log(`installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_VERSION} (a few minutes: it builds native modules)`);
     const started = Date.now();
-    const env = { ...process.env, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
+    const env = cleanEnv({ PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome });
     npmInstallInto(dir, `code-server@${CODE_SERVER_VERSION}`, env);
     if (!existsSync(join(pkg, 'lib', 'vscode', 'node_modules'))) throw new Error('code-server installed without its VS Code modules (postinstall failed)');
     log(`code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

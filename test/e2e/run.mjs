@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ensureChromium, ensureCodeServer, ensureNode24 } from './install.mjs';
+import { cleanEnv, ensureChromium, ensureCodeServer, ensureNode24 } from './install.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = join(root, '.cache', 'e2e');
@@ -141,7 +141,7 @@ async function startCodeServer(nodeHome, entry, run) {
     run.workspace,
   ];
   // Own process group, so the server and every process it starts are ended together.
-  codeServer = spawn(join(nodeHome, 'bin', 'node'), args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}` } });
+  codeServer = spawn(join(nodeHome, 'bin', 'node'), args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv({ PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}` }) });
   codeServer.stdout.pipe(out);
   codeServer.stderr.pipe(out);
   const url = `http://127.0.0.1:${port}`;
