@@ -45,3 +45,22 @@ test('mutilated models (attributes dropped, inputs blanked, cycles) give warning
     }
   }
 });
+
+test('a hostile declared dim cannot make inference allocate a rank of 2^31 (found by the fuzzer)', () => {
+  const model: Model = {
+    irVersion: 8, opsetImports: [{ domain: '', version: 13 }], producerName: '', producerVersion: '', domain: '',
+    modelVersion: 0, docString: '', metadataProps: [], functions: [],
+    graph: {
+      name: 'g', initializers: [], sparseInitializers: [], valueInfo: [],
+      inputs: [
+        { name: 'x', type: { kind: 'tensor', elemType: 'float', shape: [3, 4, 5] } },
+        { name: 'axes', type: { kind: 'tensor', elemType: 'int64', shape: [2 ** 31] } },
+      ],
+      outputs: [{ name: 'y', type: { kind: 'tensor', elemType: 'float' } }],
+      nodes: [{ name: 'u', opType: 'Unsqueeze', domain: '', inputs: ['x', 'axes'], outputs: ['y'], attributes: [] }],
+    },
+  };
+  const facts = inferShapes(model).values.get('y');
+  assert.equal(facts?.dtype, 'float');
+  assert.equal(facts?.shape, undefined);
+});

@@ -10,7 +10,9 @@ import {
   copyFacts, dtypeOf, has, like, numsOf, out, rankOf, scalarOf, shapeOf, valueOf, UNKNOWN, type OpCtx, type OutFacts, type Rule,
 } from '../context';
 
-const unknownDims = (n: number): Shape => new Array(n).fill(null);
+/** Ranks beyond this come only from hostile or corrupt dims (a declared [2^31] axes input): the rank stays unknown. */
+const MAX_RANK = 64;
+const unknownDims = (n: number): Shape | undefined => (n >= 0 && n <= MAX_RANK ? new Array(n).fill(null) : undefined);
 
 /** Ints from input i when the op has it (newer opsets), else from attribute `attr` (older opsets). */
 function intsInputOrAttr(c: OpCtx, i: number, attr: string): number[] | undefined | null {
@@ -468,7 +470,7 @@ function splitToSequenceRule(c: OpCtx): OutFacts[] {
   const d = s[axis];
   const split = has(c, 1) ? numsOf(c, 1) : undefined;
   let sizes: number[] | undefined;
-  if (!has(c, 1)) sizes = isNum(d) ? new Array(d).fill(1) : undefined;
+  if (!has(c, 1)) sizes = isNum(d) && d <= 1 << 16 ? new Array(d).fill(1) : undefined;
   else if (split) {
     if (valueOf(c, 1)!.dims.length === 0 && isNum(d)) {
       const k = split[0];
