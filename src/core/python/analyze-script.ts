@@ -240,6 +240,16 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
     });
   }
   modules.sort((a, b) => a.range.start.line - b.range.start.line);
+  if (ctx.budget.steps <= 0) {
+    // Evaluation stopped part-way: any figure may be missing layers, so none is reported as known.
+    const reason = 'the script is too large to evaluate completely (step budget exhausted)';
+    for (const m of modules) {
+      m.params = null;
+      m.macs = null;
+      for (const l of m.layers) Object.assign(l, { params: null, macs: null, unknownReason: reason });
+    }
+    for (const list of layers.values()) for (const l of list) l.macs = null;
+  }
   return { tree, text, index, imports, classes, exports, model, modules, layers, ctx };
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeTree, checkScriptText } from '../../../src/core/python';
 import { parseOnce } from '../../../src/core/python/parser';
-import { python } from './helpers';
+import { fixture, python } from './helpers';
 
 async function layersOf(body: string, forward = '        return x\n', input = '') {
   const lang = await python();
@@ -140,4 +140,13 @@ test('decoder shapes: Upsample, F.interpolate, PixelShuffle and Unflatten feed t
   assert.deepEqual(layers['out']!.inputShape, [1, 4, 32, 32]);
   // fc 16*128, conv 16*8*8*72, out 1*32*32*36.
   assert.equal(module.macs, 16 * 128 + 16 * 64 * 72 + 1024 * 36);
+});
+
+test('when the evaluation budget runs out, figures are unknown rather than undercounted', async () => {
+  const lang = await python();
+  const text = fixture('resnet8_cifar.py');
+  const full = analyzeTree(parseOnce(lang, text)!);
+  assert.equal(full.modules.find((m) => m.name === 'ResNet8')!.params, 77_946);
+  const cut = analyzeTree(parseOnce(lang, text)!, { maxSteps: 300 });
+  assert.deepEqual(cut.modules.map((m) => [m.params, m.macs]), cut.modules.map(() => [null, null]));
 });
