@@ -32,6 +32,8 @@ export interface DeviceProfile {
   supportedOps?: string[];
   maxWeightBytes?: number;
   fusesActivations?: boolean;
+  /** Time multiplier for nodes whose weights are overridable graph inputs (no prepacking or layout change). */
+  runtimeWeightsFactor?: PerOpClass;
   /** Conv kernels pad channel counts to this block (SIMD lanes / NPU tile), wasting the padded work. */
   channelBlock?: number;
   activePowerW: number;

@@ -27,6 +27,7 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   let memoryBoundMs = 0;
   let nodeOverheadMs = 0;
   let nodesMs = 0;
+  let runtimeWeights = 0;
   for (const cost of input.costs) {
     const r = nodeRoofline(cost, device, input.convGeometry?.get(cost.index));
     if (!r.supported) unsupportedDtypes.add(cost.computeDtype);
@@ -41,6 +42,13 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
       nodes.push({ ...node, latencyMs: 0, computeMs: 0, memoryMs: 0, overheadMs: 0, fused: fusedInto });
       continue;
     }
+    const factor = input.runtimeWeightNodes?.has(cost.index) ? device.runtimeWeightsFactor?.[cost.opClass] : undefined;
+    if (factor !== undefined && factor !== 1) {
+      node.computeMs *= factor;
+      node.memoryMs *= factor;
+      node.latencyMs = (node.latencyMs - node.overheadMs) * factor + node.overheadMs;
+      runtimeWeights++;
+    }
     nodes.push(node);
     if (node.bound === 'compute') computeBoundMs += node.latencyMs - node.overheadMs;
     else if (node.bound === 'memory') memoryBoundMs += node.latencyMs - node.overheadMs;
@@ -52,6 +60,7 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   assumptions.push(
     `latency: per node ${combine}, compute = ops / (peak x class efficiency), memory = bytes / bandwidth, plus per-node dispatch and ${device.overheadMs} ms per inference, from profile '${device.id}'`,
   );
+  if (runtimeWeights > 0) assumptions.push(`${runtimeWeights} node(s) take weights listed as graph inputs: ${device.id} cannot prepack them, timed at its measured slowdown`);
   if (device.channelBlock && device.channelBlock > 1) assumptions.push(`conv channel counts padded to multiples of ${device.channelBlock} (${device.id}'s kernels)`);
   if (fuses) assumptions.push(`${device.id}'s runtime fuses BatchNormalization and activations into the preceding Conv/Gemm (they cost nothing)`);
   for (const n of notes) assumptions.push(n);

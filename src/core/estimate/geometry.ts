@@ -35,3 +35,18 @@ export function channelPadFactor(g: ConvGeometry, block: number): number {
   if (g.group === g.cin && g.cin === g.cout) return pad(g.cin, block) / g.cin; // depthwise
   return pad(g.cout, block) / g.cout;
 }
+
+/** Nodes whose weight input is an initializer also listed as a graph input (IR >= 4: an overridable default). */
+export function runtimeWeightNodes(model: Model): Set<number> {
+  const out = new Set<number>();
+  if (model.irVersion < 4) return out;
+  const g = model.graph;
+  const inputs = new Set(g.inputs.map((i) => i.name));
+  const inits = new Set(g.initializers.map((t) => t.name));
+  g.nodes.forEach((n, i) => {
+    if (n.domain !== '' || !['Conv', 'ConvTranspose', 'Gemm', 'MatMul'].includes(n.opType)) return;
+    const w = n.inputs[1] ?? '';
+    if (inits.has(w) && inputs.has(w)) out.add(i);
+  });
+  return out;
+}

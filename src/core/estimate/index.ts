@@ -6,4 +6,4 @@ export { nodeOps, nodeRoofline } from './roofline';
 export { choosePeak } from './dtype';
 export { findFusedNodes } from './fusion';
 export { estimateInputOf, estimateReport, tensorBytes, toReport, type AnalysisLike } from './report';
-export { channelPadFactor, convGeometry, type ConvGeometry } from './geometry';
+export { channelPadFactor, convGeometry, runtimeWeightNodes, type ConvGeometry } from './geometry';

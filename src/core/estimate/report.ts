@@ -8,7 +8,7 @@ import type { AnalysisReport, TensorDesc } from '../analyze/report';
 import { dtypeByteSize, isDType } from '../onnx/dtype';
 import { estimate } from './estimate';
 import { findFusedNodes } from './fusion';
-import { convGeometry } from './geometry';
+import { convGeometry, runtimeWeightNodes } from './geometry';
 import type { Estimate, EstimateInput, EstimateOptions, EstimateReport } from './types';
 
 /** The parts of an analysis the estimator reads (structural, so passes can hand in transformed analyses). */
@@ -57,7 +57,11 @@ export function estimateInputOf(a: AnalysisLike): EstimateInput {
     weightBytesByDtype: byDtype,
     ...(inputBytes !== undefined ? { inputBytes } : {}),
     ...(outputBytes !== undefined ? { outputBytes } : {}),
-    ...(a.model ? { fusedNodes: findFusedNodes(a.model, a.shapes?.values), convGeometry: convGeometry(a.model, a.shapes?.values) } : {}),
+    ...(a.model ? {
+      fusedNodes: findFusedNodes(a.model, a.shapes?.values),
+      convGeometry: convGeometry(a.model, a.shapes?.values),
+      runtimeWeightNodes: runtimeWeightNodes(a.model),
+    } : {}),
     assumptions: [...(a.report.assumptions ?? [])],
   };
 }

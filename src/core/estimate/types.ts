@@ -21,6 +21,8 @@ export interface EstimateInput {
   fusedNodes?: ReadonlyMap<number, string>;
   /** Assumptions carried from the analysis (pinned batch dims and the like). */
   assumptions?: string[];
+  /** Nodes whose weights are initializers also listed as graph inputs (overridable at run time, IR >= 4). */
+  runtimeWeightNodes?: ReadonlySet<number>;
   /** Conv channel counts by node index, for devices that pad channels to a SIMD block. */
   convGeometry?: ReadonlyMap<number, { cin: number; cout: number; group: number }>;
 }

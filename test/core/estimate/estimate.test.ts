@@ -166,3 +166,23 @@ test('fusion detection: LayerNorm primitives with their residual Add become one 
   assert.equal(f.get(10), 'fused into mm');
   assert.equal(f.has(11), false);
 });
+
+test('weights listed as graph inputs (IR >= 4) are runtime weights, slowed by the profile factor', async () => {
+  const { runtimeWeightNodes } = await import('../../../src/core/estimate');
+  const t = (name: string) => ({ name, dtype: 'float' as const, dims: [1], data: { kind: 'float' as const, values: [1] } });
+  const model: Model = {
+    irVersion: 4, opsetImports: [{ domain: '', version: 9 }], producerName: '', producerVersion: '', domain: '', modelVersion: 0,
+    docString: '', metadataProps: [], functions: [],
+    graph: {
+      name: 'old', sparseInitializers: [], valueInfo: [], outputs: [{ name: 'y', type: { kind: 'unknown' } }],
+      inputs: ['x', 'w1'].map((name) => ({ name, type: { kind: 'unknown' as const } })),
+      initializers: ['w1', 'w2'].map(t),
+      nodes: [irNode('c1', 'Conv', ['x', 'w1'], ['a']), irNode('c2', 'Conv', ['a', 'w2'], ['y'])],
+    },
+  };
+  assert.deepEqual([...runtimeWeightNodes(model)], [0]);
+  assert.deepEqual([...runtimeWeightNodes({ ...model, irVersion: 3 })], [], 'before IR 4 initializers had to be inputs');
+  const slow = estimate(input({ runtimeWeightNodes: new Set([0]) }), dev({ runtimeWeightsFactor: { conv: 2 } }));
+  close(slow.latencyMs, 4 * 2 + 0.1 + 0.29 + 0.5, 'conv roofline doubled, dispatch unchanged');
+  assert.ok(slow.assumptions.some((a) => /graph inputs/.test(a)));
+});

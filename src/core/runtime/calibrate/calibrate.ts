@@ -15,7 +15,7 @@ import { LensException, unwrap } from '../../result';
 import { median, timeModel, timeModelDetailed } from '../profile';
 import { ort } from '../ort';
 import { fitLinear, fitPlane, type PlaneFit } from './fit';
-import { DISPATCH_CHAIN, dispatchBench, microBenches, overheadBench, type MicroBench } from './microbench';
+import { DISPATCH_CHAIN, dispatchBench, microBenches, overheadBench, RUNTIME_WEIGHT_BENCHES, withRuntimeWeights, type MicroBench } from './microbench';
 
 export interface CalibrateOptions {
   id?: string;
@@ -82,7 +82,8 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
   const budget = options.budgetMsPerBench ?? 250;
   const passes = Math.max(1, options.passes ?? 2);
   const benches = microBenches();
-  const all = [overheadBench(), dispatchBench(), ...benches];
+  const variants = benches.filter((b) => RUNTIME_WEIGHT_BENCHES.includes(b.name)).map(withRuntimeWeights);
+  const all = [overheadBench(), dispatchBench(), ...benches, ...variants];
   const encoded = all.map((b) => unwrap(encodeModel(b.model)));
   const work = benches.map(benchWork);
 
@@ -101,6 +102,15 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
   const results: BenchResult[] = benches.map((b, i) => ({
     name: b.name, opClass: b.opClass, ...work[i]!, measuredMs: Math.max(1e-5, best[i + 2]! - overheadMs),
   }));
+  // Slowdown when weights are overridable graph inputs: per class, the median ratio to the constant-weight model.
+  const ratios: Partial<Record<OpClass, number[]>> = {};
+  variants.forEach((v, k) => {
+    const base = results.find((r) => `${r.name}_runtime_weights` === v.name)!;
+    const t = Math.max(1e-5, best[2 + benches.length + k]! - overheadMs);
+    (ratios[v.opClass] ??= []).push(t / base.measuredMs);
+  });
+  const runtimeWeightsFactor: Partial<Record<OpClass, number>> = {};
+  for (const [c, list] of Object.entries(ratios)) runtimeWeightsFactor[c as OpClass] = round(median(list!), 3);
 
   // Memory: element-wise Add streams bytes, its fitted time per byte gives the bandwidth every class is scaled to.
   const addFit = fitLinear(results.filter((r) => r.name.startsWith('add_')).map((r) => ({ x: r.bytes / r.nodes, t: r.measuredMs / r.nodes })));
@@ -180,6 +190,7 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
     dtypes: ['float'],
     fusesActivations: true,
     ...(channelBlock > 1 ? { channelBlock } : {}),
+    runtimeWeightsFactor,
     activePowerW: 0,
     idlePowerW: 0,
     overheadMs: round(overheadMs, 5),

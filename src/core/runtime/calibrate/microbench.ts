@@ -211,3 +211,13 @@ export function microBenches(): MicroBench[] {
     transpose(64, 32), transpose(32, 16), transpose(16, 64), concat(32, 32), concat(64, 32), concat(16, 16),
   ];
 }
+
+/** The same benchmark with its weights listed as graph inputs (overridable), as old exporters write them. */
+export function withRuntimeWeights(b: MicroBench): MicroBench {
+  const g = b.model.graph;
+  const extra: ValueInfo[] = g.initializers.map((t) => ({ name: t.name, type: { kind: 'tensor', elemType: t.dtype, shape: t.dims } }));
+  return { ...b, name: `${b.name}_runtime_weights`, model: { ...b.model, graph: { ...g, inputs: [...g.inputs, ...extra] } } };
+}
+
+/** Benchmarks whose runtime-weights variants measure the slowdown of unpacked weights per class. */
+export const RUNTIME_WEIGHT_BENCHES = ['conv3x3_c16_o16_32', 'conv3x3_c64_o64_16', 'pointwise_c64_o128_16', 'depthwise_c64_o64_32', 'depthwise_c128_o128_16', 'gemm_64x256x256'];
