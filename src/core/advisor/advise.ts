@@ -10,6 +10,7 @@ import type { Estimate, EstimateInput } from '../estimate/types';
 import { beamSchedule, PASSES } from '../passes';
 import type { Shape } from '../onnx/ir';
 import { planMemory } from '../memory';
+import { searchSplit, topologicalOrder } from '../partition';
 import { afterOf, bindingResource, moduleOf, periodMs, resourcesOf } from './resources';
 import { quantizeInput, reduceInput } from './transforms';
 import type { Advice, AdviseOptions, ResourceDemand, ResourceName, Suggestion } from './types';
@@ -108,7 +109,10 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
   }
 
   // Partitioning: offload the whole model over the link to an edge device.
-  if (o.link && o.edge) candidates.push(offload(analysis, input, device, o, model, dev));
+  if (o.link && o.edge) {
+    const c = offload(analysis, input, device, o, model, dev);
+    if (c) candidates.push(c);
+  }
 
   const suggestions = rank(candidates, binding.name).map((c): Suggestion => ({
     technique: c.technique, module: c.module, resources: c.resources,
@@ -163,33 +167,48 @@ function smallerInput(a: Analysis, pinned?: Record<string, Shape>): { analysis: 
   }
 }
 
-/** The device only senses and transmits; the edge device runs the model. */
-function offload(a: Analysis, input: EstimateInput, device: DeviceProfile, o: AdviseOptions, model: string, dev: string): Candidate {
+/**
+ * Partitioning to an edge device: the split search's best cut (which may be "send the raw input"), with the device
+ * keeping only its part's activations and weights.
+ */
+function offload(a: Analysis, input: EstimateInput, device: DeviceProfile, o: AdviseOptions, model: string, dev: string): Candidate | undefined {
   const link = o.link!;
   const edge = o.edge!;
+  const split = searchSplit(a, device, link, edge, { objective: 'latency' });
+  if (!split.ok) return undefined;
+  const order = topologicalOrder(a.model.graph) ?? a.model.graph.nodes.map((_, i) => i);
+  // The best cut that offloads something: "all on device" is the baseline, not a technique.
+  const offloading = split.value.cuts.filter((c) => c.index < order.length);
+  if (offloading.length === 0) return undefined;
+  const best = offloading.reduce((x, y) => (y.totalMs < x.totalMs ? y : x));
+  const k = best.index;
+  const deviceNodes = new Set(order.slice(0, k));
+  // RAM: the activation peak over the device's part of the order (or the input buffer when everything is sent),
+  // plus its weights where they cannot execute in place; flash: the device part's weights.
+  const plan = planMemory(a.model.graph, a.shapes.values, { order });
+  const activations = k === 0 ? best.bytes : Math.max(...plan.liveBytesByStep.slice(0, k), 0);
+  const weights = a.cost.nodes.filter((n) => deviceNodes.has(n.index)).reduce((sum, n) => sum + n.weightBytes, 0);
   const edgeEst = estimate(input, edge, {});
-  const bytes = input.inputBytes ?? 0;
-  const txMs = ((bytes * 8) / link.uplinkBitsPerSecond) * 1000;
-  const latencyMs = txMs + link.rttMs + edgeEst.latencyMs;
-  const radioMj = link.energyPerBitNj !== undefined ? (bytes * 8 * link.energyPerBitNj) / 1e6 : (link.txPowerW ?? 0) * txMs;
-  // On the device: no weights, an input buffer, the radio instead of the model.
+  const peakRamBytes = activations + (device.executeInPlace ? 0 : weights) + (device.runtimeRamBytes ?? 0);
+  const flashBytes = weights + (device.runtimeFlashBytes ?? 0);
   const onDevice: Estimate = {
-    ...edgeEst, device: device.id, deviceName: device.name, latencyMs, energyMj: radioMj + device.idlePowerW * (latencyMs - txMs),
-    peakRamBytes: bytes + (device.runtimeRamBytes ?? 0), flashBytes: device.runtimeFlashBytes ?? 0,
+    ...edgeEst, device: device.id, deviceName: device.name, latencyMs: best.totalMs, energyMj: best.deviceEnergyMj,
+    peakRamBytes, flashBytes,
     fits: { memory: true, storage: true, dtypes: true, operators: true },
   };
   onDevice.resources = {
-    memory: { ...edgeEst.resources.memory, demand: onDevice.peakRamBytes, budget: device.ramBytes, fits: onDevice.peakRamBytes <= device.ramBytes, headroom: device.ramBytes - onDevice.peakRamBytes, utilization: onDevice.peakRamBytes / device.ramBytes, assumption: 'input buffer + runtime' },
-    storage: { ...edgeEst.resources.storage, demand: onDevice.flashBytes, budget: device.flashBytes, fits: onDevice.flashBytes <= device.flashBytes, headroom: device.flashBytes - onDevice.flashBytes, utilization: onDevice.flashBytes / device.flashBytes, assumption: 'runtime only' },
+    memory: { ...edgeEst.resources.memory, demand: peakRamBytes, budget: device.ramBytes, fits: peakRamBytes <= device.ramBytes, headroom: device.ramBytes - peakRamBytes, utilization: peakRamBytes / device.ramBytes, assumption: k === 0 ? 'input buffer + runtime' : `activations of the first ${k} nodes + their weights + runtime` },
+    storage: { ...edgeEst.resources.storage, demand: flashBytes, budget: device.flashBytes, fits: flashBytes <= device.flashBytes, headroom: device.flashBytes - flashBytes, utilization: flashBytes / device.flashBytes, assumption: k === 0 ? 'runtime only' : `weights of the first ${k} nodes + runtime` },
   };
   onDevice.fits = { ...onDevice.fits, memory: onDevice.resources.memory.fits, storage: onDevice.resources.storage.fits };
   const r = resourcesOf(onDevice, input, device, o, link);
   const perSecond = 1000 / periodMs(o).ms;
+  const where = k === 0 ? 'send the raw input' : `cut after node ${k - 1} ('${best.afterNode}')`;
   return {
-    technique: `offload to ${edge.id} over ${link.id}`, module: 'hardware', resources: ['memory', 'storage', 'compute', 'energy'],
-    command: `aiot-lens partition ${model} ${dev} --edge ${edge.id} --link ${link.id}`,
-    note: `latency = send ${bytes} B (${txMs.toFixed(2)} ms) + RTT ${link.rttMs} ms + ${edgeEst.latencyMs.toFixed(2)} ms on ${edge.id}; device energy = radio + idle while waiting`,
-    after: onDevice, resourcesAfter: r, linkBytesPerSecond: bytes * perSecond,
+    technique: `partition to ${edge.id} over ${link.id} (${where})`, module: 'hardware', resources: ['memory', 'storage', 'compute', 'energy'],
+    command: `aiot-lens split ${model} ${dev} --remote ${edge.id} --link ${link.id} --out-dir ${model.replace(/\.onnx$/i, '')}.split`,
+    note: `latency = ${best.deviceMs.toFixed(2)} ms on the device + ${best.linkMs.toFixed(2)} ms on the link (${best.bytes} B up) + ${best.remoteMs.toFixed(2)} ms on ${edge.id}; device energy = compute + radio + idle while waiting`,
+    after: onDevice, resourcesAfter: r, linkBytesPerSecond: best.bytes * perSecond,
   };
 }
 

@@ -44,7 +44,8 @@ test('streaming raw audio features over LoRa is communication-bound by the senso
   assert.equal(advice.bottleneck.module, 'sensor data');
   // Everything else fits on the ESP32-S3 (about 150 KB of flash, 70 KB of RAM).
   for (const r of advice.resources) if (r.name !== 'communication') assert.ok(r.fits, r.name);
-  const offload = advice.suggestions.find((s) => /^offload/.test(s.technique))!;
+  const offload = advice.suggestions.find((s) => /^partition to raspberry-pi-5 over lora/.test(s.technique))!;
+  assert.match(offload.command, /^aiot-lens split .* --remote raspberry-pi-5 --link lora/);
   assert.equal(offload.estimate.fits.communication, false);
 });
 
