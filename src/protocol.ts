@@ -2,7 +2,9 @@
 // Messages from a webview are untrusted input: `parseFromWebview` validates them before anyone reads a field.
 
 import type { AnalysisReport } from './core/analyze/report';
+import type { Advice, Budget } from './core/advisor';
 import type { EstimateReport } from './core/estimate';
+import type { SplitView } from '../webview/panels/pages';
 import type { GraphLayout, ModelOutline } from './core/layout/types';
 import type { LensError } from './core/result';
 import { HOTSPOT_METRICS, type GraphToHost, type HostToGraph, type NodeDetails, type NodeMetrics, type WeightStats } from '../webview/graph/messages';
@@ -21,7 +23,12 @@ export const ServerMethod = {
   nodeDetails: 'aiotLens/nodeDetails',
   weightStats: 'aiotLens/weightStats',
   estimate: 'aiotLens/estimate',
+  advise: 'aiotLens/advise',
+  split: 'aiotLens/split',
 } as const;
+
+/** Extension → server notification: the workspace became trusted, so its `.aiot/devices` profiles may be loaded. */
+export const TrustNotification = 'aiotLens/trusted';
 
 /** A failure every request may answer with (a broken file is an answer, not a server error). */
 export type Failed = { ok: false; error: LensError };
@@ -87,6 +94,24 @@ export interface EstimateParams extends ModelParams {
   deviceId?: string;
 }
 export type EstimateResult = { ok: true; estimate: EstimateReport } | Failed;
+
+/** `aiotLens/advise` params: the bottleneck advice on a device (default: the active device) against a budget. */
+export interface AdviseParams extends ModelParams {
+  deviceId?: string;
+  budget?: Budget;
+}
+/** The advice plus what the report needs beside it (analysis and estimate on the same device). */
+export type AdviseResult = { ok: true; advice: Advice; report: AnalysisReport; estimate: EstimateReport } | Failed;
+
+/** `aiotLens/split` params: the cut search between the device (default: the active one), a link and a remote. */
+export interface SplitParams extends ModelParams {
+  deviceId?: string;
+  remoteId: string;
+  linkId: string;
+  objective?: 'latency' | 'energy' | 'mix';
+}
+/** Every cut's figures and the best; `canExport` is false when the best cut leaves no halves. */
+export type SplitResult = { ok: true; split: SplitView } | Failed;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Extension ⇄ webview (postMessage)
@@ -295,4 +320,26 @@ export class RequestClient {
     else p.reject(new Error(msg.error ?? 'request failed'));
     return true;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Panels (report, charts, optimize, split) → extension
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Buttons a panel may press; anything else is dropped. */
+export const panelActions = ['exportReport', 'showCharts', 'advise', 'openModel', 'exportSplit'] as const;
+export type PanelAction = (typeof panelActions)[number];
+export interface PanelActionMessage {
+  type: 'panelAction';
+  action: PanelAction;
+  arg?: string;
+}
+
+export function parsePanelMessage(x: unknown): PanelActionMessage | undefined {
+  if (!isRecord(x) || x['type'] !== 'panelAction') return undefined;
+  const action = x['action'];
+  const arg = x['arg'];
+  if (typeof action !== 'string' || !(panelActions as readonly string[]).includes(action)) return undefined;
+  if (arg !== undefined && (typeof arg !== 'string' || arg.length > 4096)) return undefined;
+  return arg === undefined ? { type: 'panelAction', action: action as PanelAction } : { type: 'panelAction', action: action as PanelAction, arg };
 }

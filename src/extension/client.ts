@@ -37,6 +37,8 @@ export class LensClient implements vscode.Disposable {
       // configurationSection: the server hears aiotLens.* changes (it still pulls values per resource).
       synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'aiotLens' },
       outputChannelName: 'AIoT Lens',
+      // The server loads workspace device profiles only in a trusted workspace (src/server/trust.ts).
+      initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
     };
     this.client = new LanguageClient('aiotLens', 'AIoT Lens', serverOptions, clientOptions);
     let runs = 0;
@@ -76,6 +78,16 @@ export class LensClient implements vscode.Disposable {
 
   estimate(params: EstimateParams, token?: vscode.CancellationToken): Promise<EstimateResult> {
     return this.send(ServerMethod.estimate, params, token);
+  }
+
+  /** Any server request by method name (advise, split and others added without a method here each). */
+  request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
+    return this.send(method, params, token);
+  }
+
+  async notify(method: string, params?: unknown): Promise<void> {
+    await this.ready;
+    await this.client.sendNotification(method, params);
   }
 
   dispose(): void {

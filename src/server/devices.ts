@@ -4,9 +4,12 @@ import { getDevice, loadProfiles, type DeviceProfile } from '../core/devices';
 import { estimate, estimateInputOf, type Estimate } from '../core/estimate';
 import { err, ok, type Result } from '../core/result';
 import type { ModelEntry } from './modelStore';
+import { profileDir } from './trust';
 
 export function findDevice(deviceId: string, workspaceDir: string | undefined): Result<DeviceProfile> {
-  const reg = loadProfiles(workspaceDir ? { cwd: workspaceDir } : {});
+  // Untrusted workspaces: built-in profiles only (src/server/trust.ts).
+  const dir = profileDir(workspaceDir);
+  const reg = loadProfiles(dir ? { cwd: dir } : {});
   if (!reg.ok) return reg;
   return getDevice(reg.value, deviceId);
 }

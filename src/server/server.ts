@@ -10,10 +10,13 @@ import { ModelStore } from './modelStore';
 import { registerNodeFeatures } from './nodeFeatures';
 import { registerPythonFeatures } from './python';
 import { settingsReader } from './settings';
+import { registerAdviseSplit } from './adviseSplitRequests';
+import { registerTrust } from './trust';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let hasConfiguration = false;
+let initiallyTrusted = false;
 /** First workspace folder: where workspace device profiles (.aiot/devices) are looked up. */
 let workspaceDir: string | undefined;
 const getSettings = settingsReader(connection, () => hasConfiguration);
@@ -23,6 +26,7 @@ const capabilities: InitializeResult['capabilities'] = { textDocumentSync: TextD
 
 connection.onInitialize((params) => {
   hasConfiguration = Boolean(params.capabilities.workspace?.configuration);
+  initiallyTrusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted === true;
   const folder = params.workspaceFolders?.[0]?.uri;
   if (folder?.startsWith('file:')) workspaceDir = fileURLToPath(folder);
   return { capabilities, serverInfo: { name: 'aiot-lens', version: '0.1.0' } };
@@ -33,6 +37,8 @@ const store = new ModelStore(connection, getSettings);
 registerAnalyze(connection, store);
 registerLayout(connection, store, getSettings);
 registerNodeFeatures(connection, store, getSettings, () => workspaceDir);
+registerAdviseSplit(connection, store, getSettings, () => workspaceDir);
+registerTrust(connection, () => initiallyTrusted);
 const python = registerPythonFeatures(connection, documents, getSettings, { capabilities, workspaceDir: () => workspaceDir });
 
 // Settings (active device, script↔model links) change what the Python lenses and diagnostics say.
