@@ -237,6 +237,19 @@ async function graphChecks(page, frame, expected) {
       return rows.some((r) => r.replace(/\s+/g, ' ').trim() === `MACs ${exact(top.macs)}`);
     }, 20_000);
   });
+  await check(`weight statistics of ${top.name} load on demand and count its ${exact(top.params)} params`, async () => {
+    const slots = frame.locator('.inspector .stats');
+    const n = await slots.count();
+    assert(n > 0, 'the inspector lists no weights');
+    for (let i = 0; i < n; i++) await slots.nth(i).locator('button.link').click();
+    const counts = await waitFor('every weight statistic', async () => {
+      const texts = await slots.allInnerTexts();
+      const c = texts.map((t) => /count\s+([\d,]+)/.exec(t)?.[1]);
+      return c.every(Boolean) ? c.map((x) => Number(x.replace(/,/g, ''))) : null;
+    }, 20_000);
+    const total = counts.reduce((a, b) => a + b, 0);
+    assert(total === top.params, `weights hold ${total} elements, the CLI counts ${top.params} params`);
+  });
   await page.screenshot({ path: join(shotsDir, 'graph-inspector.png') }).catch(() => {});
 
   if (devices.length === 0) return;
