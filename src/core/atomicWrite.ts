@@ -7,9 +7,11 @@ import { existsSync, linkSync, renameSync, unlinkSync, writeFileSync } from 'nod
 import { basename, dirname, join } from 'node:path';
 import { err, ok, type Result } from './result';
 
-/** Without `force` an existing file is left alone (the final step is a hard link, which fails if the path exists). */
+/**
+ * Messages do not repeat the path (callers name the file as the user gave it).
+ * Without `force` an existing file is left alone (the final step is a hard link, which fails if the path exists). */
 export function writeFileAtomic(path: string, data: Uint8Array | string, options: { force?: boolean } = {}): Result<void> {
-  if (!options.force && existsSync(path)) return err('invalid-argument', `${path}: the output file exists (use --force to replace it)`, path);
+  if (!options.force && existsSync(path)) return err('invalid-argument', 'the output file exists (use --force to replace it)', path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     writeFileSync(tmp, data, { flag: 'wx' });
@@ -26,7 +28,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, options
       // the temporary file was never created or is already gone
     }
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return err('invalid-argument', `${path}: the output file exists (use --force to replace it)`, path);
-    return err('io', `${path}: cannot write the file (${code ?? String(e)})`, path);
+    if (code === 'EEXIST') return err('invalid-argument', 'the output file exists (use --force to replace it)', path);
+    return err('io', `cannot write the file (${code ?? String(e)})`, path);
   }
 }

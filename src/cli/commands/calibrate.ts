@@ -1,7 +1,8 @@
 // `aiot-lens calibrate [--out FILE]`: micro-benchmarks this machine in onnxruntime-node and writes a host device
 // profile (per op class efficiency and per-node cost) for `--profiles` / `.aiot/devices`.
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomicWrite';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { validateProfile } from '../../core/devices';
 import { catchLensAsync } from '../../core/result';
@@ -47,12 +48,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!valid.ok) return fail(`internal: calibrated profile does not validate: ${valid.error.message}`);
   try {
     mkdirSync(dirname(out), { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ $schema: 'https://aiot-lens.dev/schemas/device-profile.schema.json', ...profile }, null, 2)}\n`);
-    renameSync(tmp, out);
   } catch (e) {
-    return fail(`${outArg}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+    return fail(`${outArg}: cannot create its folder (${e instanceof Error ? e.message : String(e)})`);
   }
+  const written = writeFileAtomic(out, `${JSON.stringify({ $schema: 'https://aiot-lens.dev/schemas/device-profile.schema.json', ...profile }, null, 2)}\n`, { force: true });
+  if (!written.ok) return fail(`${outArg}: ${written.error.message}`);
   if (values['json']) {
     io.out(`${JSON.stringify(profile, null, 2)}\n`);
     return EXIT_OK;

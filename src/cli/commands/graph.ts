@@ -1,7 +1,7 @@
 // `aiot-lens graph MODEL [--svg OUT] [--json]`: lays out a model headless and writes the same drawing the editor shows.
 
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { isAbsolute, resolve } from 'node:path';
 import { loadModelFile } from '../../core/onnx/load';
 import { layoutModel, renderSvg, type ValueShapes } from '../../core/layout';
 import type { Model } from '../../core/onnx/ir';
@@ -65,9 +65,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (typeof svgOut === 'string') {
     const layout = layoutModel(model, { shapes, expanded: values['collapsed'] ? 'auto' : 'all' });
     const out = isAbsolute(svgOut) ? svgOut : resolve(io.cwd, svgOut);
-    const written = writeAtomic(out, renderSvg(layout, { theme }));
-    if (written) {
-      io.err(`aiot-lens graph: cannot write ${svgOut}: ${written}\n`);
+    const written = writeFileAtomic(out, renderSvg(layout, { theme }), { force: true });
+    if (!written.ok) {
+      io.err(`aiot-lens graph: ${svgOut}: ${written.error.message}\n`);
       return EXIT_ERROR;
     }
     if (!values['json']) io.out(`${svgOut}: ${layout.nodes.length} boxes, ${layout.edges.length} edges, ${layout.width}×${layout.height} px, laid out in ${layout.layoutMs} ms\n`);
@@ -82,19 +82,3 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
-/** Writes beside the target then renames, so a failed run never leaves half a file. Returns an error text or ''. */
-function writeAtomic(path: string, text: string): string {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-    return '';
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
-    return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-  }
-}

@@ -1,8 +1,9 @@
 // `aiot-lens optimize MODEL --passes a,b,c -o OUT`: applies optimization passes, writes the result atomically to a
 // new file, reports before/after figures and, with --verify, proves the result in onnxruntime-node.
 
-import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { isAbsolute, resolve } from 'node:path';
 import { analyzeModel } from '../../core/analyze';
 import type { Model, Shape } from '../../core/onnx/ir';
 import { encodeModel } from '../../core/onnx/encode';
@@ -97,8 +98,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!result.ok) return fail(`${file}: ${result.error.message}`);
   const encoded = encodeModel(result.value.model);
   if (!encoded.ok) return fail(`${file}: cannot encode the optimized model (${encoded.error.message})`);
-  const written = writeAtomically(outPath, encoded.value);
-  if (written) return fail(`${outArg}: ${written}`);
+  const written = writeFileAtomic(outPath, encoded.value, { force: values['force'] === true });
+  if (!written.ok) return fail(`${outArg}: ${written.error.message}`);
 
   const before = figures(model, bytes.byteLength, shapes.value);
   const after = figures(result.value.model, encoded.value.byteLength, shapes.value);
@@ -116,18 +117,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return verify && !verify.ranOk ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
-/** Writes via a temporary file in the same folder and a rename, so OUT is never left half-written. */
-function writeAtomically(path: string, data: Uint8Array): string | undefined {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-    return undefined;
-  } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
-    return `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
-  }
-}
 
 function figures(model: Model, fileBytes: number, inputShapes: Record<string, Shape>): Figures {
   // --input-shape pins symbolic dims for the figures; inputs with fixed declared dims keep them (so the original of a

@@ -95,7 +95,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const bytes = encodeModel(halves[role]);
         if (!bytes.ok) return fail(bytes.error.message);
         const w = writeFileAtomic(paths[role], bytes.value, { force: values['force'] === true });
-        if (!w.ok) return fail(w.error.message);
+        if (!w.ok) return fail(`${paths[role]}: ${w.error.message}`);
       }
       exported = { device: paths.device, remote: paths.remote, verify: verify.value };
     }

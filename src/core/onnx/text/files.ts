@@ -1,9 +1,7 @@
 // File-level entry points shared by the CLI and the extension: print a model file as text, build a model from text
 // (taking elided weights from the original), and write the result atomically without clobbering files by accident.
 
-import { existsSync, linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { decodeModel } from '../decode';
 import { encodeModel } from '../encode';
 import type { Model } from '../ir';
@@ -69,29 +67,4 @@ export function buildOnnxFromText(text: string, options: BuildOptions = {}): Res
   return bytes;
 }
 
-/**
- * Writes `bytes` to `path` through a temporary file in the same folder, so readers never see half a model.
- * Without `force` an existing file is left alone (the final step is a hard link, which fails if the path exists).
- */
-export function writeFileAtomic(path: string, bytes: Uint8Array, options: { force?: boolean } = {}): Result<void> {
-  if (!options.force && existsSync(path)) return err('invalid-argument', 'the output file exists (use --force to replace it)', path);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, bytes, { flag: 'wx' });
-    if (options.force) renameSync(tmp, path);
-    else {
-      linkSync(tmp, path);
-      unlinkSync(tmp);
-    }
-    return ok(undefined);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created or is already gone
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return err('invalid-argument', 'the output file exists (use --force to replace it)', path);
-    return err('io', `cannot write the file (${code ?? String(e)})`, path);
-  }
-}
+export { writeFileAtomic } from '../../atomicWrite';
