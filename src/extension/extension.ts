@@ -8,6 +8,11 @@ import { registerOnnxText } from './onnxText';
 import { registerOpenModelAt } from './openModelAt';
 import { registerSelectDevice } from './selectDevice';
 import { registerStatusBar } from './statusBar';
+import { registerDevicesTree } from './devicesTree';
+import { registerModelsTree } from './modelsTree';
+import { registerReportCommands } from './reportCommands';
+import { registerRunCommands } from './runCommands';
+import { registerWalkthrough } from './walkthrough';
 
 /** The extension's public API (returned by activate): used by tests running in the extension host. */
 export interface AiotLensApi {
@@ -23,6 +28,11 @@ export function activate(context: vscode.ExtensionContext): AiotLensApi {
   registerOpenModelAt(context, editor.provider);
   // Other features register here, one line each.
   registerOnnxText(context);
+  registerModelsTree(context, client);
+  registerDevicesTree(context);
+  registerReportCommands(context, client);
+  registerRunCommands(context, client);
+  registerWalkthrough(context, client);
   return { analyze: (uri) => client.analyze({ uri: uri.toString() }) };
 }
 

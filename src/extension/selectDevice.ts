@@ -13,7 +13,8 @@ export function registerSelectDevice(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(SELECT_DEVICE_COMMAND, async () => {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const reg = loadProfiles(folder?.scheme === 'file' ? { cwd: folder.fsPath } : {});
+      // Workspace profiles only in a trusted workspace (issue 9): an untrusted folder's JSON is not even read.
+      const reg = loadProfiles(folder?.scheme === 'file' && vscode.workspace.isTrusted ? { cwd: folder.fsPath } : {});
       if (!reg.ok) {
         void vscode.window.showErrorMessage(`AIoT Lens: ${reg.error.message}`);
         return;

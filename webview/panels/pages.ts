@@ -121,3 +121,28 @@ ${chart}
 export function modelTitle(a: AnalysisReport): string {
   return a.model.path.split(/[\\/]/).pop() ?? a.model.path;
 }
+
+export interface ProfileOutcome {
+  medianMs: number;
+  p90Ms: number;
+  runs: number;
+  threads?: number;
+  nodes: { name: string; opType: string; ms: number }[];
+}
+
+/** Measured onnxruntime times on this machine, per operator type and the slowest nodes, beside the estimate. */
+export function profileBody(model: string, p: ProfileOutcome, estimate?: { device: string; latencyMs: number }): string {
+  const byType = new Map<string, { ms: number; count: number }>();
+  for (const n of p.nodes) {
+    const t = byType.get(n.opType) ?? { ms: 0, count: 0 };
+    t.ms += n.ms;
+    t.count++;
+    byType.set(n.opType, t);
+  }
+  const typeBars = [...byType.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16).map(([op, t]) => ({ label: `${op} ×${t.count}`, value: t.ms, text: formatMs(t.ms) }));
+  const slow = [...p.nodes].sort((a, b) => b.ms - a.ms).slice(0, 15);
+  return `<h1>Profile of ${esc(model)} in onnxruntime (this machine, CPU)</h1>
+<p>Median <strong>${formatMs(p.medianMs)}</strong>, p90 ${formatMs(p.p90Ms)} over ${p.runs} runs${p.threads ? `, ${p.threads} thread${p.threads > 1 ? 's' : ''}` : ''}.${estimate ? ` The estimate for ${esc(estimate.device)} is ${formatMs(estimate.latencyMs)}: a different machine; compare shares, not times.` : ''}</p>
+<h2>Measured time by operator type</h2>${barChart(typeBars, 'measured time by operator type')}
+<h2>Slowest nodes</h2><table><thead><tr><th>node</th><th>op</th><th>ms</th></tr></thead><tbody>${slow.map((n) => `<tr><td>${esc(n.name)}</td><td>${esc(n.opType)}</td><td class="num">${n.ms.toFixed(3)}</td></tr>`).join('')}</tbody></table>`;
+}
