@@ -176,21 +176,34 @@ function range(n: number): number[] {
   return r;
 }
 
-/** Slice index lists per axis, with ONNX's clamping rules; exported for the shape rule. */
-export function sliceIndices(dim: number, start: number, end: number, step: number): number[] {
-  if (step === 0) return [];
+/** The clamped [first, stop) range and step of one Slice axis, by ONNX's rules. */
+function sliceRange(dim: number, start: number, end: number, step: number): { s: number; e: number } {
   let s = start < 0 ? start + dim : start;
   let e = end < 0 ? end + dim : end;
-  const r: number[] = [];
   if (step > 0) {
     s = Math.min(Math.max(s, 0), dim);
     e = Math.min(Math.max(e, 0), dim);
-    for (let i = s; i < e; i += step) r.push(i);
   } else {
     s = Math.min(Math.max(s, -1), dim - 1);
     e = Math.min(Math.max(e, -1), dim - 1);
-    for (let i = s; i > e; i += step) r.push(i);
   }
+  return { s, e };
+}
+
+/** How many elements one Slice axis keeps: arithmetic, so a dim of 2^53 costs nothing (the shape rule uses it). */
+export function sliceLength(dim: number, start: number, end: number, step: number): number {
+  if (step === 0) return 0;
+  const { s, e } = sliceRange(dim, start, end, step);
+  return step > 0 ? Math.max(0, Math.ceil((e - s) / step)) : Math.max(0, Math.ceil((s - e) / -step));
+}
+
+/** Slice index lists per axis, with ONNX's clamping rules (only for tensors small enough to fold). */
+export function sliceIndices(dim: number, start: number, end: number, step: number): number[] {
+  if (step === 0) return [];
+  const { s, e } = sliceRange(dim, start, end, step);
+  const r: number[] = [];
+  if (step > 0) for (let i = s; i < e; i += step) r.push(i);
+  else for (let i = s; i > e; i += step) r.push(i);
   return r;
 }
 

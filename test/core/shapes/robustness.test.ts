@@ -64,3 +64,11 @@ test('a hostile declared dim cannot make inference allocate a rank of 2^31 (foun
   assert.equal(facts?.dtype, 'float');
   assert.equal(facts?.shape, undefined);
 });
+
+test('Slice of a 2^53-long axis is sized arithmetically, not by listing indices (found by the fuzzer)', async () => {
+  const { sliceIndices, sliceLength } = await import('../../../src/core/shapes/fold');
+  for (const [dim, start, end, step] of [[10, 0, 10, 1], [10, -3, 100, 1], [10, 9, -11, -2], [7, 1, 6, 2], [5, 4, 0, -1], [5, 0, 0, 1], [6, 10, 2, -3]]) {
+    assert.equal(sliceLength(dim!, start!, end!, step!), sliceIndices(dim!, start!, end!, step!).length, `${dim} ${start}:${end}:${step}`);
+  }
+  assert.equal(sliceLength(2 ** 53 - 1, 0, 9223372036854775807, 2), Math.ceil((2 ** 53 - 1) / 2));
+});

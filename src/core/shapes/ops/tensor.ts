@@ -3,7 +3,7 @@
 import { dtypeFromCode, type DType } from '../../onnx/dtype';
 import { attrFloats, attrInt, attrInts, attrString, attrTensor, tensorElementCount, type Dim, type Shape } from '../../onnx/ir';
 import { addDims, allNumeric, broadcastShapes, dimProduct, isNum, mulDims, normAxis } from '../dims';
-import { mk, reshapeDims, sliceIndices, sliceParams, unsqueezeDims } from '../fold';
+import { mk, reshapeDims, sliceLength, sliceParams, unsqueezeDims } from '../fold';
 import { tensorFacts } from '../values';
 import { resolveMinusOne } from '../symbolic';
 import {
@@ -184,7 +184,7 @@ function sliceRule(c: OpCtx): OutFacts[] {
   const dims = s.slice();
   p.axes.forEach((a, i) => {
     const d = s[a];
-    dims[a] = isNum(d) ? sliceIndices(d, p.starts[i], p.ends[i], p.steps[i]).length : null;
+    dims[a] = isNum(d) ? sliceLength(d, p.starts[i], p.ends[i], p.steps[i]) : null;
     // Full-range slices keep symbolic dims.
     if (!isNum(d) && p.starts[i] === 0 && p.steps[i] === 1 && p.ends[i] >= 2 ** 31 - 1) dims[a] = d;
   });
