@@ -47,10 +47,13 @@ export function rooflineOf(analysis: AnalysisReport, estimate: EstimateReport, d
     }
     points.push({ name: n.name, opType: n.opType, intensity: n.flops / bytes, opsPerSecond: n.flops / (e.latencyMs / 1000), latencyMs: e.latencyMs, bound: e.bound });
   }
-  const computeRoofs = Object.entries(device.peakOpsPerSecond)
-    .filter(([d, v]) => v !== undefined && device.dtypes.includes(d as never))
-    .map(([dtype, v]) => ({ dtype, opsPerSecond: v as number }))
-    .sort((a, b) => b.opsPerSecond - a.opsPerSecond);
+  // Dtypes sharing a peak (int8 and int16 on a Cortex-M7) make one roof labelled with both.
+  const byPeak = new Map<number, string[]>();
+  for (const [d, v] of Object.entries(device.peakOpsPerSecond)) {
+    if (v === undefined || !device.dtypes.includes(d as never)) continue;
+    byPeak.set(v, [...(byPeak.get(v) ?? []), d]);
+  }
+  const computeRoofs = [...byPeak.entries()].map(([opsPerSecond, ds]) => ({ dtype: ds.join('/'), opsPerSecond })).sort((a, b) => b.opsPerSecond - a.opsPerSecond);
   return { computeRoofs, bandwidthBytesPerSecond: device.memoryBandwidthBytesPerSecond, points, skipped };
 }
 

@@ -66,7 +66,7 @@ export function optimizeBody(o: OptimizeOutcome): string {
       const wb = b ? 100 : 0;
       const wa = b && a !== null ? Math.min((a / b) * 100, 150) : 0;
       return `<tr><td>${esc(label)}</td><td class="num">${b === null ? '?' : esc(f(b))}</td><td class="num">${a === null ? '?' : esc(f(a))}</td>` +
-        `<td class="num ${change !== null && change < 0 ? 'better' : change ? 'worse' : ''}">${change === null ? '' : `${change > 0 ? '+' : ''}${change.toFixed(1)}%`}</td>` +
+        `<td class="num ${change === null || Math.abs(change) < 0.05 ? '' : change < 0 ? 'better' : 'worse'}">${change === null ? '' : `${change > 0 ? '+' : ''}${change.toFixed(1)}%`}</td>` +
         `<td><svg class="pair" width="160" height="22" viewBox="0 0 160 22"><rect class="before" x="0" y="2" width="${wb}" height="8"></rect><rect class="after" x="0" y="12" width="${wa.toFixed(1)}" height="8"></rect></svg></td></tr>`;
     })
     .join('')}</tbody></table>`;

@@ -60,7 +60,10 @@ export function rooflineChart(r: Roofline, width = 560, height = 340): string {
     parts.push(`<polyline class="roof roof-${i}" points="${f1(X(x0))},${f1(Y(x0 * r.bandwidthBytesPerSecond))} ${f1(X(ridgeX))},${f1(Y(c.opsPerSecond))} ${f1(X(xMax))},${f1(Y(c.opsPerSecond))}"><title>${esc(`${c.dtype} peak ${tick(c.opsPerSecond)}ops/s; ridge at ${ridgeX.toPrecision(3)} ops/byte`)}</title></polyline>`);
     parts.push(`<text class="roof-label" x="${width - m.r - 4}" y="${f1(Y(c.opsPerSecond) - 4)}" text-anchor="end">${esc(c.dtype)} ${tick(c.opsPerSecond)}ops/s</text>`);
   });
-  parts.push(`<text class="roof-label" x="${f1(X(Math.max(xMin, yMin / r.bandwidthBytesPerSecond)) + 6)}" y="${f1(Y(Math.max(xMin, yMin / r.bandwidthBytesPerSecond) * r.bandwidthBytesPerSecond) - 8)}">${tick(r.bandwidthBytesPerSecond)}B/s</text>`);
+  // Bandwidth label halfway up the slope (geometric middle on log axes), left of the line.
+  const x0 = Math.max(xMin, yMin / r.bandwidthBytesPerSecond);
+  const xm = Math.sqrt(x0 * (r.computeRoofs[0] ? r.computeRoofs[0].opsPerSecond / r.bandwidthBytesPerSecond : x0 * 10));
+  parts.push(`<text class="roof-label" x="${f1(X(xm) - 8)}" y="${f1(Y(xm * r.bandwidthBytesPerSecond))}" text-anchor="end">${tick(r.bandwidthBytesPerSecond)}B/s</text>`);
   for (const p of r.points) {
     parts.push(`<circle class="pt ${p.bound}" cx="${f1(X(p.intensity))}" cy="${f1(Y(p.opsPerSecond))}" r="3.5"><title>${esc(`${p.name} (${p.opType}): ${p.intensity.toPrecision(3)} ops/byte, ${tick(p.opsPerSecond)}ops/s, ${resourceValue(p.latencyMs, 'ms')}, ${p.bound}-bound`)}</title></circle>`);
   }
