@@ -67,8 +67,8 @@ export class ModelsTree implements vscode.TreeDataProvider<Node> {
     const item = new vscode.TreeItem(data.label, data.resources.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = node.uri.toString();
     item.resourceUri = node.uri;
-    item.description = `${vscode.workspace.asRelativePath(node.uri.with({ path: node.uri.path.replace(/\/[^/]*$/, '') }))} · ${data.description}`;
-    item.tooltip = data.tooltip;
+    item.description = data.description;
+    item.tooltip = `${vscode.workspace.asRelativePath(node.uri)}\n${data.tooltip}`;
     item.iconPath = icon(data.fit);
     item.contextValue = 'aiotLens.model';
     item.command = { command: 'vscode.openWith', title: 'Open Model', arguments: [node.uri, MODEL_EDITOR_VIEW_TYPE] };
