@@ -31,7 +31,7 @@ function load(path: string): Uint8Array {
 for (let i = job.from; i < job.to; i++) {
   const rng = makeRng((Math.imul(job.seed, 2654435761) ^ Math.imul(i + 1, 40503)) >>> 0);
   const source = job.corpus[Math.floor(rng() * job.corpus.length)]!;
-  send({ type: 'start', index: i, source, kind: 'mutating' });
+  send({ type: 'mutating', index: i, source, kind: 'mutating' });
   const { kind, bytes } = mutate(load(source), rng);
   send({ type: 'start', index: i, source, kind });
   const started = performance.now();

@@ -13,6 +13,11 @@ type Msg = any;
 
 const utf8 = new TextDecoder('utf-8');
 
+/** protobufjs leaves an unset bytes field as an empty plain array, which TextDecoder rejects. */
+function text(bytes: Uint8Array | unknown[] | undefined | null): string {
+  return bytes instanceof Uint8Array && bytes.length > 0 ? utf8.decode(bytes) : '';
+}
+
 export interface DecodeOptions {
   /** Used only to name the file in error messages. */
   path?: string;
@@ -151,14 +156,14 @@ function convertAttribute(a: Msg, path?: string): Attribute {
   switch (type) {
     case 'float': return { ...base, type, value: a.f ?? 0 };
     case 'int': return { ...base, type, value: toNum(a.i) };
-    case 'string': return { ...base, type, value: a.s ? utf8.decode(a.s) : '' };
+    case 'string': return { ...base, type, value: text(a.s) };
     case 'tensor': return { ...base, type, value: convertTensor(a.t ?? {}, path) };
     case 'graph': return { ...base, type, value: convertGraph(a.g ?? {}, path) };
     case 'sparse_tensor': return { ...base, type, value: convertSparse(a.sparseTensor ?? {}, path) };
     case 'type_proto': return { ...base, type, value: convertType(a.tp) };
     case 'floats': return { ...base, type, value: Array.from(a.floats ?? [], Number) };
     case 'ints': return { ...base, type, value: (a.ints ?? []).map((v: LongLike) => toNum(v)) };
-    case 'strings': return { ...base, type, value: (a.strings ?? []).map((s: Uint8Array) => utf8.decode(s)) };
+    case 'strings': return { ...base, type, value: (a.strings ?? []).map((s: Uint8Array) => text(s)) };
     case 'tensors': return { ...base, type, value: (a.tensors ?? []).map((t: Msg) => convertTensor(t, path)) };
     case 'graphs': return { ...base, type, value: (a.graphs ?? []).map((g: Msg) => convertGraph(g, path)) };
     case 'sparse_tensors':

@@ -103,3 +103,15 @@ test('every model of the ONNX conformance suite decodes and re-encodes losslessl
   assert.ok(count > 900, `only ${count} models found`);
   assert.deepEqual(failures, []);
 });
+
+test('an attribute typed STRING without bytes decodes as an empty string (found by the fuzzer)', () => {
+  // AttributeProto{name: "a", type: STRING(3)}: no `s` field at all.
+  const attr = [0x0a, 0x01, 0x61, 0xa0, 0x01, 0x03];
+  const node = [0x22, 0x01, 0x58, 0x2a, attr.length, ...attr]; // op_type "X", attribute
+  const graph = [0x0a, node.length, ...node];
+  const model = Uint8Array.from([0x08, 0x08, 0x3a, graph.length, ...graph]); // ir_version 8, graph
+  const m = unwrap(decodeModel(model));
+  const a = m.graph.nodes[0]!.attributes[0]!;
+  assert.equal(a.type, 'string');
+  assert.equal(a.value, '');
+});
