@@ -50,9 +50,10 @@ class DevicesTree implements vscode.TreeDataProvider<Node> {
       return item;
     }
     const d = node.device;
-    const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.None);
+    // The id is what settings and the CLI's --device take; the long marketing name goes to the tooltip.
+    const item = new vscode.TreeItem(d.id, vscode.TreeItemCollapsibleState.None);
     item.id = `profile:${d.id}`;
-    item.description = `${d.active ? '● active · ' : ''}${d.id} · ${d.description}`;
+    item.description = `${d.active ? 'active · ' : ''}${d.description}`;
     item.tooltip = `${d.name} (${d.id})\n${d.description}\n${d.builtIn ? 'built-in profile' : d.origin}`;
     item.iconPath = new vscode.ThemeIcon(node.isLink ? 'radio-tower' : d.active ? 'pass-filled' : 'circuit-board', d.active ? new vscode.ThemeColor('charts.green') : undefined);
     item.contextValue = node.isLink ? 'aiotLens.link' : 'aiotLens.device';

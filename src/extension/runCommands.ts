@@ -115,7 +115,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
       { title: `AIoT Lens: Split from ${device}: remote machine`, matchOnDescription: true });
     if (!remote) return;
     const links = entries.filter((e) => isLink(e.profile)).map((e) => e.profile);
-    const link = await vscode.window.showQuickPick(links.map((l) => ({ label: l.name, description: l.id, id: l.id })), { title: 'AIoT Lens: Split: link between them' });
+    const link = await vscode.window.showQuickPick(links.map((l) => ({ label: l.name, description: l.id, id: l.id })), { title: 'AIoT Lens: Split: link between them', matchOnDescription: true });
     if (!link) return;
     const objective = await vscode.window.showQuickPick(['latency', 'energy', 'mix'], { title: 'AIoT Lens: Split: best cut minimises' });
     if (!objective) return;

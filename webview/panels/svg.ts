@@ -57,7 +57,9 @@ export function rooflineChart(r: Roofline, width = 560, height = 340): string {
   r.computeRoofs.forEach((c, i) => {
     const ridgeX = c.opsPerSecond / r.bandwidthBytesPerSecond;
     const x0 = Math.max(xMin, yMin / r.bandwidthBytesPerSecond);
-    parts.push(`<polyline class="roof roof-${i}" points="${f1(X(x0))},${f1(Y(x0 * r.bandwidthBytesPerSecond))} ${f1(X(ridgeX))},${f1(Y(c.opsPerSecond))} ${f1(X(xMax))},${f1(Y(c.opsPerSecond))}"><title>${esc(`${c.dtype} peak ${tick(c.opsPerSecond)}ops/s; ridge at ${ridgeX.toPrecision(3)} ops/byte`)}</title></polyline>`);
+    // The slope is drawn once, with the highest roof; lower roofs start at their own ridge on it.
+    const start = i === 0 ? `${f1(X(x0))},${f1(Y(x0 * r.bandwidthBytesPerSecond))} ` : '';
+    parts.push(`<polyline class="roof roof-${i}" points="${start}${f1(X(ridgeX))},${f1(Y(c.opsPerSecond))} ${f1(X(xMax))},${f1(Y(c.opsPerSecond))}"><title>${esc(`${c.dtype} peak ${tick(c.opsPerSecond)}ops/s; ridge at ${ridgeX.toPrecision(3)} ops/byte`)}</title></polyline>`);
     parts.push(`<text class="roof-label" x="${width - m.r - 4}" y="${f1(Y(c.opsPerSecond) - 4)}" text-anchor="end">${esc(c.dtype)} ${tick(c.opsPerSecond)}ops/s</text>`);
   });
   // Bandwidth label halfway up the slope (geometric middle on log axes), left of the line.
