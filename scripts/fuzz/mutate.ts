@@ -1,22 +1,14 @@
 // Mutations for the fuzz harness: byte-level damage to model files and structural damage to decoded models.
 
 import { decodeModel } from '../../src/core/onnx/decode';
+import { seededRandom } from '../../src/core/random';
 import { encodeModel } from '../../src/core/onnx/encode';
 import type { Graph, Model, Node } from '../../src/core/onnx/ir';
 
 export type Rng = () => number;
 
-export function makeRng(seed: number): Rng {
-  // mulberry32: small, fast, and the same sequence for the same seed on every machine.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: the same sequence for the same seed on every machine. */
+export const makeRng: (seed: number) => Rng = seededRandom;
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);

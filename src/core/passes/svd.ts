@@ -1,7 +1,7 @@
 // A small SVD for low-rank factorization: the symmetric eigenproblem of the Gram matrix for small matrices, and a seeded
 // randomized subspace iteration (Halko–Martinsson–Tropp) for the top-k of large ones. Float64 throughout.
 
-import { seededNormal } from '../verify/random';
+import { seededNormal } from '../random';
 
 export interface Svd {
   /** m×k, row-major. */

@@ -1,19 +1,10 @@
 // Deterministic inputs for measurement: seeded pseudo-random tensors matching a session's input types and shapes.
 
 import { LensException } from '../result';
+import { seededRandom } from '../random';
 import { ort, type InputMeta } from './ort';
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../random';
 
 export interface InputOptions {
   seed?: number;

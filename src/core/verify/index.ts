@@ -4,5 +4,5 @@
 export { verifyModels, type VerifyOptions, type VerifyReport } from './verify';
 export { randomSamples, folderSamples, readSampleFile, parseNpy, feedInputs, type Sample, type SampleSet, type SampleTensor } from './samples';
 export { compareOutputs, median } from './compare';
-export { seededRandom, seededNormal } from './random';
+export { seededRandom, seededNormal } from '../random';
 export { calibrateRanges, type Range, type CalibrationOptions } from './calibrate';

@@ -8,7 +8,7 @@ import type { Model, Shape } from '../onnx/ir';
 import { decodeTensor } from '../onnx/decode';
 import { readNumbers } from '../passes/numeric';
 import { LensException } from '../result';
-import { seededNormal, seededRandom } from './random';
+import { seededNormal, seededRandom } from '../random';
 
 export interface SampleTensor {
   dtype: DType;

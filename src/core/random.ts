@@ -1,4 +1,4 @@
-// Seeded pseudo-random numbers, so every verification and calibration run draws the same inputs.
+// Seeded pseudo-random numbers, so every verification, calibration, benchmark and fuzz run draws the same values.
 
 /** mulberry32: small, fast, good enough for test inputs. */
 export function seededRandom(seed: number): () => number {
