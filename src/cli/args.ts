@@ -68,3 +68,38 @@ export function asList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
 }
+
+/** What a command gets after the preamble every command shares, or the exit code when it already ended. */
+export type Started = { values: Parsed['values']; positionals: string[] } | { exit: number };
+
+/**
+ * The preamble of every command: strict parsing (usage errors name the command and print its help), `--help`, and
+ * the number of positional arguments (`count`: exactly that many; `'1+'`: at least one).
+ */
+export function startCommand(
+  name: string,
+  argv: string[],
+  io: { out(t: string): void; err(t: string): void },
+  options: Options,
+  help: string,
+  count: number | '1+',
+  what = 'model',
+): Started {
+  const parsed = parse(argv, { ...options, help: { type: 'boolean', short: 'h' } });
+  if (!parsed.ok) {
+    io.err(`aiot-lens ${name}: ${parsed.error.message}\n${help}`);
+    return { exit: 2 };
+  }
+  const { values, positionals } = parsed.value;
+  if (values['help']) {
+    io.out(help);
+    return { exit: 0 };
+  }
+  const okCount = count === '1+' ? positionals.length >= 1 : positionals.length === count;
+  if (!okCount) {
+    const wanted = count === '1+' ? `at least one ${what}` : count === 1 ? `one ${what}` : `${count} ${what}s`;
+    io.err(`aiot-lens ${name}: expected ${wanted}, got ${positionals.length}\n${help}`);
+    return { exit: 2 };
+  }
+  return { values, positionals };
+}

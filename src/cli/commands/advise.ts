@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { advise, type Advice, type AdviseOptions } from '../../core/advisor';
 import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs } from '../../core/format';
-import { parse, parseInputShapes, parseNumber } from '../args';
+import { startCommand, parseInputShapes, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, linkFor, registryFor } from './devices';
 
@@ -26,17 +26,14 @@ const HELP = `usage: aiot-lens advise MODEL --device ID [--latency-ms N] [--fps 
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parse(argv, {
+  const started = startCommand('advise', argv, io, {
     device: { type: 'string' }, 'latency-ms': { type: 'string' }, fps: { type: 'string' }, 'battery-mah': { type: 'string' },
     'battery-v': { type: 'string' }, hours: { type: 'string' }, link: { type: 'string' }, edge: { type: 'string' },
     'input-shape': { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  }, HELP, 1);
+  if ('exit' in started) return started.exit;
+  const { values, positionals } = started;
   const fail = (m: string) => (io.err(`aiot-lens advise: ${m}\n`), EXIT_ERROR);
-  if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
-  const { values, positionals } = parsed.value;
-  if (values['help']) return (io.out(HELP), EXIT_OK);
-  if (positionals.length !== 1) return fail(`give exactly one model\n${HELP}`);
   if (typeof values['device'] !== 'string') return fail(`--device ID is required\n${HELP}`);
   const reg = registryFor(io, values['profiles']);
   if (!reg.ok) return fail(reg.error.message);

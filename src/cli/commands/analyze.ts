@@ -4,7 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { analyzeModelFileSync, type Analysis } from '../../core/analyze';
 import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
-import { parse, parseInputShapes, parsePositiveInt } from '../args';
+import { startCommand, parseInputShapes, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { estimateReport, type EstimateReport } from '../../core/estimate';
 import type { DeviceProfile } from '../../core/devices';
@@ -22,27 +22,15 @@ const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parse(argv, {
+  const started = startCommand('analyze', argv, io, {
     'input-shape': { type: 'string', multiple: true },
     device: { type: 'string' },
     profiles: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     top: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (!parsed.ok) {
-    io.err(`aiot-lens analyze: ${parsed.error.message}\n${HELP}`);
-    return EXIT_ERROR;
-  }
-  const { values, positionals } = parsed.value;
-  if (values['help']) {
-    io.out(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length === 0) {
-    io.err(`aiot-lens analyze: no model given\n${HELP}`);
-    return EXIT_ERROR;
-  }
+  }, HELP, '1+');
+  if ('exit' in started) return started.exit;
+  const { values, positionals } = started;
   const shapes = parseInputShapes(values['input-shape']);
   const top = parsePositiveInt('top', values['top'], 10);
   for (const r of [shapes, top]) {

@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { loadModelFile } from '../../core/onnx/load';
 import { layoutModel, renderSvg, type ValueShapes } from '../../core/layout';
 import type { Model } from '../../core/onnx/ir';
-import { parse, parseInputShapes } from '../args';
+import { startCommand, parseInputShapes } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { inferredShapes } from './graph-shapes';
 
@@ -21,27 +21,15 @@ const HELP = `usage: aiot-lens graph MODEL [--svg OUT] [--json] [--collapsed] [-
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parse(argv, {
+  const started = startCommand('graph', argv, io, {
     svg: { type: 'string' },
     json: { type: 'boolean' },
     collapsed: { type: 'boolean' },
     theme: { type: 'string' },
     'input-shape': { type: 'string', multiple: true },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (!parsed.ok) {
-    io.err(`aiot-lens graph: ${parsed.error.message}\n${HELP}`);
-    return EXIT_ERROR;
-  }
-  const { values, positionals } = parsed.value;
-  if (values['help']) {
-    io.out(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) {
-    io.err(`aiot-lens graph: expected one MODEL, got ${positionals.length}\n${HELP}`);
-    return EXIT_ERROR;
-  }
+  }, HELP, 1, 'MODEL');
+  if ('exit' in started) return started.exit;
+  const { values, positionals } = started;
   const theme = values['theme'] ?? 'light';
   if (theme !== 'light' && theme !== 'dark') {
     io.err(`aiot-lens graph: --theme expects light or dark, got '${String(theme)}'\n`);

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { buildOnnxFromText, readModelFile, writeFileAtomic } from '../../core/onnx/text';
-import { parse } from '../args';
+import { startCommand } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 
 export const summary = 'build an .onnx model from ONNX text (elided weights taken from --weights-from)';
@@ -18,25 +18,13 @@ const HELP = `usage: aiot-lens parse FILE.onnxtxt -o OUT.onnx [--force] [--weigh
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parse(argv, {
+  const started = startCommand('parse', argv, io, {
     output: { type: 'string', short: 'o' },
     force: { type: 'boolean' },
     'weights-from': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (!parsed.ok) {
-    io.err(`aiot-lens parse: ${parsed.error.message}\n${HELP}`);
-    return EXIT_ERROR;
-  }
-  const { values, positionals } = parsed.value;
-  if (values['help']) {
-    io.out(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) {
-    io.err(`aiot-lens parse: expected one text file, got ${positionals.length}\n${HELP}`);
-    return EXIT_ERROR;
-  }
+  }, HELP, 1, 'text file');
+  if ('exit' in started) return started.exit;
+  const { values, positionals } = started;
   const output = values['output'];
   if (typeof output !== 'string' || output === '') {
     io.err(`aiot-lens parse: no output file given (-o OUT.onnx)\n`);

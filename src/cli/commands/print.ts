@@ -3,7 +3,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { printModelFile, DEFAULT_MAX_INLINE_ELEMENTS } from '../../core/onnx/text';
-import { parse, parsePositiveInt } from '../args';
+import { startCommand, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 
 export const summary = 'print a model as ONNX text (weights elided by sha256 unless --full)';
@@ -17,24 +17,9 @@ Larger tensors print as  float[64, 3, 3, 3] w = ["aiot_elided_sha256": "3f2a9c0d
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parse(argv, {
-    full: { type: 'boolean' },
-    'max-inline': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (!parsed.ok) {
-    io.err(`aiot-lens print: ${parsed.error.message}\n${HELP}`);
-    return EXIT_ERROR;
-  }
-  const { values, positionals } = parsed.value;
-  if (values['help']) {
-    io.out(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) {
-    io.err(`aiot-lens print: expected one model file, got ${positionals.length}\n${HELP}`);
-    return EXIT_ERROR;
-  }
+  const started = startCommand('print', argv, io, { full: { type: 'boolean' }, 'max-inline': { type: 'string' } }, HELP, 1, 'model file');
+  if ('exit' in started) return started.exit;
+  const { values, positionals } = started;
   const maxInline = parsePositiveInt('max-inline', values['max-inline'], DEFAULT_MAX_INLINE_ELEMENTS);
   if (!maxInline.ok) {
     io.err(`aiot-lens print: ${maxInline.error.message}\n`);

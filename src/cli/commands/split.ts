@@ -9,7 +9,7 @@ import { formatBytes, formatMs, textTable } from '../../core/format';
 import { encodeModel } from '../../core/onnx/encode';
 import { searchSplit, splitModel, topologicalOrder, verifySplit, type CutEvaluation, type SplitResult } from '../../core/partition';
 import { catchLensAsync } from '../../core/result';
-import { asList, parse, parseInputShapes, parseNumber } from '../args';
+import { asList, startCommand, parseInputShapes, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, linkFor, registryFor } from './devices';
 
@@ -30,17 +30,15 @@ const HELP = `usage: aiot-lens split MODEL --device ID --remote ID --link ID [--
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parse(argv, {
+  const started = startCommand('split', argv, io, {
     device: { type: 'string' }, remote: { type: 'string' }, link: { type: 'string' }, objective: { type: 'string' },
     'latency-weight': { type: 'string' }, compress: { type: 'string' }, 'out-dir': { type: 'string' }, force: { type: 'boolean' },
     'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true },
-    profiles: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-  });
+    profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
+  }, HELP, 1);
+  if ('exit' in started) return started.exit;
+  const { values, positionals } = started;
   const fail = (m: string) => (io.err(`aiot-lens split: ${m}\n`), EXIT_ERROR);
-  if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
-  const { values, positionals } = parsed.value;
-  if (values['help']) return (io.out(HELP), EXIT_OK);
-  if (positionals.length !== 1) return fail(`give exactly one model\n${HELP}`);
   for (const k of ['device', 'remote', 'link']) if (typeof values[k] !== 'string') return fail(`--${k} ID is required\n${HELP}`);
   const objective = (values['objective'] ?? 'latency') as string;
   if (!['latency', 'energy', 'mix'].includes(objective)) return fail(`--objective must be latency, energy or mix, got '${objective}'`);

@@ -9,7 +9,7 @@ import {
   dutyCycle, filterCostFromEstimate, filterCostFromMacs, inputFilter, parseRate, resolutionSweep,
   type Battery, type DutyCycle,
 } from '../../core/whatif';
-import { parse, parseInputShapes, parseNumber } from '../args';
+import { startCommand, parseInputShapes, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, registryFor } from './devices';
 
@@ -28,17 +28,14 @@ const HELP = `usage: aiot-lens whatif MODEL --device ID [--resolution 1,0.75,0.5
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parse(argv, {
+  const started = startCommand('whatif', argv, io, {
     device: { type: 'string' }, resolution: { type: 'string' }, rate: { type: 'string' }, 'battery-mah': { type: 'string' },
     'battery-v': { type: 'string' }, 'skip-ratio': { type: 'string' }, 'filter-macs': { type: 'string' }, 'filter-model': { type: 'string' },
     'input-shape': { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  }, HELP, 1);
+  if ('exit' in started) return started.exit;
+  const { values, positionals } = started;
   const fail = (m: string) => (io.err(`aiot-lens whatif: ${m}\n`), EXIT_ERROR);
-  if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
-  const { values, positionals } = parsed.value;
-  if (values['help']) return (io.out(HELP), EXIT_OK);
-  if (positionals.length !== 1) return fail(`give exactly one model\n${HELP}`);
   if (typeof values['device'] !== 'string') return fail(`--device ID is required\n${HELP}`);
 
   const scales = String(values['resolution'] ?? '1,0.875,0.75,0.5').split(',').map(Number);
