@@ -3,11 +3,9 @@
 
 import type { Connection } from 'vscode-languageserver/node';
 import { estimateReport } from '../core/estimate';
-import type { Attribute, Tensor } from '../core/onnx/ir';
-import { tensorToNumbers } from '../core/onnx/tensor';
+import { nodeDetails as coreNodeDetails, weightStats as coreWeightStats } from '../core/layout/details';
 import { schemaFor } from '../core/passes/schemas';
 import { err, ok, type Result } from '../core/result';
-import { formatShape } from '../core/layout';
 import {
   ServerMethod,
   type EstimateParams,
@@ -19,7 +17,7 @@ import {
   type WeightStatsParams,
   type WeightStatsResult,
 } from '../protocol';
-import type { NodeDetails, NodeMetrics, TensorDetail, WeightStats } from '../../webview/graph/messages';
+import type { NodeDetails, NodeMetrics, WeightStats } from '../../webview/graph/messages';
 import { estimateOn, findDevice } from './devices';
 import type { ModelEntry, ModelStore } from './modelStore';
 import type { GetSettings } from './settings';
@@ -89,81 +87,24 @@ export function nodeMetrics(entry: ModelEntry, deviceId: string, workspaceDir?: 
   return ok(metrics);
 }
 
-function attributeText(a: Attribute): string {
-  switch (a.type) {
-    case 'int':
-    case 'float':
-      return String(a.value);
-    case 'string':
-      return JSON.stringify(a.value);
-    case 'ints':
-    case 'floats':
-      return `[${a.value.join(', ')}]`;
-    case 'strings':
-      return `[${a.value.map((s) => JSON.stringify(s)).join(', ')}]`;
-    case 'tensor':
-      return `tensor ${a.value.dtype} ⟨${a.value.dims.join('×')}⟩`;
-    case 'tensors':
-      return `${a.value.length} tensors`;
-    case 'graph':
-      return `graph (${a.value.nodes.length} nodes)`;
-    case 'graphs':
-      return `${a.value.length} graphs`;
-    default:
-      return a.type;
-  }
-}
-
-/** The weight tensors of the main graph: initializers and Constant node values, by name. */
-function weightTensor(entry: ModelEntry, name: string): Tensor | undefined {
-  const g = entry.analysis.model.graph;
-  const init = g.initializers.find((t) => t.name === name);
-  if (init) return init;
-  for (const n of g.nodes) {
-    if (n.opType !== 'Constant' || n.outputs[0] !== name) continue;
-    const v = n.attributes.find((a) => a.name === 'value');
-    if (v && v.type === 'tensor') return v.value;
-  }
-  return undefined;
-}
-
 export function nodeDetails(entry: ModelEntry, nodeIndex: number, deviceId: string, workspaceDir?: string): Result<NodeDetails> {
   const { model, shapes, cost } = entry.analysis;
   const node = model.graph.nodes[nodeIndex];
   if (!node) return err('invalid-argument', `no node #${nodeIndex} in the graph`);
+  // Formal names from the operator schema of the model's opset (variadic tails repeat the last name).
   const schema = schemaFor(model, node);
-  const formal = (list: { name: string; option: string }[] | undefined, i: number) => {
+  const name = (list: { name: string; option: string }[] | undefined, i: number) => {
     if (!list || list.length === 0) return '';
     if (i < list.length) return list[i]!.name;
     const last = list[list.length - 1]!;
     return last.option === 'variadic' ? last.name : '';
   };
-  const tensorDetail = (name: string, formalName: string): TensorDetail => {
-    const facts = shapes.values.get(name);
-    const w = weightTensor(entry, name);
-    const shape = facts?.shape ?? w?.dims;
-    return {
-      name,
-      formal: formalName,
-      dtype: facts?.dtype ?? w?.dtype ?? '',
-      shape: shape ? formatShape(shape) : '',
-      isWeight: w !== undefined,
-    };
-  };
-  const c = cost.nodes.find((x) => x.index === nodeIndex);
-  const details: NodeDetails = {
-    nodeIndex,
-    name: node.name,
-    opType: node.opType,
-    domain: node.domain,
-    attributes: node.attributes.map((a) => ({ name: a.name, value: attributeText(a) })),
-    inputs: node.inputs.map((name, i) => ({ i, name })).filter((x) => x.name !== '').map((x) => tensorDetail(x.name, formal(schema?.inputs, x.i))),
-    outputs: node.outputs.map((name, i) => ({ i, name })).filter((x) => x.name !== '').map((x) => tensorDetail(x.name, formal(schema?.outputs, x.i))),
-    subgraphs: node.attributes.flatMap((a) =>
-      a.type === 'graph' ? [{ attribute: a.name, nodes: a.value.nodes.length }] : a.type === 'graphs' ? a.value.map((g, k) => ({ attribute: `${a.name}[${k}]`, nodes: g.nodes.length })) : [],
-    ),
-  };
-  if (c) details.cost = { macs: c.macs, flops: c.flops, params: c.params, weightBytes: c.weightBytes, memoryBytes: c.memoryBytes, partial: c.partial };
+  const base = coreNodeDetails(model.graph, nodeIndex, shapes.values, cost.nodes.find((x) => x.index === nodeIndex), {
+    input: (i) => name(schema?.inputs, i),
+    output: (i) => name(schema?.outputs, i),
+  });
+  if (!base.ok) return base;
+  const details = base.value;
   if (deviceId) {
     const e = estimateOn(entry, deviceId, workspaceDir);
     const ne = e.ok ? e.value.estimate.nodes.find((x) => x.index === nodeIndex) : undefined;
@@ -185,26 +126,5 @@ export function nodeDetails(entry: ModelEntry, nodeIndex: number, deviceId: stri
 const MAX_STATS_BYTES = 512 * 1024 * 1024;
 
 export function weightStats(entry: ModelEntry, tensorName: string): Result<WeightStats> {
-  const t = weightTensor(entry, tensorName);
-  if (!t) return err('invalid-argument', `'${tensorName}' is not a weight of this model`);
-  const values = tensorToNumbers(t, { modelDir: entry.analysis.modelDir, maxBytes: MAX_STATS_BYTES });
-  if (!values.ok) return values;
-  const v = values.value;
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let zeros = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
-    if (x < min) min = x;
-    if (x > max) max = x;
-    sum += x;
-    if (x === 0) zeros++;
-  }
-  const count = v.length;
-  const mean = count ? sum / count : 0;
-  // Second pass for the variance: numerically stable for large tensors, unlike E[x²] − E[x]².
-  let sq = 0;
-  for (let i = 0; i < count; i++) sq += (v[i]! - mean) ** 2;
-  return ok({ tensor: tensorName, count, min: count ? min : 0, max: count ? max : 0, mean, std: count ? Math.sqrt(sq / count) : 0, sparsity: count ? zeros / count : 0 });
+  return coreWeightStats(entry.analysis.model.graph, tensorName, entry.analysis.modelDir, MAX_STATS_BYTES);
 }

@@ -54,7 +54,13 @@ function weightTensors(graph: Graph): Map<string, Tensor> {
   return map;
 }
 
-export function nodeDetails(graph: Graph, nodeIndex: number, shapes?: ValueShapes, cost?: NodeCost): Result<NodeDetails> {
+/** Formal (schema) names of a node's inputs and outputs by position; the built-in table of input names otherwise. */
+export interface FormalNames {
+  input(index: number): string;
+  output(index: number): string;
+}
+
+export function nodeDetails(graph: Graph, nodeIndex: number, shapes?: ValueShapes, cost?: NodeCost, formal?: FormalNames): Result<NodeDetails> {
   const node = graph.nodes[nodeIndex];
   if (!node) return err('invalid-argument', `node ${nodeIndex} does not exist (the graph has ${graph.nodes.length})`);
   const weights = weightTensors(graph);
@@ -80,10 +86,12 @@ export function nodeDetails(graph: Graph, nodeIndex: number, shapes?: ValueShape
     opType: node.opType,
     domain: node.domain,
     attributes: node.attributes.map((a) => ({ name: a.name, value: attributeText(a) })),
-    inputs: node.inputs.map((name, k) => describe(name, formalInputName(node.opType, k))),
-    outputs: node.outputs.map((name) => describe(name, '')),
+    // Omitted optional inputs ('') are left out; positions still pick the formal names.
+    inputs: node.inputs.flatMap((name, k) => (name ? [describe(name, formal ? formal.input(k) : formalInputName(node.opType, k))] : [])),
+    outputs: node.outputs.flatMap((name, k) => (name ? [describe(name, formal ? formal.output(k) : '')] : [])),
     subgraphs: node.attributes.flatMap((a) =>
-      a.type === 'graph' ? [{ attribute: a.name, nodes: a.value.nodes.length }] : a.type === 'graphs' ? a.value.map((g) => ({ attribute: a.name, nodes: g.nodes.length })) : [],
+      a.type === 'graph' ? [{ attribute: a.name, nodes: a.value.nodes.length }]
+        : a.type === 'graphs' ? a.value.map((g, k) => ({ attribute: `${a.name}[${k}]`, nodes: g.nodes.length })) : [],
     ),
   };
   if (cost) {
@@ -93,10 +101,10 @@ export function nodeDetails(graph: Graph, nodeIndex: number, shapes?: ValueShape
 }
 
 /** min/max/mean/std/sparsity of a weight tensor (read lazily: only when the user asks). */
-export function weightStats(graph: Graph, tensorName: string, modelDir?: string): Result<WeightStats> {
+export function weightStats(graph: Graph, tensorName: string, modelDir?: string, maxBytes?: number): Result<WeightStats> {
   const t = weightTensors(graph).get(tensorName);
   if (!t) return err('invalid-argument', `'${tensorName}' is not a weight of this graph`);
-  const values = tensorToNumbers(t, { modelDir });
+  const values = tensorToNumbers(t, { modelDir, ...(maxBytes !== undefined ? { maxBytes } : {}) });
   if (!values.ok) return values;
   return ok(statsOf(tensorName, values.value));
 }
