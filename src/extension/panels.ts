@@ -21,7 +21,8 @@ export interface PanelSpec {
 export function showPanel(context: vscode.ExtensionContext, spec: PanelSpec): vscode.WebviewPanel {
   let panel = open.get(spec.key);
   if (!panel) {
-    panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, vscode.ViewColumn.Beside, {
+    // Every panel goes to the second column (the model editor keeps the first), stacked as tabs there.
+    panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, { viewColumn: vscode.ViewColumn.Two, preserveFocus: true }, {
       enableScripts: true,
       localResourceRoots: webviewRoots(context.extensionUri),
     });
@@ -44,6 +45,6 @@ export function showPanel(context: vscode.ExtensionContext, spec: PanelSpec): vs
     const msg = parsePanelMessage(raw);
     if (msg && spec.onAction) void Promise.resolve(spec.onAction(msg)).catch((e) => void vscode.window.showErrorMessage(`AIoT Lens: ${(e as Error).message}`));
   });
-  panel.reveal(vscode.ViewColumn.Beside, true);
+  panel.reveal(undefined, true);
   return panel;
 }

@@ -112,12 +112,12 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
     const remotes = entries.filter((e) => !isLink(e.profile) && e.profile.id !== device).map((e) => e.profile as DeviceProfile);
     const remote = await vscode.window.showQuickPick(
       remotes.map((d) => ({ label: d.name, description: `${d.id} · ${d.class}`, id: d.id })).sort((a, b) => Number(/edge|cloud|sbc|phone/.test(b.description)) - Number(/edge|cloud|sbc|phone/.test(a.description))),
-      { title: `AIoT Lens: Split from ${device}: remote machine`, matchOnDescription: true });
+      { title: `AIoT Lens: Split from ${device}: remote machine`, matchOnDescription: true, ignoreFocusOut: true });
     if (!remote) return;
     const links = entries.filter((e) => isLink(e.profile)).map((e) => e.profile);
-    const link = await vscode.window.showQuickPick(links.map((l) => ({ label: l.name, description: l.id, id: l.id })), { title: 'AIoT Lens: Split: link between them', matchOnDescription: true });
+    const link = await vscode.window.showQuickPick(links.map((l) => ({ label: l.name, description: l.id, id: l.id })), { title: 'AIoT Lens: Split: link between them', matchOnDescription: true, ignoreFocusOut: true });
     if (!link) return;
-    const objective = await vscode.window.showQuickPick(['latency', 'energy', 'mix'], { title: 'AIoT Lens: Split: best cut minimises' });
+    const objective = await vscode.window.showQuickPick(['latency', 'energy', 'mix'], { title: 'AIoT Lens: Split: best cut minimises', ignoreFocusOut: true });
     if (!objective) return;
     const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AIoT Lens: searching cuts of ${basename(uri.fsPath)}`, cancellable: true }, (_p, token) =>
       client.request<SplitResult>(ServerMethod.split, { uri: uri.toString(), deviceId: device, remoteId: remote.id, linkId: link.id, objective }, token).catch((e: Error) => ({ ok: false, error: { code: 'internal', message: e.message } }) as SplitResult));
