@@ -2,7 +2,7 @@
 
 import { dtypeByteSize, isFloatDType, type DType } from '../onnx/dtype';
 import { subgraphsOf, tensorElementCount, type Graph, type Model, type Node, type Tensor } from '../onnx/ir';
-import type { ShapeInference, ValueFacts } from '../shapes/types';
+import { isKnownValue, type ShapeInference, type ValueFacts } from '../shapes/types';
 import { isComputeOp, opClassOf, opWork, type Operand } from './rules';
 import type { NodeCost } from './types';
 
@@ -132,7 +132,7 @@ function costGraph(
         continue;
       }
       const facts = values.get(name);
-      if (facts?.value && !graph.inputs.some((i) => i.name === name)) continue; // folded constants cost no traffic
+      if (isKnownValue(facts) && !graph.inputs.some((i) => i.name === name)) continue; // folded constants cost no traffic
       const b = bytesOf(facts);
       if (b === undefined) partial = true;
       else inputBytes += b;

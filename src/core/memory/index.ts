@@ -3,7 +3,7 @@
 
 import { dtypeByteSize } from '../onnx/dtype';
 import { tensorElementCount, type Graph } from '../onnx/ir';
-import type { ValueFacts } from '../shapes/types';
+import { isKnownValue, type ValueFacts } from '../shapes/types';
 
 export interface Buffer {
   name: string;
@@ -42,7 +42,7 @@ export interface PlanOptions {
 export function planMemory(graph: Graph, values: Map<string, ValueFacts>, options: PlanOptions = {}): MemoryPlan {
   const order = options.order ?? graph.nodes.map((_, i) => i);
   const initializers = new Set(graph.initializers.map((t) => t.name));
-  const isConstant = options.isConstant ?? ((name: string) => initializers.has(name) || values.get(name)?.value !== undefined);
+  const isConstant = options.isConstant ?? ((name: string) => initializers.has(name) || isKnownValue(values.get(name)));
   const steps = order.length;
   const first = new Map<string, number>();
   const last = new Map<string, number>();

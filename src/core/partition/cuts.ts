@@ -96,6 +96,7 @@ export function enumerateCuts(
     for (const o of node.outputs) {
       if (!o) continue;
       produced.set(o, pos);
+      // The value itself, not just whether it could be folded: the remote half is given a copy of it.
       if (node.opType === 'Constant' || values.get(o)?.value !== undefined) constant.add(o);
     }
   }

@@ -58,3 +58,14 @@ export interface ShapeInference {
   /** Ops we could not infer, with node name and reason. */
   warnings: string[];
 }
+
+/**
+ * Whether a value is known at analysis time, without computing it: `value` may be a lazy getter that folds a large
+ * tensor on first read, which callers asking only "is it constant?" must not pay for.
+ */
+export function isKnownValue(f: ValueFacts | undefined): boolean {
+  if (!f) return false;
+  const d = Object.getOwnPropertyDescriptor(f, 'value');
+  if (!d) return false;
+  return d.get !== undefined || d.value !== undefined;
+}
