@@ -171,6 +171,20 @@ try {
     await toast.waitFor({ timeout: 30000 });
     log('export toast:', (await toast.innerText()).split('\n').find((l) => /wrote/.test(l)));
   });
+  await check('walkthrough: its first step opens a copy of the bundled sample in the model editor', async () => {
+    await command(page, 'View: Close All Editors');
+    await command(page, 'Welcome: Open Walkthrough');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('AIoT Lens');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with AIoT Lens' }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press('Enter');
+    const step = page.locator('.getting-started-step', { hasText: 'Open the sample model' }).first();
+    await step.waitFor({ timeout: 20000 });
+    await page.screenshot({ path: join(shots, 'vscode-walkthrough.png') });
+    await step.click();
+    await step.locator('a, .button-link', { hasText: 'Open Sample Model' }).first().click();
+    await waitFor('sample editor tab', async () => (await page.locator('.tab', { hasText: 'mobilenet_v2_vww_96.onnx' }).count()) > 0, 30000);
+  });
   log('webview errors:', errors.length ? errors : 'none');
 } catch (e) {
   log('ERROR', e.message);
