@@ -18,9 +18,14 @@ const shots = join(root, 'docs/images');
 const ud = join(run, 'ud'), exts = join(run, 'ext'), ws = join(run, 'ws');
 for (const d of [join(ud, 'User'), exts, ws]) mkdirSync(d, { recursive: true });
 writeFileSync(join(ud, 'User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'workbench.colorTheme': 'Default Dark Modern', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'extensions.autoUpdate': false, 'update.mode': 'none', 'git.openRepositoryInParentFolders': 'never', 'workbench.tips.enabled': false }));
-const ext = join(exts, 'aiot-lens.aiot-lens-0.1.0');
-mkdirSync(ext);
-for (const p of ['package.json', 'dist', 'media', 'node_modules', 'samples']) symlinkSync(join(root, p), join(ext, p));
+// AIOT_SMOKE_EXTENSIONS=DIR: an extensions folder with the .vsix installed (code-server --install-extension);
+// default: the unpacked extension linked from this checkout.
+if (process.env.AIOT_SMOKE_EXTENSIONS) cpSync(process.env.AIOT_SMOKE_EXTENSIONS, exts, { recursive: true });
+else {
+  const ext = join(exts, 'aiot-lens.aiot-lens-0.1.0');
+  mkdirSync(ext);
+  for (const p of ['package.json', 'dist', 'media', 'node_modules', 'samples']) symlinkSync(join(root, p), join(ext, p));
+}
 cpSync(join(root, 'samples/mobilenet_v2_vww_96.onnx'), join(ws, 'mobilenet_v2_vww_96.onnx'));
 mkdirSync(join(ws, '.vscode'));
 writeFileSync(join(ws, '.vscode/settings.json'), JSON.stringify({ 'aiotLens.activeDevice': 'stm32f746', 'aiotLens.latencyBudgetMs': 100 }));
