@@ -132,10 +132,14 @@ function human(file: string, r: SplitResult, exported?: { device: string; remote
   const { allDevice, allRemote } = r.baseline;
   const where = (c: CutEvaluation) => (c.index === 0 ? 'all remote (raw input upload)' : c.index === allDevice.index ? 'all on device' : `after #${c.index - 1} ${c.afterNode}`);
   const row = (label: string, c: CutEvaluation) => [label, where(c), formatBytes(c.bytes), formatMs(c.deviceMs), formatMs(c.linkMs), formatMs(c.remoteMs), formatMs(c.totalMs), `${c.deviceEnergyMj.toFixed(2)} mJ`];
-  // The cuts worth looking at: the baselines, the best, and the five best others by the objective.
+  // The cuts worth looking at: the baselines, the best, and the five best others by the objective — one per distinct
+  // set of crossing tensors, leaving out cuts that still send the raw input (only constants ran on the device).
+  const key = (c: CutEvaluation) => c.tensors.map((t) => t.name).join('\u0000');
+  const seen = new Set([key(allRemote), key(r.best)]);
   const others = [...r.cuts]
     .filter((c) => c !== r.best && c !== allDevice && c !== allRemote)
     .sort((x, y) => (r.objective === 'energy' ? x.deviceEnergyMj - y.deviceEnergyMj : x.totalMs - y.totalMs))
+    .filter((c) => !seen.has(key(c)) && (seen.add(key(c)), true))
     .slice(0, 5);
   const table = textTable(
     ['', 'cut', 'upload', 'device', 'link', 'remote', 'total', 'device energy'],
