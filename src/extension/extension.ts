@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): AiotLensApi {
   registerDevicesTree(context);
   registerReportCommands(context, client);
   registerRunCommands(context, client);
-  registerWalkthrough(context, client);
+  registerWalkthrough(context);
   return { analyze: (uri) => client.analyze({ uri: uri.toString() }) };
 }
 

@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { AnalyzeResult, EstimateResult } from '../protocol';
+import { TrustNotification, type AnalyzeResult, type EstimateResult } from '../protocol';
 import type { LensClient } from './client';
 import { MODEL_EDITOR_VIEW_TYPE } from './modelEditorProvider';
 import { readSettings } from './settings';
@@ -109,6 +109,8 @@ export function registerModelsTree(context: vscode.ExtensionContext, client: Len
     }),
     vscode.commands.registerCommand('aiotLens.refreshModels', () => tree.refresh()),
     client.onDidRestart(() => tree.refresh()),
+    // Trust granted: the server may now load workspace device profiles (the active device may be one of them).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client.notify(TrustNotification).then(() => tree.refresh())),
   );
   return tree;
 }

@@ -1,17 +1,15 @@
-// The Getting Started walkthrough's commands: open a private copy of the bundled sample model (the extension
-// folder stays untouched), and tell the server when the workspace becomes trusted.
+// The Getting Started walkthrough's command: open a private copy of the bundled sample model (the extension
+// folder stays untouched).
 
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { TrustNotification } from '../protocol';
-import type { LensClient } from './client';
 import { MODEL_EDITOR_VIEW_TYPE } from './modelEditorProvider';
 
 export const SAMPLE_MODEL = 'samples/mobilenet_v2_vww_96.onnx';
 
-export function registerWalkthrough(context: vscode.ExtensionContext, client: LensClient): void {
+export function registerWalkthrough(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('aiotLens.openSample', async () => {
       const from = context.asAbsolutePath(SAMPLE_MODEL);
@@ -23,6 +21,5 @@ export function registerWalkthrough(context: vscode.ExtensionContext, client: Le
       await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(to), MODEL_EDITOR_VIEW_TYPE);
       return to;
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void client.notify(TrustNotification)),
   );
 }
