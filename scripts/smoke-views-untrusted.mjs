@@ -92,6 +92,29 @@ try {
     await command(page, 'AIoT Lens: Advise');
     await panelFrame(page, 'Bottleneck');
   });
+  await check('untrusted: the server does not know a workspace profile (no verdict on my-board)', async () => {
+    writeFileSync(join(ws, '.vscode/settings.json'), JSON.stringify({ 'aiotLens.activeDevice': 'my-board', 'aiotLens.latencyBudgetMs': 100 }));
+    await waitFor('status bar shows my-board', async () => (await page.locator('.statusbar-item', { hasText: 'my-board' }).count()) > 0, 20000);
+    await sleep(4000);
+    const row = page.locator('.monaco-list-row', { hasText: 'mobilenet_v2_vww_96.onnx' }).first();
+    const t = await row.innerText();
+    log('models row on my-board while untrusted:', t.replace(/\n/g, ' | '));
+    if (/fits|over/.test(t)) throw new Error('estimated on a workspace profile while untrusted');
+    if (!/MACs/.test(t)) throw new Error('analysis missing');
+  });
+  await check('trust granted: the workspace profile appears and the server estimates on it', async () => {
+    await command(page, 'Workspaces: Manage Workspace Trust');
+    const trustButton = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
+    await trustButton.waitFor({ timeout: 20000 });
+    await trustButton.click();
+    await sleep(1500);
+    await command(page, 'View: Close All Editors');
+    const mine = page.locator('.monaco-list-row', { hasText: 'my-board' }).first();
+    await mine.waitFor({ timeout: 30000 });
+    const row = page.locator('.monaco-list-row', { hasText: 'mobilenet_v2_vww_96.onnx' }).first();
+    await waitFor('verdict on my-board', async () => /fits|over/.test(await row.innerText()) && (await page.locator('.statusbar-item', { hasText: 'my-board' }).count()) > 0, 60000);
+    log('models row on my-board:', (await row.innerText()).replace(/\n/g, ' | '));
+  });
   log('webview errors:', errors.length ? errors : 'none');
 } catch (e) {
   log('ERROR', e.message);

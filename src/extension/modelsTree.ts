@@ -84,7 +84,7 @@ export class ModelsTree implements vscode.TreeDataProvider<Node> {
     else {
       const device = readSettings(node.uri).activeDevice;
       const e: EstimateResult | undefined = device ? await this.client.estimate({ uri, deviceId: device }).catch(() => undefined) : undefined;
-      data = modelItemData(name, a.report, e?.ok ? e.estimate : undefined, latencyBudgetMs());
+      data = modelItemData(name, a.report, e?.ok ? e.estimate : undefined, latencyBudgetMs(), undefined, e && !e.ok ? e.error.message : undefined);
     }
     if (generation !== this.generation) return; // a refresh started meanwhile: its own load fills the node
     node.data = data;

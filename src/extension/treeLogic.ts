@@ -18,10 +18,11 @@ export interface ModelItemData {
   resources: { label: string; description: string; fit: Fit }[];
 }
 
-export function modelItemData(fileName: string, analysis: AnalysisReport | undefined, estimate: EstimateReport | undefined, latencyBudgetMs?: number, error?: string): ModelItemData {
+export function modelItemData(fileName: string, analysis: AnalysisReport | undefined, estimate: EstimateReport | undefined, latencyBudgetMs?: number, error?: string, estimateError?: string): ModelItemData {
   if (!analysis) return { label: fileName, description: error ? 'cannot analyze' : '…', tooltip: error ?? 'analyzing', fit: 'unknown', resources: [] };
   const t = analysis.totals;
   const description = `${formatCount(t.params)} params · ${formatCount(t.macs)} MACs`;
+  if (estimateError) return { label: fileName, description: `${description} · no estimate`, tooltip: `${description}\nNo estimate: ${estimateError}`, fit: 'unknown', resources: [] };
   if (!estimate) return { label: fileName, description, tooltip: `${description}\nNo device selected: no budget check.`, fit: 'unknown', resources: [] };
   const rows = fitRows(estimate, latencyBudgetMs);
   const resources = rows.map((r) => ({

@@ -64,6 +64,9 @@ test('model tree item: params/MACs and a per-resource verdict from the estimate'
   assert.equal(tight.resources[0]!.label, 'latency');
   assert.equal(tight.fit, 'over');
   assert.equal(modelItemData('m.onnx', analysis.report, undefined).fit, 'unknown');
+  const failed = modelItemData('m.onnx', analysis.report, undefined, undefined, undefined, "unknown device 'my-board'");
+  assert.match(failed.description, /no estimate$/);
+  assert.match(failed.tooltip, /my-board/);
 });
 
 test('device groups: every profile once, links last, the active one marked', () => {
