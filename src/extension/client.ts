@@ -44,7 +44,11 @@ export class LensClient implements vscode.Disposable {
     let runs = 0;
     context.subscriptions.push(
       this.client.onDidChangeState((e) => {
-        if (e.newState === State.Running && ++runs > 1) this.restarted.fire();
+        if (e.newState === State.Running && ++runs > 1) {
+          this.restarted.fire();
+          // Say so: figures shown a moment ago came from the process that stopped; open editors are reloading.
+          void vscode.window.showWarningMessage('AIoT Lens: the analysis server stopped and was restarted; open models are reloading.');
+        }
       }),
     );
     this.ready = this.client.start();
