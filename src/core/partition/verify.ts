@@ -3,7 +3,7 @@
 
 import { encodeModel } from '../onnx/encode';
 import type { Model } from '../onnx/ir';
-import { createSession, randomFeeds, type InputOptions } from '../runtime';
+import { createSession, ort, randomFeeds, type InputOptions } from '../runtime';
 import { LensException, unwrap } from '../result';
 
 export interface SplitVerification {
@@ -14,6 +14,20 @@ export interface SplitVerification {
 }
 
 type Tensorish = { type: string; dims: readonly number[]; data: ArrayLike<number | bigint> };
+
+/**
+ * An output of one session as an input of another. Where the runtime has Float16Array (Node 24, code-server's),
+ * onnxruntime-common stores float16 data as one — even when given a Uint16Array — and onnxruntime-node's native
+ * binding then reads it as empty ("not enough space"). Hand the binding the raw bits as the Uint16Array it expects.
+ */
+function asFeed(t: Tensorish): unknown {
+  const data = t.data as unknown as ArrayBufferView;
+  if (t.type !== 'float16' || data instanceof Uint16Array || !ArrayBuffer.isView(data)) return t;
+  const bits = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+  const tensor = new (ort().Tensor)('float16', bits, [...t.dims]);
+  (tensor as { cpuData: unknown }).cpuData = bits;
+  return tensor;
+}
 
 function maxAbsDiff(a: Tensorish, b: Tensorish, name: string): number {
   if (a.data.length !== b.data.length) throw new LensException('runtime', `output '${name}' has ${b.data.length} elements after the split, ${a.data.length} before`);
@@ -53,7 +67,7 @@ export async function verifySplit(
         const out = await dev.run(devFeeds);
         for (const [k, v] of Object.entries(out)) {
           got[k] = v;
-          available[k] = v;
+          available[k] = asFeed(v);
         }
       }
       if (rem) {

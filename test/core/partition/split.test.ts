@@ -85,3 +85,17 @@ test('split search on mobilenet_v2_vww_96: ESP32-S3 over Wi-Fi 4 to an edge serv
   const energy = unwrap(searchSplit(a, unwrap(getDevice(reg, 'esp32-s3')), unwrap(getLink(reg, 'wifi-4')), unwrap(getDevice(reg, 'xeon-gold-6230r')), { objective: 'energy' }));
   for (const c of energy.cuts) assert.ok(energy.best.deviceEnergyMj <= c.deviceEnergyMj + 1e-12);
 });
+
+test('float16 tensors cross between the halves (an fp16 model split mid-network) and reproduce the original', async () => {
+  const { PASSES } = await import('../../../src/core/passes');
+  const a = unwrap(analyzeModelFileSync(fixtureModel('mobilenet_v2_vww_96')));
+  const half = PASSES['fp16']!.run(a.model, {});
+  const fp16 = unwrap(half instanceof Promise ? await half : half).model;
+  const b = analyzeModel(fp16);
+  const order = topologicalOrder(b.model.graph)!;
+  const cut = enumerateCuts(b.model.graph, b.shapes.values, order).cuts.find((c) => c.index > order.length / 3 && c.tensors.some((t) => t.dtype === 'float16'))!;
+  assert.ok(cut, 'a cut with a float16 crossing tensor');
+  const halves = splitModel(b.model, b.shapes.values, order, cut.index);
+  const v = await verifySplit(b.model, halves.device, halves.remote, { runs: 1 });
+  assert.ok(v.maxAbsError <= 1e-5, `max abs error ${v.maxAbsError}`);
+});
