@@ -8,6 +8,7 @@ import type { AnalysisReport, TensorDesc } from '../analyze/report';
 import { dtypeByteSize, isDType } from '../onnx/dtype';
 import { estimate } from './estimate';
 import { findFusedNodes } from './fusion';
+import { qdqView } from './qdq';
 import { convGeometry, runtimeWeightNodes } from './geometry';
 import type { Estimate, EstimateInput, EstimateOptions, EstimateReport } from './types';
 
@@ -49,20 +50,26 @@ export function estimateInputOf(a: AnalysisLike): EstimateInput {
   }
   const inputBytes = sumBytes(a.report.inputs);
   const outputBytes = sumBytes(a.report.outputs);
+  // A QDQ-quantized model runs as int8 kernels: its DQ → op → Q islands fused, activations stored in int8.
+  const qdq = a.model && a.shapes ? qdqView(a.model, a.shapes.values, a.cost.nodes) : undefined;
+  const fused = a.model ? findFusedNodes(a.model, a.shapes?.values) : undefined;
+  if (qdq && fused) for (const [i, why] of qdq.folded) if (!fused.has(i)) fused.set(i, why);
+  const assumptions = [...(a.report.assumptions ?? [])];
+  if (qdq) assumptions.push(`${qdq.islands} quantize/dequantize islands run as fused int8 kernels, activations stored as int8 (as ORT, TFLite and the MCU toolchains run QDQ models)`);
   return {
-    costs: a.cost.nodes,
-    arenaBytes: a.memory.arenaBytes,
-    peakActivationBytes: a.memory.peakActivationBytes,
+    costs: qdq ? qdq.costs : a.cost.nodes,
+    arenaBytes: qdq ? qdq.arenaBytes : a.memory.arenaBytes,
+    peakActivationBytes: qdq ? qdq.peakActivationBytes : a.memory.peakActivationBytes,
     weightBytes: a.cost.totals.weightBytes,
     weightBytesByDtype: byDtype,
     ...(inputBytes !== undefined ? { inputBytes } : {}),
     ...(outputBytes !== undefined ? { outputBytes } : {}),
     ...(a.model ? {
-      fusedNodes: findFusedNodes(a.model, a.shapes?.values),
+      fusedNodes: fused,
       convGeometry: convGeometry(a.model, a.shapes?.values),
       runtimeWeightNodes: runtimeWeightNodes(a.model),
     } : {}),
-    assumptions: [...(a.report.assumptions ?? [])],
+    assumptions,
   };
 }
 
