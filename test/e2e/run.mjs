@@ -110,7 +110,7 @@ function prepareRun() {
   // The unpacked extension: its manifest, bundles and media, linked from this checkout.
   const ext = join(extensions, EXTENSION_FOLDER);
   mkdirSync(ext);
-  for (const p of ['package.json', 'dist', 'media', 'node_modules']) if (existsSync(join(root, p))) symlinkSync(join(root, p), join(ext, p));
+  for (const p of ['package.json', 'dist', 'media', 'node_modules', 'syntaxes', 'language-configuration', 'schemas', 'samples']) if (existsSync(join(root, p))) symlinkSync(join(root, p), join(ext, p));
   const sample = join(workspace, basename(SAMPLE));
   cpSync(SAMPLE, sample);
   // A truncated copy of the sample: what an interrupted download or a bad git-lfs checkout leaves behind.
@@ -433,6 +433,20 @@ async function main() {
     });
     await page.screenshot({ path: join(shotsDir, 'python-script.png') }).catch(() => {});
   }
+
+  await check("the AIoT Lens activity bar lists the sample in the Models tree with the CLI's params and MACs", async () => {
+    // src/core/format.ts formatCount, for the k and M ranges these models fall in.
+    const count = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+    const want = `${count(expected.totals.params)} params · ${count(expected.totals.macs)} MACs`;
+    await page.locator('.activitybar li[aria-label^="AIoT Lens"], .activitybar a[aria-label^="AIoT Lens"]').first().click();
+    const row = page.locator('.monaco-list-row', { hasText: 'mobilenet_v2_vww_96.onnx' }).first();
+    await row.waitFor({ timeout: 60_000 });
+    const deadline = Date.now() + 60_000;
+    let text = '';
+    while (Date.now() < deadline && !(text = await row.innerText()).includes(want)) await new Promise((r) => setTimeout(r, 500));
+    assert(text.includes(want), `Models row shows '${text.replace(/\n/g, ' | ')}', expected '${want}'`);
+    await page.screenshot({ path: join(shotsDir, 'models-tree.png') }).catch(() => {});
+  });
 
   await check('no script errors or CSP refusals in the editor webview', async () => {
     assert(webviewErrors.length === 0, webviewErrors.slice(0, 5).join('\n'));
