@@ -5,7 +5,7 @@ import type { AnalysisReport } from './core/analyze/report';
 import type { Advice, Budget } from './core/advisor';
 import type { EstimateReport } from './core/estimate';
 import type { SplitView } from '../webview/panels/pages';
-import type { GraphLayout, ModelOutline } from './core/layout/types';
+import type { GraphLayout, ModelOutline, SubgraphStep } from './core/layout/types';
 import type { LensError } from './core/result';
 import { HOTSPOT_METRICS, type GraphToHost, type HostToGraph, type NodeDetails, type NodeMetrics, type WeightStats } from '../webview/graph/messages';
 
@@ -65,10 +65,12 @@ export interface ModelParams {
 /** `aiotLens/layout` params: lay out the graph with these scopes expanded ('auto': collapsed when large). */
 export interface LayoutParams extends ModelParams {
   expanded?: 'auto' | 'all' | string[];
+  /** Lay out a nested graph (If branch, Loop/Scan body) instead of the main one. */
+  graphPath?: SubgraphStep[];
 }
 
 /** `aiotLens/layout` result: the finished layout (src/core/layout), cached by content hash and expanded set. */
-export type LayoutResult = { ok: true; contentHash: string; layout: GraphLayout; cached: boolean } | Failed;
+export type LayoutResult = { ok: true; contentHash: string; layout: GraphLayout; cached: boolean; outline?: ModelOutline } | Failed;
 
 /** `aiotLens/metrics` params: per-node overlay figures; latency/energy on `deviceId` (default: the active device). */
 export interface MetricsParams extends ModelParams {
@@ -80,12 +82,15 @@ export type MetricsResult = { ok: true; metrics: NodeMetrics } | Failed;
 export interface NodeDetailsParams extends ModelParams {
   nodeIndex: number;
   deviceId?: string;
+  /** The node is in this nested graph (no device estimate there: estimates are per main-graph node). */
+  graphPath?: SubgraphStep[];
 }
 export type NodeDetailsResult = { ok: true; details: NodeDetails } | Failed;
 
 /** `aiotLens/weightStats` params: statistics of one weight tensor, read on demand. */
 export interface WeightStatsParams extends ModelParams {
   tensor: string;
+  graphPath?: SubgraphStep[];
 }
 export type WeightStatsResult = { ok: true; stats: WeightStats } | Failed;
 

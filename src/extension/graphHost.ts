@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { scopeOf, scopesToReveal } from '../core/layout/scopes';
 import type { AnalyzeOk, GraphToHost, HostToGraph } from '../protocol';
-import type { HotspotMetric } from '../../webview/graph/messages';
+import type { HotspotMetric, SubgraphStep } from '../../webview/graph/messages';
 import type { LensClient } from './client';
 import { readSettings } from './settings';
 import { SELECT_DEVICE_COMMAND } from './statusBar';
@@ -15,6 +15,8 @@ export class GraphHost {
   private expanded: 'auto' | string[] = 'auto';
   /** Scopes open in the layout last sent (the resolved form of 'auto'). */
   private shownExpanded: string[] = [];
+  /** The nested graph on screen (If branch, Loop/Scan body); [] is the main graph. */
+  private graphPath: SubgraphStep[] = [];
   /** Node names to reveal once the graph and the analysis are both there. */
   private pendingReveal: string[] | undefined;
 
@@ -28,7 +30,10 @@ export class GraphHost {
   onAnalysis(result: AnalyzeOk): void {
     const changed = this.analysis?.contentHash !== result.contentHash;
     this.analysis = result;
-    if (changed) this.expanded = 'auto';
+    if (changed) {
+      this.expanded = 'auto';
+      this.graphPath = [];
+    }
     if (this.graphReady) void this.pushAll();
   }
 
@@ -59,7 +64,8 @@ export class GraphHost {
   onSettingsChanged(): void {
     if (!this.graphReady || !this.analysis) return;
     this.post({ type: 'setMetric', metric: this.metric() });
-    void this.pushMetrics();
+    // Device figures exist per main-graph node only; a nested graph keeps its plain drawing.
+    if (this.graphPath.length === 0) void this.pushMetrics();
   }
 
   async handle(msg: GraphToHost): Promise<void> {
@@ -69,16 +75,23 @@ export class GraphHost {
         if (this.analysis) await this.pushAll();
         return;
       case 'expand':
+        if (this.graphPath.length) return; // nested graphs are drawn whole
         this.expanded = msg.expanded;
         return this.pushLayout(msg.focus);
+      case 'openGraph':
+        this.graphPath = msg.path;
+        if (msg.path.length === 0) return this.pushAll();
+        return this.pushSubgraph();
       case 'inspect': {
-        const r = await this.client.nodeDetails({ uri: this.uri.toString(), nodeIndex: msg.nodeIndex });
+        const inner = this.graphPath.length ? { graphPath: this.graphPath } : {};
+        const r = await this.client.nodeDetails({ uri: this.uri.toString(), nodeIndex: msg.nodeIndex, ...inner });
         if (r.ok) this.post({ type: 'nodeDetails', details: r.details });
         else this.post({ type: 'error', message: r.error.message });
         return;
       }
       case 'requestWeightStats': {
-        const r = await this.client.weightStats({ uri: this.uri.toString(), tensor: msg.tensor });
+        const inner = this.graphPath.length ? { graphPath: this.graphPath } : {};
+        const r = await this.client.weightStats({ uri: this.uri.toString(), tensor: msg.tensor, ...inner });
         this.post(r.ok ? { type: 'weightStats', stats: r.stats } : { type: 'weightStatsError', tensor: msg.tensor, message: r.error.message });
         return;
       }
@@ -97,6 +110,7 @@ export class GraphHost {
 
   private async pushAll(): Promise<void> {
     if (!this.analysis) return;
+    this.graphPath = [];
     this.post({ type: 'outline', outline: this.analysis.outline });
     this.post({ type: 'setMetric', metric: this.metric() });
     await this.pushLayout();
@@ -112,6 +126,19 @@ export class GraphHost {
       if (!r.ok) return this.post({ type: 'error', message: r.error.message });
       this.shownExpanded = r.layout.expanded;
       this.post(focus === undefined ? { type: 'layout', layout: r.layout } : { type: 'layout', layout: r.layout, focus });
+    } catch (e) {
+      this.post({ type: 'error', message: `layout failed: ${(e as Error).message}` });
+    }
+  }
+
+  /** Draws the nested graph at `graphPath`: its own outline, a whole layout, and no per-node device figures. */
+  private async pushSubgraph(): Promise<void> {
+    try {
+      const r = await this.client.layout({ uri: this.uri.toString(), expanded: 'all', graphPath: this.graphPath });
+      if (!r.ok) return this.post({ type: 'error', message: r.error.message });
+      if (r.outline) this.post({ type: 'outline', outline: r.outline });
+      this.post({ type: 'layout', layout: r.layout });
+      this.post({ type: 'metrics', metrics: { values: {} } });
     } catch (e) {
       this.post({ type: 'error', message: `layout failed: ${(e as Error).message}` });
     }

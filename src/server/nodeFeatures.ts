@@ -4,6 +4,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { estimateReport } from '../core/estimate';
 import { nodeDetails as coreNodeDetails, weightStats as coreWeightStats } from '../core/layout/details';
+import { subgraphAt } from '../core/layout/session';
 import { schemaFor } from '../core/passes/schemas';
 import { err, ok, type Result } from '../core/result';
 import {
@@ -35,6 +36,13 @@ export function registerNodeFeatures(connection: Connection, store: ModelStore, 
   connection.onRequest(ServerMethod.nodeDetails, async (params: NodeDetailsParams): Promise<NodeDetailsResult> => {
     const loaded = await store.load(params);
     if (!loaded.ok) return loaded;
+    if (params.graphPath?.length) {
+      const a = loaded.entry.analysis;
+      const found = subgraphAt(a.model.graph, params.graphPath);
+      if (!found.ok) return found;
+      const r = coreNodeDetails(found.value.graph, params.nodeIndex, a.shapes.subgraphs.get(found.value.graph));
+      return r.ok ? { ok: true, details: r.value } : r;
+    }
     const r = nodeDetails(loaded.entry, params.nodeIndex, await deviceOf(params), workspaceDir());
     return r.ok ? { ok: true, details: r.value } : r;
   });
@@ -42,7 +50,12 @@ export function registerNodeFeatures(connection: Connection, store: ModelStore, 
   connection.onRequest(ServerMethod.weightStats, async (params: WeightStatsParams): Promise<WeightStatsResult> => {
     const loaded = await store.load(params);
     if (!loaded.ok) return loaded;
-    const r = weightStats(loaded.entry, params.tensor);
+    let r = weightStats(loaded.entry, params.tensor);
+    if (params.graphPath?.length) {
+      const found = subgraphAt(loaded.entry.analysis.model.graph, params.graphPath);
+      if (!found.ok) return found;
+      r = coreWeightStats(found.value.graph, params.tensor, loaded.entry.analysis.modelDir, MAX_STATS_BYTES);
+    }
     return r.ok ? { ok: true, stats: r.value } : r;
   });
 
