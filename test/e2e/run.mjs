@@ -195,6 +195,40 @@ async function editorFrame(page, fileName, states) {
   });
 }
 
+/** Runs a palette command by its title. */
+async function command(page, title) {
+  // Focus the workbench first: keys pressed while a webview has focus stay inside its iframe.
+  await page.locator('.monaco-workbench').click({ position: { x: 400, y: 5 } }).catch(() => {});
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Commands ask "which model?" when the active editor is not a model: answer with `fileName`. */
+async function pickModelIfAsked(page, fileName) {
+  const asked = page.locator('.quick-input-widget', { hasText: 'which model' });
+  try {
+    await asked.waitFor({ state: 'visible', timeout: 5_000 });
+  } catch {
+    return; // the active editor was the model
+  }
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().click();
+}
+
+/** The frame of an AIoT Lens panel (report, charts...) whose text contains `text`. */
+async function panelFrame(page, text, timeoutMs = 60_000) {
+  return waitFor(`a panel showing '${text}'`, async () => {
+    for (const f of page.frames()) {
+      const t = await f.evaluate(() => (document.body?.classList.contains('aiot-panel') ? document.body.innerText : null)).catch(() => null);
+      if (t && t.includes(text)) return f;
+    }
+    return null;
+  }, timeoutMs, 500);
+}
+
 async function quickOpen(page, fileName) {
   await page.locator('.monaco-workbench').click({ position: { x: 400, y: 5 } }).catch(() => {});
   await page.keyboard.press('Control+P');
@@ -446,6 +480,30 @@ async function main() {
     while (Date.now() < deadline && !(text = await row.innerText()).includes(want)) await new Promise((r) => setTimeout(r, 500));
     assert(text.includes(want), `Models row shows '${text.replace(/\n/g, ' | ')}', expected '${want}'`);
     await page.screenshot({ path: join(shotsDir, 'models-tree.png') }).catch(() => {});
+  });
+
+  await check("Analyze Model opens the report panel with the CLI's MACs", async () => {
+    await quickOpen(page, 'mobilenet_v2_vww_96.onnx');
+    await command(page, 'AIoT Lens: Analyze Model');
+    await pickModelIfAsked(page, 'mobilenet_v2_vww_96.onnx');
+    // The report prints exact figures beside the rounded ones: "10.7 M (10656688)".
+    const frame = await panelFrame(page, `(${expected.totals.macs})`);
+    await page.screenshot({ path: join(shotsDir, 'analyze-report.png') }).catch(() => {});
+    assert(await frame.locator('table').count() > 0, 'the report panel has no table');
+  });
+
+  await check('Export Report writes a Markdown report with the same figures through the save dialog', async () => {
+    const file = join(run.workspace, 'mobilenet_v2_vww_96.report.md');
+    await quickOpen(page, 'mobilenet_v2_vww_96.onnx');
+    await command(page, 'AIoT Lens: Export Report');
+    await pickModelIfAsked(page, 'mobilenet_v2_vww_96.onnx');
+    const input = page.locator('.quick-input-widget input');
+    await waitFor('the save dialog', async () => (await input.inputValue()).endsWith('.md'), 60_000);
+    await page.keyboard.press('Enter');
+    await waitFor('the report file', async () => existsSync(file), 30_000);
+    const text = readFileSync(file, 'utf8');
+    assert(text.includes(String(expected.totals.macs)), 'the report lacks the CLI\'s MACs');
+    assert(text.includes(String(expected.totals.params)), 'the report lacks the CLI\'s params');
   });
 
   await check('no script errors or CSP refusals in the editor webview', async () => {
