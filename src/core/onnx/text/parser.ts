@@ -5,6 +5,7 @@ import type { DType } from '../dtype';
 import type {
   Attribute, AttributeType, Dim, FunctionDef, Graph, KeyValue, Model, Node, OpsetImport, SparseTensor, Tensor,
   TensorData, TypeInfo, ValueInfo,
+  AttributeValue,
 } from '../ir';
 import { tensorElementCount } from '../ir';
 import { err, ok, type Result } from '../../result';
@@ -758,14 +759,8 @@ class Parser {
   }
 }
 
-type AttrSingle =
-  | { type: 'float'; value: number }
-  | { type: 'int'; value: number }
-  | { type: 'string'; value: string }
-  | { type: 'tensor'; value: Tensor }
-  | { type: 'graph'; value: Graph }
-  | { type: 'sparse_tensor'; value: SparseTensor }
-  | { type: 'type_proto'; value: TypeInfo };
+/** The single-valued attribute forms (list forms are built from these). */
+type AttrSingle = Extract<AttributeValue, { type: 'float' | 'int' | 'string' | 'tensor' | 'graph' | 'sparse_tensor' | 'type_proto' }>;
 
 function isSingletonType(t: AttributeType): boolean {
   return SINGLETON[t] === undefined && t !== 'undefined';
