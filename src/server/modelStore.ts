@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'vscode-languageserver/node';
 import { analyzeModelFile, type Analysis } from '../core/analyze';
+import { deadlineAfter } from '../core/deadline';
 import type { GraphLayout } from '../core/layout';
 import type { PreparedGraph } from '../core/layout';
 import type { Estimate } from '../core/estimate';
@@ -52,7 +53,7 @@ export class ModelStore {
     const inputShapes = ref.inputShapes ?? settings.defaultInputShapes;
     const variant = JSON.stringify(inputShapes);
     try {
-      const hit = await this.cache.get(path, variant, () => this.compute(path, inputShapes));
+      const hit = await this.cache.get(path, variant, () => this.compute(path, inputShapes, settings.analysisTimeBudgetMs));
       if (!hit.value.ok) return hit.value;
       return { ok: true, entry: hit.value.entry, contentHash: hit.contentHash, cached: hit.cached, path };
     } catch (e) {
@@ -66,7 +67,7 @@ export class ModelStore {
     this.cache.invalidate(path);
   }
 
-  private async compute(path: string, inputShapes: InputShapes): Promise<Computed> {
+  private async compute(path: string, inputShapes: InputShapes, budgetMs: number): Promise<Computed> {
     // Server-initiated progress: shown in VS Code's status area while a large model is analyzed.
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin(`AIoT Lens: analyzing ${basename(path)}`, undefined, undefined, false);
@@ -74,7 +75,8 @@ export class ModelStore {
       // The engine runs synchronously: let the progress notification leave before the event loop is busy.
       await new Promise((resolve) => setImmediate(resolve));
       const started = performance.now();
-      const r = await analyzeModelFile(path, Object.keys(inputShapes).length ? { inputShapes } : {});
+      const deadline = deadlineAfter(budgetMs, `analyzing ${basename(path)}`);
+      const r = await analyzeModelFile(path, { deadline, ...(Object.keys(inputShapes).length ? { inputShapes } : {}) });
       if (!r.ok) return r;
       return { ok: true, entry: { analysis: r.value, analyzeMs: performance.now() - started, layouts: new Map(), estimates: new Map() } };
     } catch (e) {

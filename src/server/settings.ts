@@ -8,6 +8,8 @@ export interface LensSettings {
   defaultInputShapes: InputShapes;
   hotspotMetric: string;
   largeGraphThreshold: number;
+  /** Analysis of one model longer than this is stopped with a message (the engine checks it as it goes). */
+  analysisTimeBudgetMs: number;
 }
 
 export const defaultSettings: LensSettings = {
@@ -15,6 +17,7 @@ export const defaultSettings: LensSettings = {
   defaultInputShapes: {},
   hotspotMetric: 'latency',
   largeGraphThreshold: 2000,
+  analysisTimeBudgetMs: 60_000,
 };
 
 export type GetSettings = (resourceUri?: string) => Promise<LensSettings>;

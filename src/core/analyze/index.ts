@@ -6,6 +6,7 @@ import { defaultOpset, type Model, type Shape } from '../onnx/ir';
 import { loadModelFile, type LoadedModel } from '../onnx/load';
 import { inferShapes } from '../shapes';
 import type { ShapeInference, ValueFacts } from '../shapes/types';
+import type { Deadline } from '../deadline';
 import { catchLens, type Result } from '../result';
 import type { AnalysisReport, NodeReport, TensorDesc } from './report';
 
@@ -18,6 +19,8 @@ export interface AnalyzeOptions {
   defaultBatch?: number | null;
   /** Execution order for the memory plan (node indices); default: the file's node order. */
   order?: number[];
+  /** Stops the analysis with a `cancelled` error once its time budget is spent (the language server sets one). */
+  deadline?: Deadline;
 }
 
 export interface Analysis {
@@ -55,8 +58,9 @@ export function analyzeModel(
     inputShapes: options.inputShapes,
     defaultBatch: options.defaultBatch === null ? undefined : (options.defaultBatch ?? 1),
     modelDir: options.modelDir,
+    deadline: options.deadline,
   });
-  const cost = costModel(model, shapes);
+  const cost = costModel(model, shapes, options.deadline);
   const memory = planMemory(model.graph, shapes.values, { order: options.order });
   const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0);
   return { model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0 };

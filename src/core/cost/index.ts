@@ -5,6 +5,7 @@ import { subgraphsOf, tensorElementCount, type Graph, type Model, type Node, typ
 import { isKnownValue, type ShapeInference, type ValueFacts } from '../shapes/types';
 import { isComputeOp, opClassOf, opWork, type Operand } from './rules';
 import type { NodeCost } from './types';
+import type { Deadline } from '../deadline';
 
 export type { NodeCost, OpClass } from './types';
 export { opClassOf } from './rules';
@@ -34,9 +35,9 @@ interface WeightInfo {
 }
 
 /** Costs the main graph; control-flow nodes carry the cost of their subgraphs (the larger If branch). */
-export function costModel(model: Model, shapes: ShapeInference): GraphCost {
+export function costModel(model: Model, shapes: ShapeInference, deadline?: Deadline): GraphCost {
   const warnings: string[] = [];
-  const cost = costGraph(model.graph, shapes.values, shapes, warnings, 0);
+  const cost = costGraph(model.graph, shapes.values, shapes, warnings, 0, deadline);
   return { ...cost, warnings };
 }
 
@@ -92,6 +93,7 @@ function costGraph(
   shapes: ShapeInference,
   warnings: string[],
   depth: number,
+  deadline?: Deadline,
 ): { nodes: NodeCost[]; totals: CostTotals } {
   // Which values feed at least one compute op (so a Constant feeding only Reshape is not a weight).
   const consumerCompute = new Map<string, boolean>();
@@ -111,6 +113,7 @@ function costGraph(
   }
 
   graph.nodes.forEach((node, index) => {
+    deadline?.check();
     const inputs = node.inputs.map((n) => (n ? operandOf(values.get(n)) : {}));
     const outputs = node.outputs.map((n) => (n ? operandOf(values.get(n)) : {}));
     const work = node.opType === 'Constant' ? { macs: 0, flops: 0, partial: false } : opWork(node, inputs, outputs);

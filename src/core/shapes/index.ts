@@ -50,6 +50,7 @@ class Scope {
 }
 
 interface Engine {
+  deadline?: { check(): void };
   maxFold: number;
   maxDepth: number;
   modelDir?: string;
@@ -216,6 +217,7 @@ function inferNodes(
   declared: Map<string, TypeInfo> | undefined,
 ): void {
   for (const node of topoOrder(nodes, eng, where)) {
+    eng.deadline?.check();
     const inputs: (ValueFacts | undefined)[] = node.inputs.map((name) => {
       if (name === '') return undefined;
       const f = scope.get(name);
@@ -409,6 +411,7 @@ export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInfe
     functions: new Map(),
     symbols: new Map(),
     lazyDepth: new WeakMap(),
+    deadline: options.deadline,
   };
   for (const f of model.functions) eng.functions.set(`${f.domain === 'ai.onnx' ? '' : f.domain}\u0000${f.name}`, f);
   const assumptions: string[] = [];

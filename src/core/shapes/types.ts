@@ -46,6 +46,8 @@ export interface ShapeOptions {
   modelDir?: string;
   /** Deepest subgraph / function nesting inferred (default 32); deeper graphs get unknown outputs and a warning. */
   maxDepth?: number;
+  /** Checked once per node: inference stops with a `cancelled` error when the caller's time budget is spent. */
+  deadline?: { check(): void };
 }
 
 export interface ShapeInference {
