@@ -13,6 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = join(root, '.cache', 'e2e');
 const shotsDir = join(root, 'test-results', 'e2e');
 const SAMPLE = join(root, 'samples', 'mobilenet_v2_vww_96.onnx');
+/** torchvision's full MobileNetV2 (14 MB), the model issue 4 names. */
+const MOBILENET = join(root, 'test', 'fixtures', 'models', 'mobilenet_v2.onnx');
 const EXTENSION_FOLDER = 'aiot-lens.aiot-lens-0.1.0';
 /** The run after the tools are installed is bounded: a stuck step can never hang CI (installs have their own limits). */
 const OVERALL_TIMEOUT_MS = 10 * 60_000;
@@ -113,6 +115,7 @@ function prepareRun() {
   for (const p of ['package.json', 'dist', 'media', 'node_modules', 'syntaxes', 'language-configuration', 'schemas', 'samples']) if (existsSync(join(root, p))) symlinkSync(join(root, p), join(ext, p));
   const sample = join(workspace, basename(SAMPLE));
   cpSync(SAMPLE, sample);
+  cpSync(MOBILENET, join(workspace, basename(MOBILENET)));
   // A truncated copy of the sample: what an interrupted download or a bad git-lfs checkout leaves behind.
   const broken = join(workspace, 'broken.onnx');
   writeFileSync(broken, readFileSync(SAMPLE).subarray(0, 1000));
@@ -235,7 +238,10 @@ async function quickOpen(page, fileName) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
+  // Enter opens the highlighted first row: wait until the filtered list puts this file there (recent files come first
+  // while the filter is still being applied).
+  const first = page.locator('.quick-input-list .monaco-list-row').first();
+  await waitFor(`${fileName} first in Quick Open`, async () => (await first.innerText()).split('\n')[0]?.trim() === fileName, 30_000);
   await page.keyboard.press('Enter');
 }
 
@@ -467,6 +473,18 @@ async function main() {
     });
     await page.screenshot({ path: join(shotsDir, 'python-script.png') }).catch(() => {});
   }
+
+  await check("torchvision's mobilenet_v2.onnx opens with the CLI's node count and MACs and its graph drawn", async () => {
+    const want = JSON.parse(cli(['analyze', MOBILENET, '--json']).stdout);
+    await quickOpen(page, 'mobilenet_v2.onnx');
+    const f = await editorFrame(page, 'mobilenet_v2.onnx', ['ready', 'error']);
+    const nodes = await f.locator('[data-metric=nodes] .metric-value').innerText();
+    assert(nodes.trim() === exact(want.model.nodeCount), `node count is '${nodes}', CLI says ${want.model.nodeCount}`);
+    const summary = await f.locator('#summary').innerText();
+    assert(summary.includes(`${exact(want.totals.macs)} MACs`), `'${exact(want.totals.macs)} MACs' not in:\n${summary}`);
+    await waitFor('graph boxes', async () => (await f.locator('svg.aiot-graph g[data-id]').count()) > 20, 60_000);
+    await page.screenshot({ path: join(shotsDir, 'mobilenet_v2.png') }).catch(() => {});
+  });
 
   await check("the AIoT Lens activity bar lists the sample in the Models tree with the CLI's params and MACs", async () => {
     // src/core/format.ts formatCount, for the k and M ranges these models fall in.
