@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { contentSecurityPolicy } from '../../webview/panels/shell';
 
 /** Folders a webview may load from: nothing of the user's workspace, nothing remote. */
 export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -19,15 +20,7 @@ export function modelEditorHtml(webview: vscode.Webview, extensionUri: vscode.Ur
   const styles = ['media/editor.css', 'media/graph.css'].filter((p) => exists(p));
   const scripts = ['dist/webview/editor.js', 'dist/webview/graph.js'].filter((p) => exists(p));
   const withGraph = scripts.includes('dist/webview/graph.js');
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    // Layout workers are started from blob: URLs built by the page's own scripts.
-    `worker-src blob:`,
-  ].join('; ');
+  const csp = contentSecurityPolicy(webview.cspSource, nonce, { blob: true });
 
   return `<!DOCTYPE html>
 <html lang="en">

@@ -16,8 +16,24 @@ export interface PanelShell {
 // Plain script text (no bundle needed): posts {type:'panelAction', action, arg} to the extension.
 const SCRIPT = `(function(){const api=acquireVsCodeApi();document.addEventListener('click',function(e){const b=e.target.closest('[data-action]');if(!b)return;api.postMessage({type:'panelAction',action:b.getAttribute('data-action'),arg:b.getAttribute('data-arg')||undefined});});})();`;
 
+/**
+ * The Content-Security-Policy of every AIoT Lens webview: nothing by default, scripts only with this load's nonce,
+ * styles, images and fonts only from the extension. `blob` also allows blob: images and workers (the graph view
+ * starts its layout workers from blob: URLs its own scripts build).
+ */
+export function contentSecurityPolicy(cspSource: string, nonce: string, options: { blob?: boolean } = {}): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data:${options.blob ? ' blob:' : ''}`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    ...(options.blob ? ['worker-src blob:'] : []),
+  ].join('; ');
+}
+
 export function panelHtml(p: PanelShell): string {
-  const csp = [`default-src 'none'`, `img-src ${p.cspSource} data:`, `style-src ${p.cspSource} 'nonce-${p.nonce}'`, `font-src ${p.cspSource}`, `script-src 'nonce-${p.nonce}'`].join('; ');
+  const csp = contentSecurityPolicy(p.cspSource, p.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
