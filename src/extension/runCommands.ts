@@ -14,6 +14,7 @@ import { optimizeBody, profileBody, splitBody, type OptimizeOutcome, type Profil
 import type { LensClient } from './client';
 import { runCli } from './cliRunner';
 import { currentProfiles } from './devicesTree';
+import { pickDeviceIfNone } from './reportCommands';
 import { MODEL_EDITOR_VIEW_TYPE } from './modelEditorProvider';
 import { showPanel } from './panels';
 import { readSettings } from './settings';
@@ -123,9 +124,8 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
   const split = async (uri: vscode.Uri) => {
     const device = readSettings(uri).activeDevice;
     if (!device) {
-      const pick = await vscode.window.showInformationMessage('AIoT Lens: Split needs the device that holds the sensor.', 'Select Device');
-      if (pick) await vscode.commands.executeCommand('aiotLens.selectDevice');
-      if (!readSettings(uri).activeDevice) return;
+      // Split needs the device that holds the sensor: with none, the picker opens.
+      if (!(await pickDeviceIfNone(uri, 'Split needs the device that holds the sensor: pick one'))) return;
       return split(uri);
     }
     const entries = currentProfiles().entries;

@@ -2,7 +2,8 @@
 // line for several models, all in one process).
 
 import { isAbsolute, resolve } from 'node:path';
-import { analyzeModelFileSync, type Analysis } from '../../core/analyze';
+import { analyzeLoaded, type Analysis } from '../../core/analyze';
+import { loadModelFileLazy } from '../../core/onnx/lazyLoad';
 import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
 import { startCommand, parseInputShapes, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
@@ -54,7 +55,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let failed = 0;
   for (const file of positionals) {
     const path = isAbsolute(file) ? file : resolve(io.cwd, file);
-    const result = analyzeModelFileSync(path, { inputShapes: shapes.ok ? shapes.value : {} });
+    // Weights are read only if something uses them: the report needs their sizes, not their values.
+    const loaded = loadModelFileLazy(path);
+    const result = loaded.ok ? analyzeLoaded(loaded.value, { inputShapes: shapes.ok ? shapes.value : {} }) : loaded;
     if (!result.ok) {
       failed++;
       const message = result.error.message.startsWith(path) ? result.error.message.replace(path, file) : `${file}: ${result.error.message}`;

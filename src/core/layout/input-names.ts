@@ -1,13 +1,6 @@
 // Formal input names per op (Conv → X, W, B) from the bundled ONNX schemas, for labelling weights inside boxes.
 
-import schemas from '../onnx/schemas/operator-schemas.json';
-
-interface SchemaEntry {
-  domain: string;
-  name: string;
-  sinceVersion: number;
-  inputs: { name: string; option?: string }[];
-}
+import { operatorSchemas } from '../onnx/schemas';
 
 let cache: Map<string, string[]> | undefined;
 
@@ -16,7 +9,7 @@ export function formalInputName(opType: string, index: number): string {
   if (!cache) {
     cache = new Map();
     const best = new Map<string, number>();
-    for (const s of (schemas as { schemas: SchemaEntry[] }).schemas) {
+    for (const s of operatorSchemas()) {
       if (s.domain !== '' && s.domain !== 'ai.onnx') continue;
       if ((best.get(s.name) ?? -1) > s.sinceVersion) continue;
       best.set(s.name, s.sinceVersion);

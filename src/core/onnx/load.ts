@@ -65,7 +65,7 @@ function readWhole(path: string, size: number): Result<Uint8Array> {
 }
 
 /** Every external tensor must resolve inside the model's folder and fit in its file. Returns total external bytes. */
-function checkExternalData(model: Model, modelDir: string, path: string): Result<number> {
+export function checkExternalData(model: Model, modelDir: string, path: string): Result<number> {
   const sizes = new Map<string, number>();
   let total = 0;
   const tensors: Tensor[] = [];
