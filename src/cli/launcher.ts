@@ -66,6 +66,8 @@ function start(): void {
       if (code === 0 || code === 1) storeCache(script, prefix, key.slice(command.length + 1));
     });
   }
+  // AIOT_LENS_DEBUG: say what the cache did (tests and `npm run bench` read this line).
+  if (process.env['AIOT_LENS_DEBUG']) process.stderr.write(`aiot-lens: code cache ${!cached ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit'} (${command})\n`);
   const wrapper = script.runInThisContext() as (e: unknown, r: NodeRequire, m: unknown, f: string, d: string) => void;
   wrapper.call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle));
 }

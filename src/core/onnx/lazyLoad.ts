@@ -131,7 +131,7 @@ function collect(graph: Graph, out: Tensor[], depth: number): void {
 }
 
 /** The file, read page by page into a buffer of its size as the scan needs bytes. */
-export class PagedFile {
+class PagedFile {
   private readonly loaded: Uint8Array;
 
   constructor(private readonly fd: number, readonly buf: Buffer, readonly size: number) {
@@ -191,7 +191,7 @@ const CHILDREN: Record<Kind, Record<number, Kind>> = {
 const RAW_DATA = 9;
 
 /** Walks a message's fields in [start, end), descending into the kinds above and recording large raw_data. */
-export function scanMessage(file: PagedFile, start: number, end: number, kind: Kind, skipped: [number, number][], depth: number): void {
+function scanMessage(file: PagedFile, start: number, end: number, kind: Kind, skipped: [number, number][], depth: number): void {
   const buf = file.buf;
   const children = CHILDREN[kind];
   let pos = start;
