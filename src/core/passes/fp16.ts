@@ -9,7 +9,10 @@ import {
   cloneModel, constantMap, graphOutputNames, NameGen, outerNamesUsed, promoteInitializerInputs, removeDeadNodes, removeUnusedInitializers,
   topoSort,
 } from './graph';
-import { FLOAT16_MAX, float16Tensor, readNumbers } from './numeric';
+import { FLOAT16_MAX } from './numeric';
+import { forEachFloatChunk } from '../onnx/dataFile';
+import { memorySink } from '../onnx/sink';
+import { float32BitsToFloat16 } from '../onnx/tensor';
 import { allowedTypes, schemaFor } from './schemas';
 import { valueDtypes } from './facts';
 import type { PassOptions, PassOutcome } from './types';
@@ -41,9 +44,13 @@ export function fp16(model: Model, options: PassOptions = {}): Result<PassOutcom
     const constInRange = (name: string) => {
       let r = inRange.get(name);
       if (r === undefined) {
-        const v = readNumbers(consts.get(name)!);
-        r = true;
-        for (let i = 0; i < v.length; i++) if (Math.abs(v[i]!) > FLOAT16_MAX) { r = false; break; }
+        // A chunk at a time: a weight may be larger than memory.
+        let fits = true;
+        forEachFloatChunk(consts.get(name)!, (_, v) => {
+          if (!fits) return;
+          for (let i = 0; i < v.length; i++) if (Math.abs(v[i]!) > FLOAT16_MAX) { fits = false; break; }
+        }, options.modelDir);
+        r = fits;
         if (!r) details.weightsOutOfRange.push(name);
         inRange.set(name, r);
       }
@@ -119,14 +126,20 @@ export function fp16(model: Model, options: PassOptions = {}): Result<PassOutcom
           let h = halfConst.get(name);
           if (!h) {
             h = names.fresh(`${name}_fp16`);
-            const src = readNumbers(consts.get(name)!);
-            const vals = new Float32Array(src.length);
-            for (let k = 0; k < src.length; k++) {
-              const x = src[k]!;
-              if (x !== 0 && Math.abs(x) < SMALLEST_SUBNORMAL / 2) details.underflowedToZero++;
-              vals[k] = x;
-            }
-            g.initializers.push(float16Tensor(h, consts.get(name)!.dims, vals));
+            const src = consts.get(name)!;
+            // Converted and written a chunk at a time into the pass's sink (memory, or scratch external data).
+            const out = (options.sink ?? memorySink).begin(h, 'float16', src.dims);
+            forEachFloatChunk(src, (_, v) => {
+              const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
+              const half = new Uint16Array(v.length);
+              for (let k = 0; k < v.length; k++) {
+                const x = v[k]!;
+                if (x !== 0 && Math.abs(x) < SMALLEST_SUBNORMAL / 2) details.underflowedToZero++;
+                half[k] = float32BitsToFloat16(bits[k]!);
+              }
+              out.write(new Uint8Array(half.buffer));
+            }, options.modelDir);
+            g.initializers.push(out.end());
             halfConst.set(name, h);
             details.weightsConverted++;
           }
