@@ -16,6 +16,8 @@ export interface TensorWriter {
   write(bytes: Uint8Array): void;
   /** The finished tensor; throws if fewer or more bytes were written than its dims need. */
   end(): Tensor;
+  /** Gives the tensor up (what was written stays unused in a scratch file). */
+  abort(): void;
 }
 
 export interface TensorSink {
@@ -45,6 +47,7 @@ export const memorySink: TensorSink = {
         if (at !== bytes.length) throw new LensException('internal', `tensor '${name}': ${at} of ${bytes.length} bytes written`);
         return { name, dtype, dims: [...dims], data: { kind: 'raw', bytes } };
       },
+      abort() { /* the buffer is dropped with the writer */ },
     };
   },
   put: (t) => t,
@@ -97,6 +100,10 @@ export class ScratchSink implements TensorSink {
         if (at !== total) throw new LensException('internal', `tensor '${name}': ${at} of ${total} bytes written`);
         this.spilledBytes += total;
         return { name, dtype, dims: [...dims], data: { kind: 'external', location: basename(this.path), offset, length: total, baseDir: this.dir } };
+      },
+      abort: () => {
+        this.open--;
+        f.extend();
       },
     };
   }

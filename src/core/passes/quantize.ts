@@ -79,6 +79,15 @@ export function weightScalesStreamed(t: Tensor, axis: number | undefined, modelD
       maxAbs[0] = m;
       return;
     }
+    if (inner === 1) {
+      let c = start % channels;
+      for (let i = 0; i < v.length; i++) {
+        const a = Math.abs(v[i]!);
+        if (a > maxAbs[c]!) maxAbs[c] = a;
+        if (++c === channels) c = 0;
+      }
+      return;
+    }
     for (let i = 0; i < v.length; i++) {
       const c = Math.floor((start + i) / inner) % channels;
       const a = Math.abs(v[i]!);
@@ -99,13 +108,26 @@ export function quantizeWeightStreamed(t: Tensor, axis: number | undefined, name
   const channels = scales.length;
   const inner = axis === undefined ? 1 : t.dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const out = sink.begin(name, 'int8', t.dims);
+  let q = new Int8Array(0);
   forEachFloatChunk(t, (start, v) => {
-    const q = new Int8Array(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const s = channels === 1 ? scales[0]! : scales[Math.floor((start + i) / inner) % channels]!;
-      q[i] = Math.max(-127, Math.min(127, Math.round(v[i]! / s)));
+    if (q.length !== v.length) q = new Int8Array(v.length); // reused: fresh buffers cost page faults
+    if (channels === 1) {
+      const s = scales[0]!;
+      for (let i = 0; i < v.length; i++) q[i] = Math.max(-127, Math.min(127, Math.round(v[i]! / s)));
+    } else if (inner === 1) {
+      // Per column (MatMul weights, axis 1 of [K, N]): the channel is the index modulo N.
+      let c = start % channels;
+      for (let i = 0; i < v.length; i++) {
+        q[i] = Math.max(-127, Math.min(127, Math.round(v[i]! / scales[c]!)));
+        if (++c === channels) c = 0;
+      }
+    } else {
+      for (let i = 0; i < v.length; i++) {
+        const s = scales[Math.floor((start + i) / inner) % channels]!;
+        q[i] = Math.max(-127, Math.min(127, Math.round(v[i]! / s)));
+      }
     }
-    out.write(new Uint8Array(q.buffer));
+    out.write(new Uint8Array(q.buffer, 0, v.length));
   }, modelDir);
   return { q: out.end(), scales, axis };
 }
