@@ -119,6 +119,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (!result.ok) return fail(`${file}: ${result.error.message}`);
     const s = saveModel(result.value.model, outPath, {
       externalData: externalData.value, preferExternal: inputExternal, force: values['force'] === true, sourceDir: modelDir,
+      ...(scratch ? { scratch } : {}),
     });
     if (!s.ok) return fail(`${outArg}: ${s.error.message}`);
     saved = s.value;

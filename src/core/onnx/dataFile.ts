@@ -48,8 +48,10 @@ export class DataFileWriter {
   /** Bytes physically written (everything but the holes). */
   writtenBytes = 0;
 
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'wx');
+  constructor(readonly path: string, resumeAt?: number) {
+    // Resuming continues a file this process wrote (a pass's scratch file adopted as the output's data file).
+    this.fd = openSync(path, resumeAt === undefined ? 'wx' : 'r+');
+    if (resumeAt !== undefined) this.size = resumeAt;
   }
 
   private handle(): number {

@@ -16,6 +16,7 @@ import { encodeModel } from './encode';
 import type { Attribute, Graph, Model, Node, SparseTensor, Tensor } from './ir';
 import { tensorElementCount } from './ir';
 import { readExternalData } from './tensor';
+import type { ScratchSink } from './sink';
 
 export type ExternalDataMode = 'auto' | 'always' | 'never';
 export const EXTERNAL_DATA_MODES: readonly ExternalDataMode[] = ['auto', 'always', 'never'];
@@ -44,6 +45,11 @@ export interface SaveOptions {
   sourceDir?: string;
   /** Name of the data file, beside the model (default: the model's file name + `.data`). */
   dataFileName?: string;
+  /**
+   * The scratch sink the passes wrote into: when every tensor in it is one the output keeps (nothing abandoned or
+   * replaced) and it sits in the output's folder, the file becomes the output's data file instead of being copied.
+   */
+  scratch?: ScratchSink;
 }
 
 export interface SavedModel {
@@ -173,9 +179,14 @@ export function saveModel(model: Model, path: string, options: SaveOptions = {})
       throw new LensException('not-found', `the folder ${dirname(path)} does not exist`, path);
     }
     let externalTensors = 0;
-    if (dataTmp) data = new DataFileWriter(dataTmp);
+    const adopted = dataTmp && options.scratch ? adoptScratch(model, options.scratch, outDir, threshold, dataTmp) : undefined;
+    if (dataTmp) data = adopted ? new DataFileWriter(dataTmp, adopted.size) : new DataFileWriter(dataTmp);
     const out = mapTensors(model, (t, init) => {
       if (!data || !init || !canGoExternal(t, threshold)) return inlined(t, options.sourceDir);
+      if (adopted && t.data.kind === 'external' && adopted.isScratch(t)) {
+        externalTensors++;
+        return { ...t, data: { kind: 'external', location: dataName, offset: t.data.offset, length: t.data.length, baseDir: outDir } };
+      }
       const length = inlineBytes(t);
       data.align(alignmentFor(length));
       let offset: number;
@@ -211,4 +222,27 @@ export function saveModel(model: Model, path: string, options: SaveOptions = {})
     path, fileBytes: w.fileBytes, ...(dataTmp ? { dataPath } : {}), externalDataBytes: w.externalDataBytes,
     totalBytes: w.fileBytes + w.externalDataBytes, externalTensors: w.externalTensors, model: w.out,
   });
+}
+
+/**
+ * Moves a pass's scratch file to `dataTmp` when the model uses every byte of it, as initializers that go external:
+ * then the output's data file starts as the scratch file and only the other tensors are appended.
+ */
+function adoptScratch(model: Model, scratch: ScratchSink, outDir: string, threshold: number, dataTmp: string): { size: number; isScratch: (t: Tensor) => boolean } | undefined {
+  if (scratch.folder !== outDir || scratch.spilledBytes === 0 || scratch.abandonedBytes > 0) return undefined;
+  const name = basename(scratch.path);
+  const isScratch = (t: Tensor) => t.data.kind === 'external' && t.data.baseDir === scratch.folder && t.data.location === name;
+  const offsets = new Map<number, number>();
+  let elsewhere = false;
+  mapTensors(model, (t, init) => {
+    if (!isScratch(t)) return t;
+    if (!init || !canGoExternal(t, threshold)) elsewhere = true;
+    else offsets.set((t.data as { offset: number }).offset, inlineBytes(t));
+    return t;
+  });
+  let used = 0;
+  for (const n of offsets.values()) used += n;
+  if (elsewhere || used !== scratch.spilledBytes) return undefined;
+  const size = scratch.handOver(dataTmp);
+  return size === undefined ? undefined : { size, isScratch };
 }

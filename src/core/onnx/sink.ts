@@ -4,7 +4,7 @@
 // own data file.
 
 import { randomBytes } from 'node:crypto';
-import { realpathSync, unlinkSync } from 'node:fs';
+import { realpathSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { dtypeByteSize, type DType } from './dtype';
 import { tensorElementCount, type Tensor } from './ir';
@@ -62,8 +62,10 @@ export class ScratchSink implements TensorSink {
   private readonly dir: string;
   private readonly name: string;
   private open = 0;
-  /** Bytes of tensor data this sink moved out of memory. */
+  /** Bytes of finished tensors this sink moved out of memory. */
   spilledBytes = 0;
+  /** Bytes of tensors given up half-way: unused data in the file. */
+  abandonedBytes = 0;
 
   constructor(dir: string, readonly thresholdBytes = 1024) {
     this.dir = realpathSync(dir);
@@ -103,6 +105,7 @@ export class ScratchSink implements TensorSink {
       },
       abort: () => {
         this.open--;
+        this.abandonedBytes += at;
         f.extend();
       },
     };
@@ -114,6 +117,24 @@ export class ScratchSink implements TensorSink {
     w.write(t.data.bytes);
     const out = w.end();
     return { ...t, data: out.data };
+  }
+
+  /** The scratch file's folder (resolved) and name: tensors in it carry these as baseDir and location. */
+  get folder(): string {
+    return this.dir;
+  }
+
+  /**
+   * Closes the scratch file and moves it to `path` (same folder), for the model writer to continue as the output's
+   * data file: the tensors in it are not copied again. Returns its logical size, or undefined when nothing was written.
+   */
+  handOver(path: string): number | undefined {
+    if (!this.file) return undefined;
+    const size = this.file.size;
+    this.file.close();
+    this.file = undefined;
+    renameSync(this.path, path);
+    return size;
   }
 
   dispose(): void {
