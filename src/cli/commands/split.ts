@@ -5,11 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs, textTable } from '../../core/format';
-import { saveModel } from '../../core/onnx/save';
-import { materializeExternal } from '../../core/passes';
+import { saveModel, withInlineTensors } from '../../core/onnx/save';
 import { verifyMemoryPlan } from '../../core/verify/budget';
 import { searchSplit, splitModel, topologicalOrder, verifySplit, type CutEvaluation, type SplitResult } from '../../core/partition';
-import { catchLensAsync, unwrap } from '../../core/result';
+import { catchLensAsync } from '../../core/result';
 import { asList, startCommand, parseInputShapes, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { EXTERNAL_DATA_HELP, MEMORY_BUDGET_HELP, parseExternalData, parseMemoryBudget } from '../modelOutput';
@@ -101,10 +100,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const total = a.value.report.model.totalBytes;
       const plan = verifyMemoryPlan(2 * total, total, budget.value);
       if (!plan.fits) return fail(`${file}: the halves cannot be verified: ${plan.explanation}`);
-      const inl = (m: typeof halves.device) => (external ? materializeExternal(m, modelDir) : { ok: true as const, value: m });
-      const [fullIn, devIn, remIn] = [inl(a.value.model), inl(halves.device), inl(halves.remote)];
-      for (const r of [fullIn, devIn, remIn]) if (!r.ok) return fail(`${file}: ${r.error.message}`);
-      const verify = await catchLensAsync(() => verifySplit(unwrap(fullIn), unwrap(devIn), unwrap(remIn), { inputShapes: shapes.value, values: fills }));
+      const inl = (m: typeof halves.device) => (external ? withInlineTensors(m, modelDir) : m);
+      const verify = await catchLensAsync(() => verifySplit(inl(a.value.model), inl(halves.device), inl(halves.remote), { inputShapes: shapes.value, values: fills }));
       if (!verify.ok) return fail(`${file}: the halves could not be verified: ${verify.error.message}`);
       for (const role of ['device', 'remote'] as const) {
         const w = saveModel(halves[role], paths[role], {

@@ -246,3 +246,13 @@ function adoptScratch(model: Model, scratch: ScratchSink, outDir: string, thresh
   const size = scratch.handOver(dataTmp);
   return size === undefined ? undefined : { size, isScratch };
 }
+
+/**
+ * The model with every external tensor read into memory (for onnxruntime sessions made from bytes, which cannot find
+ * a data file). Holds all the weights at once: callers check their memory budget first.
+ */
+export function withInlineTensors(model: Model, sourceDir?: string): Model {
+  let any = false;
+  mapTensors(model, (t) => { if (t.data.kind === 'external') any = true; return t; });
+  return any ? mapTensors(model, (t) => inlined(t, sourceDir)) : model;
+}

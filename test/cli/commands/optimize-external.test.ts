@@ -81,11 +81,15 @@ test('a pass over the memory budget refuses before writing; --verify over it dec
   assert.ok(existsSync(join(dir, 'declined.onnx')), 'the model is still written');
 });
 
-test('prune and fold-constants run on external weights and keep them external', async () => {
+test('prune and int8-static run on external weights and keep them external; never writes one file', async () => {
   const r = await runJson([chain.path, '--passes', 'cleanup,prune', '--sparsity', '0.5', '-o', 'p.onnx', '--verify', '--runs', '1']);
   assert.equal(r.code, 0, r.err);
   assert.ok(r.json['after'].externalDataBytes > 0.9 * dataBytes);
   assert.equal(r.json['verify'].ranOk, true);
+  const st = await runJson([chain.path, '--passes', 'int8-static', '-o', 'qdq.onnx', '--verify', '--runs', '1']);
+  assert.equal(st.code, 0, st.err);
+  assert.ok(Math.abs(st.json['after'].totalBytes / st.json['before'].totalBytes - 0.25) < 0.01);
+  assert.ok(st.json['verify'].cosine > 0.99, `int8-static cosine ${st.json['verify'].cosine}`);
   const never = await runJson([chain.path, '--passes', 'fp16', '-o', 'inline.onnx', '--external-data', 'never']);
   assert.equal(never.code, 0, never.err);
   assert.equal(never.json['after'].externalDataBytes, 0);
