@@ -161,7 +161,10 @@ export function saveModel(model: Model, path: string, options: SaveOptions = {})
   const dataPath = join(dirname(path), dataName);
   if (!options.force) {
     for (const p of plan.value.external ? [path, dataPath] : [path]) {
-      if (existsSync(p)) return err('invalid-argument', `${basename(p)} exists (use --force to replace it)`, p);
+      if (existsSync(p)) {
+        const what = p === path ? 'the output file' : `its external data file ${basename(p)}`;
+        return err('invalid-argument', `${what} exists (use --force to replace it)`, p);
+      }
     }
   }
   const modelTmp = tempPathFor(path);
