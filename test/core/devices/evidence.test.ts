@@ -110,6 +110,21 @@ test("equivalent models have the MACs of the published models they stand for", (
     assert.ok(models.length > 0, `${id} has points`);
     for (const m of models) assert.equal(m.macs, macs, `${id} (${m.file})`);
   }
+  // Multiply-adds the architecture papers print (rounded to the million): MobileNets arXiv:1704.04861 Table 6,
+  // MobileNetV2 arXiv:1801.04381 Table 6 and its width-multiplier figure, MobileNetV3 ICCV 2019 Table 3.
+  const papers: Record<string, number> = {
+    'keras-mobilenetv1-1.0-224-c1000': 569e6,
+    'keras-mobilenetv1-0.5-224-c1000': 149e6,
+    'keras-mobilenetv1-0.25-224-c1000': 41e6,
+    'keras-mobilenetv2-1.0-224-c1000': 300e6,
+    'keras-mobilenetv2-0.35-224-c1000': 59e6,
+    'mobilenetv3-small-224': 56e6,
+  };
+  for (const [id, macs] of Object.entries(papers)) {
+    const m = points.find((p) => p.model.id === id)?.model;
+    assert.ok(m, `${id} has points`);
+    assert.ok(Math.abs(m.macs - macs) / macs < 0.01, `${id}: ${m.macs} MACs vs ${macs} published`);
+  }
 });
 
 test('a bad evidence file is refused with its file and field named', () => {

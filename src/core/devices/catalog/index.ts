@@ -35,6 +35,7 @@ import gap9 from './gap9.json';
 import esp32 from './esp32.json';
 import esp32_c3 from './esp32-c3.json';
 import esp32_p4 from './esp32-p4.json';
+import stm32h747 from './stm32h747.json';
 import link_ble from './link-ble.json';
 import link_lora from './link-lora.json';
 import link_nb_iot from './link-nb-iot.json';
@@ -82,6 +83,7 @@ export const BUILT_IN_PROFILES: readonly { file: string; json: unknown }[] = [
   { file: 'esp32', json: esp32 },
   { file: 'esp32-c3', json: esp32_c3 },
   { file: 'esp32-p4', json: esp32_p4 },
+  { file: 'stm32h747', json: stm32h747 },
   { file: 'link-ble', json: link_ble },
   { file: 'link-lora', json: link_lora },
   { file: 'link-nb-iot', json: link_nb_iot },
