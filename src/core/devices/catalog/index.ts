@@ -36,6 +36,16 @@ import esp32 from './esp32.json';
 import esp32_c3 from './esp32-c3.json';
 import esp32_p4 from './esp32-p4.json';
 import stm32h747 from './stm32h747.json';
+import mcxn947 from './mcxn947.json';
+import imx8mp from './imx8mp.json';
+import imx93 from './imx93.json';
+import stm32f446 from './stm32f446.json';
+import rp2350 from './rp2350.json';
+import imxrt1060 from './imxrt1060.json';
+import imxrt1170 from './imxrt1170.json';
+import apollo4_plus from './apollo4-plus.json';
+import max78000 from './max78000.json';
+import alif_e7 from './alif-e7.json';
 import link_ble from './link-ble.json';
 import link_lora from './link-lora.json';
 import link_nb_iot from './link-nb-iot.json';
@@ -84,6 +94,16 @@ export const BUILT_IN_PROFILES: readonly { file: string; json: unknown }[] = [
   { file: 'esp32-c3', json: esp32_c3 },
   { file: 'esp32-p4', json: esp32_p4 },
   { file: 'stm32h747', json: stm32h747 },
+  { file: 'mcxn947', json: mcxn947 },
+  { file: 'imx8mp', json: imx8mp },
+  { file: 'imx93', json: imx93 },
+  { file: 'stm32f446', json: stm32f446 },
+  { file: 'rp2350', json: rp2350 },
+  { file: 'imxrt1060', json: imxrt1060 },
+  { file: 'imxrt1170', json: imxrt1170 },
+  { file: 'apollo4-plus', json: apollo4_plus },
+  { file: 'max78000', json: max78000 },
+  { file: 'alif-e7', json: alif_e7 },
   { file: 'link-ble', json: link_ble },
   { file: 'link-lora', json: link_lora },
   { file: 'link-nb-iot', json: link_nb_iot },

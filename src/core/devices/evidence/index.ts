@@ -9,6 +9,7 @@ import mlperf_tiny_v1_0 from './mlperf-tiny-v1.0.json';
 import mlperf_tiny_v1_1 from './mlperf-tiny-v1.1.json';
 import mlperf_tiny_v1_2 from './mlperf-tiny-v1.2.json';
 import mlperf_tiny_v1_3 from './mlperf-tiny-v1.3.json';
+import nxp_eiq_model_zoo from './nxp-eiq-model-zoo.json';
 import stm32ai_modelzoo from './stm32ai-modelzoo.json';
 
 /** File name (without .json) and parsed content of every built-in evidence file. */
@@ -21,5 +22,6 @@ export const BUILT_IN_EVIDENCE: readonly { file: string; json: unknown }[] = [
   { file: 'mlperf-tiny-v1.1', json: mlperf_tiny_v1_1 },
   { file: 'mlperf-tiny-v1.2', json: mlperf_tiny_v1_2 },
   { file: 'mlperf-tiny-v1.3', json: mlperf_tiny_v1_3 },
+  { file: 'nxp-eiq-model-zoo', json: nxp_eiq_model_zoo },
   { file: 'stm32ai-modelzoo', json: stm32ai_modelzoo },
 ];
