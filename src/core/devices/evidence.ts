@@ -53,6 +53,8 @@ export interface EvidencePoint {
   model: EvidenceModel;
   latencyMs: number;
   energyUj?: number;
+  /** 'kernel': one kernel call timed without the interpreter around it (no per-inference overhead); default 'model'. */
+  scope?: 'model' | 'kernel';
   locator: string;
   notes?: string;
 }
