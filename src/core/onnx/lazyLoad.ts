@@ -62,7 +62,10 @@ export function loadModelFileLazy(path: string): Result<LoadedModel> {
     for (const [start, end] of pending) file.readInto(start, end);
     const ext = checkExternalData(model, modelDir, path);
     if (!ext.ok) return ext;
-    return ok({ model, path, modelDir, fileBytes: size, bytes: buf, externalBytes: ext.value });
+    const externalDataBytes = ext.value.files.reduce((a, f) => a + f.bytes, 0);
+    return ok({
+      model, path, modelDir, fileBytes: size, bytes: buf, externalBytes: ext.value.total, externalDataBytes, externalFiles: ext.value.files,
+    });
   } catch (e) {
     if (e instanceof LensException) return err(e.code, e.message, path);
     return err('io', `${path}: cannot read: ${(e as Error).message}`, path);
