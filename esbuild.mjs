@@ -33,7 +33,8 @@ const targets = [
   { ...node, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   // The CLI's start-up time is a product feature: dist/cli.js is a small launcher that loads the bundle through
   // V8's code cache (src/cli/launcher.ts); the bundle initializes a command's modules only when it runs.
-  { ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli-main.js' },
+  // No import() in it: code restored from V8's code cache cannot run one (it has lost vm's import callback).
+  { ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli-main.js', supported: { 'dynamic-import': false } },
   { ...node, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: ['webview/editor/main.ts'], outfile: 'dist/webview/editor.js' },
   { ...browser, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/webview/graph.js', optional: true },

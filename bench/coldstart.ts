@@ -68,7 +68,7 @@ export function coldStart(root: string, models: ColdStartModel[], runs: number):
   console.log('');
   console.log(`cold start: whole process, ${runs} interleaved runs each (min and median wall ms; CPU = user+sys, median); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const pad = (s: string, n: number) => s.padStart(n);
-  console.log(['model'.padEnd(24), pad('node -e 0', 11), pad('aiot-lens', 11), pad('cpu', 6), pad('py peer', 11), pad('cpu', 6), pad('onnx-tool', 10),
+  console.log(['model'.padEnd(28), pad('node -e 0', 11), pad('cpu', 6), pad('aiot-lens', 11), pad('cpu', 6), pad('py peer', 11), pad('cpu', 6), pad('onnx-tool', 10),
     pad('vs onnx-tool', 13), pad('vs py peer', 11), pad('cpu vs peer', 12)].join(' '));
   for (const m of models) {
     const args = [cli, 'analyze', m.file, '--json'];
@@ -87,7 +87,7 @@ export function coldStart(root: string, models: ColdStartModel[], runs: number):
     const cpuRatio = py.length && ours[0]!.cpuMs !== undefined && py[0]!.cpuMs !== undefined
       ? `${(median(ours.map((x) => x.cpuMs!)) / median(py.map((x) => x.cpuMs!))).toFixed(2)}x` : '-';
     console.log([
-      m.label.padEnd(24), pad(w(bare), 11), pad(w(ours), 11), pad(c(ours), 6), pad(w(py), 11), pad(c(py), 6), pad(String(m.onnxTool.ms), 10),
+      m.label.padEnd(28), pad(w(bare), 11), pad(c(bare), 6), pad(w(ours), 11), pad(c(ours), 6), pad(w(py), 11), pad(c(py), 6), pad(String(m.onnxTool.ms), 10),
       pad(`${(oursMin / m.onnxTool.ms).toFixed(2)}x`, 13), pad(pyMin ? `${(oursMin / pyMin).toFixed(2)}x` : '-', 11), pad(cpuRatio, 12),
     ].join(' '));
   }

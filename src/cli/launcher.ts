@@ -4,6 +4,8 @@
 // of that command skip parsing and compiling. A cache is keyed by V8 version and the bundle's size and mtime, so a
 // rebuilt bundle or another Node never reads a stale one (V8 also rejects mismatches itself). Nothing here may
 // fail a run: any problem with the cache falls back to an ordinary load. AIOT_LENS_COMPILE_CACHE=0 turns it off.
+// Code restored from a cache loses vm's dynamic-import callback, so the bundle must not call import(): esbuild.mjs
+// builds it with dynamic import lowered to require (web-tree-sitter's `import("fs/promises")` is the one there was).
 
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';

@@ -15,7 +15,7 @@ const root = join(__dirname, '..', '..');
 
 function buildInto(dir: string): void {
   const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['onnxruntime-node'], logLevel: 'silent' as const, absWorkingDir: root };
-  buildSync({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: join(dir, 'dist', 'cli-main.js') });
+  buildSync({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: join(dir, 'dist', 'cli-main.js'), supported: { 'dynamic-import': false } });
   buildSync({ ...common, entryPoints: ['src/cli/launcher.ts'], outfile: join(dir, 'dist', 'cli.js') });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
 }
@@ -56,4 +56,20 @@ test('the code cache: stored after the first run of a command, used by the next,
   assert.deepEqual(readdirSync(join(dir, 'dist', '.v8-cache')).filter((f) => f.includes('nope')), []);
   const version = cli(dir, ['--version']);
   assert.match(version.out, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('a cached run can load what the bundle once loaded dynamically (web-tree-sitter\'s grammar for check-script)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aiot-launcher-'));
+  buildInto(dir);
+  // The grammar files live beside the bundle, as npm run build copies them there.
+  symlinkSync(join(root, 'node_modules', 'web-tree-sitter', 'web-tree-sitter.wasm'), join(dir, 'dist', 'web-tree-sitter.wasm'));
+  symlinkSync(join(root, 'node_modules', 'tree-sitter-python', 'tree-sitter-python.wasm'), join(dir, 'dist', 'tree-sitter-python.wasm'));
+  const script = join(dir, 'net.py');
+  writeFileSync(script, 'import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(10, 4)\n');
+  for (const expected of [/code cache miss/, /code cache hit/]) {
+    const r = cli(dir, ['check-script', script]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, expected);
+    assert.match(r.out, /Net: 44 params/);
+  }
 });
