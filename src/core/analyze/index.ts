@@ -3,7 +3,7 @@
 import { costModel, type GraphCost } from '../cost';
 import { planMemory, type MemoryPlan } from '../memory';
 import { defaultOpset, type Model, type Shape } from '../onnx/ir';
-import { loadModelFile, type LoadedModel } from '../onnx/load';
+import { loadModelFile, type LoadedModel } from '../model';
 import { inferShapes } from '../shapes';
 import type { ShapeInference, ValueFacts } from '../shapes/types';
 import type { Deadline } from '../deadline';
@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
 }
 
 export interface Analysis {
+  /** The file's format (set when analyzed from a file): optimization passes and exports rewrite ONNX only. */
+  format?: 'onnx' | 'tflite';
   model: Model;
   shapes: ShapeInference;
   cost: GraphCost;
@@ -46,7 +48,10 @@ export function analyzeModelFileSync(path: string, options: AnalyzeOptions = {})
 }
 
 export function analyzeLoaded(loaded: LoadedModel, options: AnalyzeOptions = {}): Result<Analysis> {
-  return catchLens(() => analyzeModel(loaded.model, { ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes }), loaded.path);
+  return catchLens(() => ({
+    ...analyzeModel(loaded.model, { ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes }),
+    format: loaded.format,
+  }), loaded.path);
 }
 
 /** Analyzes an in-memory model (optimization passes call this on their results). */
@@ -61,7 +66,8 @@ export function analyzeModel(
     deadline: options.deadline,
   });
   const cost = costModel(model, shapes, options.deadline);
-  const memory = planMemory(model.graph, shapes.values, { order: options.order });
+  // A format whose runtime fixes the activation planner (TFLite → TFLite Micro) brings its rules with the model.
+  const memory = planMemory(model.graph, shapes.values, { order: options.order, ...(model.deployment ? { rules: model.deployment.arena } : {}) });
   const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0);
   return { model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0 };
 }
