@@ -54,6 +54,13 @@ export function planMemory(graph: Graph, values: Map<string, ValueFacts>, option
     first.set(input.name, -1);
     last.set(input.name, -1);
   }
+  // Buffers nodes read that no node writes (a delegate's scratch) live from the start; state the runtime keeps
+  // outside the arena (TFLM's variable tensors, in its persistent tail) is not planned here.
+  for (const s of graph.states ?? []) {
+    if (options.rules?.persistent?.has(s.name)) continue;
+    first.set(s.name, -1);
+    last.set(s.name, -1);
+  }
   for (let s = 0; s < steps; s++) {
     const node = graph.nodes[order[s]!]!;
     for (const name of node.inputs) {

@@ -142,8 +142,8 @@ export interface Graph {
   outputs: ValueInfo[];
   valueInfo: ValueInfo[];
   /**
-   * State that persists between inferences, read and written by nodes but produced by none (TFLite variable
-   * tensors): neither weights nor activations of one run.
+   * Values nodes read but no node produces, with no constant data: state that persists between inferences (TFLite
+   * variable tensors) or buffers the runtime provides. Neither weights nor activations of one run.
    */
   states?: ValueInfo[];
   docString?: string;
@@ -208,6 +208,8 @@ export interface ArenaRules {
   fixedOffsets?: ReadonlyMap<string, number>;
   /** Equal-sized buffers are placed in descending order of this rank (TFLM: higher tensor index first). */
   tieRank?: ReadonlyMap<string, number>;
+  /** Values the runtime keeps outside the arena (TFLM allocates variable tensors in its persistent tail). */
+  persistent?: ReadonlySet<string>;
   /** What the plan assumes, in words. */
   basis: string[];
 }

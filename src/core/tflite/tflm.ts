@@ -97,7 +97,10 @@ export function tflmDeployment(input: TflmPlanInput): Deployment {
   basis.push('scratch buffers kernels request at Prepare are not included (reference kernels: int4 weights unpacked, TRANSPOSE_CONV int8 accumulators, reductions; CMSIS-NN/ESP-NN im2col buffers)');
   const tieRank = new Map<string, number>();
   input.names.forEach((n, i) => tieRank.set(n, i));
-  const arena: ArenaRules = { alignmentBytes: TFLM_BUFFER_ALIGNMENT, tieRank, basis, ...(fixedOffsets.size ? { fixedOffsets } : {}) };
+  const persistent = new Set(main.tensors.filter((t) => t.isVariable).map((t) => input.names[t.index]!));
+  const arena: ArenaRules = {
+    alignmentBytes: TFLM_BUFFER_ALIGNMENT, tieRank, basis, ...(fixedOffsets.size ? { fixedOffsets } : {}), ...(persistent.size ? { persistent } : {}),
+  };
   return {
     runtime: 'TFLite Micro',
     flashBytes: input.fileBytes,

@@ -135,7 +135,11 @@ export function toIr(tf: TfModel, metadata: Metadata, options: ConvertOptions = 
     });
     const graph: Graph = { name: sg.name || (sg.index === 0 ? 'main' : `subgraph_${sg.index}`), nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
     const produced = new Set<number>();
-    for (const op of sg.operators) for (const o of op.outputs) if (o >= 0) produced.add(o);
+    const read = new Set<number>();
+    for (const op of sg.operators) {
+      for (const o of op.outputs) if (o >= 0) produced.add(o);
+      for (const i of op.inputs) if (i >= 0) read.add(i);
+    }
     const inputs = new Set(sg.inputs);
     const outputs = new Set(sg.outputs);
     const valueInfo = (t: TfTensor): ValueInfo => {
@@ -156,8 +160,11 @@ export function toIr(tf: TfModel, metadata: Metadata, options: ConvertOptions = 
         continue;
       }
       if (inputs.has(t.index) || outputs.has(t.index)) continue;
-      if (t.isVariable && !produced.has(t.index)) {
-        (graph.states ??= []).push(valueInfo(t));
+      // Read but written by no operator: variable tensors, and buffers the runtime provides (a delegate's scratch).
+      if (!produced.has(t.index) && (t.isVariable || read.has(t.index))) {
+        const vi = valueInfo(t);
+        if (!t.isVariable) vi.docString = 'read by an operator but written by none: a buffer the runtime or a delegate provides';
+        (graph.states ??= []).push(vi);
         continue;
       }
       graph.valueInfo.push(valueInfo(t));
