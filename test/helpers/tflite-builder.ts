@@ -314,3 +314,102 @@ export function buildTflite(spec: ModelSpec): Uint8Array {
   second.blobs.forEach((blob, i) => out.set(blob, offsets[i + 1]!));
   return out;
 }
+
+/** A TFLite Metadata ("M001") flatbuffer: model name, one input's normalization, one output's label file. */
+export function modelMetadata(spec: { name: string; mean: number[]; std: number[]; labelFile: string; inputName?: string; outputName?: string }): Uint8Array {
+  const b = new Builder(256);
+  const floats = (xs: number[]) => {
+    b.startVector(4, xs.length, 4);
+    for (let i = xs.length - 1; i >= 0; i--) b.addFloat32(xs[i]!);
+    return b.endVector();
+  };
+  const offsets = (xs: number[]) => {
+    b.startVector(4, xs.length, 4);
+    for (let i = xs.length - 1; i >= 0; i--) b.addOffset(xs[i]!);
+    return b.endVector();
+  };
+  const mean = floats(spec.mean);
+  const std = floats(spec.std);
+  b.startObject(2);
+  b.addFieldOffset(0, mean, 0);
+  b.addFieldOffset(1, std, 0);
+  const norm = b.endObject();
+  b.startObject(2);
+  b.addFieldInt8(0, 1, 0); // NormalizationOptions
+  b.addFieldOffset(1, norm, 0);
+  const unit = b.endObject();
+  const units = offsets([unit]);
+  const inName = b.createString(spec.inputName ?? 'image');
+  b.startObject(7);
+  b.addFieldOffset(0, inName, 0);
+  b.addFieldOffset(4, units, 0);
+  const input = b.endObject();
+  const fileName = b.createString(spec.labelFile);
+  b.startObject(5);
+  b.addFieldOffset(0, fileName, 0);
+  b.addFieldInt8(2, 2, 0); // TENSOR_AXIS_LABELS
+  const file = b.endObject();
+  const files = offsets([file]);
+  const outName = b.createString(spec.outputName ?? 'probability');
+  b.startObject(7);
+  b.addFieldOffset(0, outName, 0);
+  b.addFieldOffset(6, files, 0);
+  const output = b.endObject();
+  const inputs = offsets([input]);
+  const outputs = offsets([output]);
+  b.startObject(7);
+  b.addFieldOffset(2, inputs, 0);
+  b.addFieldOffset(3, outputs, 0);
+  const sub = b.endObject();
+  const subs = offsets([sub]);
+  const name = b.createString(spec.name);
+  b.startObject(8);
+  b.addFieldOffset(0, name, 0);
+  b.addFieldOffset(3, subs, 0);
+  const root = b.endObject();
+  b.finish(root, 'M001');
+  return b.asUint8Array().slice();
+}
+
+/** A zip archive of stored (uncompressed) files, as TFLite's metadata writer appends to a model. */
+export function storedZip(files: Record<string, string>): Uint8Array {
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let at = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const n = enc.encode(name);
+    const data = enc.encode(text);
+    const local = new DataView(new ArrayBuffer(30));
+    local.setUint32(0, 0x04034b50, true);
+    local.setUint16(4, 10, true);
+    local.setUint32(18, data.length, true);
+    local.setUint32(22, data.length, true);
+    local.setUint16(26, n.length, true);
+    const cd = new DataView(new ArrayBuffer(46));
+    cd.setUint32(0, 0x02014b50, true);
+    cd.setUint16(6, 10, true);
+    cd.setUint32(20, data.length, true);
+    cd.setUint32(24, data.length, true);
+    cd.setUint16(28, n.length, true);
+    cd.setUint32(42, at, true);
+    parts.push(new Uint8Array(local.buffer), n, data);
+    central.push(new Uint8Array(cd.buffer), n);
+    at += 30 + n.length + data.length;
+  }
+  const cdSize = central.reduce((s, p) => s + p.length, 0);
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, Object.keys(files).length, true);
+  end.setUint16(10, Object.keys(files).length, true);
+  end.setUint32(12, cdSize, true);
+  end.setUint32(16, at, true);
+  const all = [...parts, ...central, new Uint8Array(end.buffer)];
+  const out = new Uint8Array(all.reduce((s, p) => s + p.length, 0));
+  let k = 0;
+  for (const p of all) {
+    out.set(p, k);
+    k += p.length;
+  }
+  return out;
+}
