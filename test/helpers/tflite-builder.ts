@@ -17,6 +17,8 @@ export interface TensorSpec {
   shapeSignature?: number[];
   quant?: { scale: number[]; zeroPoint: number[]; axis?: number; min?: number[]; max?: number[] };
   isVariable?: boolean;
+  /** Raw buffer index written instead of the real one (hostile files). */
+  rawBuffer?: number;
   sparsity?: {
     traversalOrder: number[];
     blockMap?: number[];
@@ -33,6 +35,10 @@ export interface OpSpec {
   options?: Record<string, number | boolean | string | number[]>;
   /** Opcode version (default 1). */
   version?: number;
+  /** Raw tensor indices written instead of `inputs` (hostile files). */
+  rawInputs?: number[];
+  /** Raw opcode index written instead of the real one (hostile files). */
+  rawOpcode?: number;
 }
 
 export interface SubgraphSpec {
@@ -165,7 +171,7 @@ function build(spec: ModelSpec, offsets?: number[]): { bytes: Uint8Array; blobs:
       return tableOf(8, () => {
         b.addFieldOffset(0, shape, 0);
         b.addFieldInt8(1, TYPE[t.type ?? 'FLOAT32']!, 0);
-        b.addFieldInt32(2, tensorBuffer.get(t) ?? 0, 0);
+        b.addFieldInt32(2, t.rawBuffer ?? tensorBuffer.get(t) ?? 0, 0);
         b.addFieldOffset(3, name, 0);
         if (quant) b.addFieldOffset(4, quant, 0);
         if (t.isVariable) b.addFieldInt8(5, 1, 0);
@@ -174,7 +180,7 @@ function build(spec: ModelSpec, offsets?: number[]): { bytes: Uint8Array; blobs:
       });
     });
     const ops = sg.ops.map((o) => {
-      const inputs = intVector(o.inputs.map(ix));
+      const inputs = intVector(o.rawInputs ?? o.inputs.map(ix));
       const outputs = intVector(o.outputs.map(ix));
       let optType = 0;
       let opts = 0;
@@ -206,7 +212,7 @@ function build(spec: ModelSpec, offsets?: number[]): { bytes: Uint8Array; blobs:
         });
       }
       return tableOf(14, () => {
-        b.addFieldInt32(0, opcodeIndex(o), -1);
+        b.addFieldInt32(0, o.rawOpcode ?? opcodeIndex(o), -1);
         b.addFieldOffset(1, inputs, 0);
         b.addFieldOffset(2, outputs, 0);
         if (optType) { b.addFieldInt8(3, optType, 0); b.addFieldOffset(4, opts, 0); }
