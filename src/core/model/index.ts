@@ -6,6 +6,8 @@ import { extname } from 'node:path';
 import { loadModelFile as loadOnnxFile, type LoadedModel as LoadedOnnx } from '../onnx/load';
 import { hasTfliteIdentifier } from '../tflite/schema';
 import { loadTfliteFile, type LoadedTflite } from '../tflite/load';
+import { printTflite } from '../tflite/print';
+import { printModelFile, type PrintOptions } from '../onnx/text';
 import { err, ok, type Result } from '../result';
 
 export type ModelFormat = 'onnx' | 'tflite';
@@ -33,6 +35,22 @@ function readHead(path: string): Uint8Array {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The format of a file on disk, from its first bytes. */
+export function formatOfFile(path: string): ModelFormat {
+  return sniffFormat(readHead(path), path);
+}
+
+/**
+ * A model as text: ONNX in onnx.printer's syntax (parses back), TFLite as a readable listing of its subgraphs,
+ * tensors (type, shape, quantization) and operators (it does not parse back).
+ */
+export function printModelText(path: string, options: PrintOptions = {}): Result<string> {
+  if (formatOfFile(path) !== 'tflite') return printModelFile(path, options);
+  const r = loadTfliteFile(path);
+  if (!r.ok) return err(r.error.code, r.error.message.replace(`${path}: `, ''), path);
+  return ok(printTflite(r.value.tflite, r.value.metadata, r.value.fileBytes));
 }
 
 /** Reads, decodes and checks a model file of either format. */

@@ -341,7 +341,8 @@ function inferAsDeclared(c: NodeCtx, rule: Rule | undefined, declared: Map<strin
   return node.outputs.map((name, i) => {
     const d = name ? declaredFacts(name, declared, eng) : undefined;
     const r = ruled?.[i];
-    const dtype = d && d.dtype !== 'undefined' ? d.dtype : (r?.dtype ?? 'undefined');
+    // The file's element type wins (quantized types); without one, the rule's, else the first input's.
+    const dtype = d && d.dtype !== 'undefined' ? d.dtype : r && r.dtype !== 'undefined' ? r.dtype : (c.in[0]?.dtype ?? 'undefined');
     const known = r && Object.getOwnPropertyDescriptor(r, 'value')?.value !== undefined ? { value: r.value } : {};
     if (asDeclared && d?.shape) {
       if (r?.shape && allNumeric(r.shape) && allNumeric(d.shape) && !sameShape(r.shape, d.shape)) {
@@ -351,7 +352,7 @@ function inferAsDeclared(c: NodeCtx, rule: Rule | undefined, declared: Map<strin
     }
     if (!r || !r.shape) {
       if (!rule) warnOnce(eng, `op:${label}`, `no shape rule for ${label} (e.g. node '${node.name}'): with pinned input shapes its outputs are unknown`);
-      return d && asDeclared ? { dtype } : { dtype };
+      return { dtype };
     }
     return { ...r, dtype };
   });

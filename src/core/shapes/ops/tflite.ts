@@ -68,6 +68,11 @@ function reshape(c: OpCtx): OutFacts[] {
   const dims: Dim[] = target.slice();
   const neg = dims.indexOf(-1);
   if (neg >= 0) dims[neg] = x ? resolveMinusOne(x, dims, neg) : null;
+  // A reshape to fixed dims that no longer hold the input's elements: the model does not take this input size.
+  if (neg < 0 && x && x.every(isNum) && (x as number[]).reduce((p, q) => p * q, 1) !== target.reduce((p, q) => p * q, 1)) {
+    c.warn(`RESHAPE '${c.node.name}' reshapes to fixed dims ${target.join('x')} but receives ${x.join('x')}: the model does not take this input size`);
+    return [UNKNOWN];
+  }
   return shapeOnly(dims);
 }
 
