@@ -48,10 +48,11 @@ export function analyzeModelFileSync(path: string, options: AnalyzeOptions = {})
 }
 
 export function analyzeLoaded(loaded: LoadedModel, options: AnalyzeOptions = {}): Result<Analysis> {
-  return catchLens(() => ({
-    ...analyzeModel(loaded.model, { ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes }),
-    format: loaded.format,
-  }), loaded.path);
+  return catchLens(() => {
+    const a = analyzeModel(loaded.model, { ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes });
+    a.report.model.format = loaded.format;
+    return { ...a, format: loaded.format };
+  }, loaded.path);
 }
 
 /** Analyzes an in-memory model (optimization passes call this on their results). */
@@ -118,7 +119,15 @@ function buildReport(
     warnings.push('the model imports no ai.onnx opset');
   }
   const peakNode = g.nodes[memory.peakStep];
+  const d = model.deployment;
   return {
+    ...(d ? {
+      deployment: {
+        runtime: d.runtime, arenaBytes: memory.arenaBytes, persistentBytes: d.persistentBytes,
+        tensorArenaBytes: memory.arenaBytes + d.persistentBytes, flashBytes: d.flashBytes,
+        basis: [...d.arena.basis, d.persistentBasis, `flash: ${d.flashBasis}`],
+      },
+    } : {}),
     model: {
       path,
       irVersion: model.irVersion,
