@@ -49,7 +49,9 @@ export function analyzeModelFileSync(path: string, options: AnalyzeOptions = {})
 
 export function analyzeLoaded(loaded: LoadedModel, options: AnalyzeOptions = {}): Result<Analysis> {
   return catchLens(() => {
-    const a = analyzeModel(loaded.model, { ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes });
+    const a = analyzeModel(loaded.model, {
+      ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes, externalDataBytes: loaded.externalDataBytes,
+    });
     a.report.model.format = loaded.format;
     return { ...a, format: loaded.format };
   }, loaded.path);
@@ -58,7 +60,7 @@ export function analyzeLoaded(loaded: LoadedModel, options: AnalyzeOptions = {})
 /** Analyzes an in-memory model (optimization passes call this on their results). */
 export function analyzeModel(
   model: Model,
-  options: AnalyzeOptions & { path?: string; modelDir?: string; fileBytes?: number } = {},
+  options: AnalyzeOptions & { path?: string; modelDir?: string; fileBytes?: number; externalDataBytes?: number } = {},
 ): Analysis {
   const shapes = inferShapes(model, {
     inputShapes: options.inputShapes,
@@ -69,7 +71,7 @@ export function analyzeModel(
   const cost = costModel(model, shapes, options.deadline);
   // A format whose runtime fixes the activation planner (TFLite → TFLite Micro) brings its rules with the model.
   const memory = planMemory(model.graph, shapes.values, { order: options.order, ...(model.deployment ? { rules: model.deployment.arena } : {}) });
-  const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0);
+  const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0, options.externalDataBytes ?? 0);
   return { model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0 };
 }
 
@@ -88,6 +90,7 @@ function buildReport(
   memory: MemoryPlan,
   path: string,
   fileBytes: number,
+  externalDataBytes: number,
 ): AnalysisReport {
   const g = model.graph;
   const initializers = new Set(g.initializers.map((t) => t.name));
@@ -135,6 +138,8 @@ function buildReport(
       producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
       nodeCount: g.nodes.length,
       fileBytes,
+      externalDataBytes,
+      totalBytes: fileBytes + externalDataBytes,
     },
     inputs: g.inputs.filter((i) => !initializers.has(i.name)).map((i) => describeValue(i.name, shapes.values.get(i.name))),
     outputs: g.outputs.map((o) => describeValue(o.name, shapes.values.get(o.name))),

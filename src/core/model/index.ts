@@ -64,7 +64,8 @@ export function loadModelFile(path: string): Result<LoadedModel> {
     const r = loadTfliteFile(path);
     if (!r.ok) return r;
     const { model, modelDir, fileBytes, bytes, externalBytes, tflite, metadata } = r.value;
-    return ok({ format, model, path, modelDir, fileBytes, bytes, externalBytes, tflite: { tflite, metadata } });
+    // Buffers stored after the flatbuffer (v3c) are in the same file: there are no external data files.
+    return ok({ format, model, path, modelDir, fileBytes, bytes, externalBytes, externalDataBytes: 0, externalFiles: [], tflite: { tflite, metadata } });
   }
   if (extname(path).toLowerCase() === '.tflite') {
     return err('corrupt', `${path}: not a TFLite model: bytes 4..7 are not the "TFL3" file identifier`, path);
