@@ -1,4 +1,4 @@
-// `npm run fuzz -- --iterations N --seed S [--time-limit-ms 5000] [--suite]`: mutates and truncates the reference
+// `npm run fuzz -- --iterations N --seed S [--time-limit-ms 5000] [--suite] [--tflite]`: mutates and truncates the reference
 // models (and the ONNX conformance suite's) and runs decode → shapes → cost → memory plan → later stages on each.
 // Every case must end in a result or a clean error within the time bound: crashes, unhandled exceptions, timeouts
 // and heap blow-ups are counted and listed, and make the run fail.
