@@ -106,7 +106,7 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
 /** The `estimate` object for `analyze --device ID --json`. */
 export function estimateReport(analysis: AnalysisLike, device: DeviceProfile, options: EstimateOptions = {}): EstimateReport {
   const warnings = analysis.report.warnings.some((x) => /lower bound/.test(x))
-    ? ['some node costs are lower bounds (unknown shapes), so latency is too']
+    ? ['some node costs are lower bounds (unknown shapes or operators without a cost model), so latency is too']
     : [];
   return toReport(estimate(estimateInputOf(analysis), device, options), warnings);
 }
