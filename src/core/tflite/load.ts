@@ -1,7 +1,7 @@
 // Loads a .tflite file: reads the flatbuffer (and, for models over 2 GB, only its start: buffers stored after it are
 // read on demand), decodes it, reads its metadata and converts it to the IR with TFLite Micro's deployment facts.
 
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { catchLens, err, ok, type Result } from '../result';
 import { readMetadata, type Metadata } from './metadata';
@@ -9,6 +9,7 @@ import { readTfliteModel, type TfModel } from './schema';
 import { tflmDeployment } from './tflm';
 import { toIr } from './to-ir';
 import type { Model } from '../onnx/ir';
+import { readWhole } from '../onnx/load';
 
 export interface LoadedTflite {
   model: Model;
@@ -42,7 +43,7 @@ export function loadTfliteFile(path: string, options: TfliteLoadOptions = {}): R
     return err(code === 'ENOENT' ? 'not-found' : 'io', `${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, path);
   }
   const limit = Math.min(size, options.readLimit ?? MAX_FLATBUFFER_BYTES);
-  const bytes = readStart(path, limit);
+  const bytes = readWhole(path, limit);
   if (!bytes.ok) return bytes;
   return decodeTflite(bytes.value, { path, fileBytes: size });
 }
@@ -69,24 +70,4 @@ export function decodeTflite(bytes: Uint8Array, options: { path?: string; fileBy
   }, path);
   if (!r.ok) return err(r.error.code, r.error.message.startsWith(path) ? r.error.message : `${path}: ${r.error.message}`, path);
   return ok(r.value);
-}
-
-function readStart(path: string, length: number): Result<Uint8Array> {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const actual = Math.min(length, fstatSync(fd).size);
-    const out = Buffer.allocUnsafe(actual);
-    let done = 0;
-    while (done < out.length) {
-      const n = readSync(fd, out, done, out.length - done, done);
-      if (n <= 0) break;
-      done += n;
-    }
-    return ok(new Uint8Array(out.buffer, out.byteOffset, done));
-  } catch (e) {
-    return err('io', `${path}: cannot read: ${(e as Error).message}`, path);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }

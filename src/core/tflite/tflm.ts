@@ -2,7 +2,7 @@
 // place; activations go to the arena's head, planned by TFLM's greedy planner (16-byte aligned buffers, offline-planned
 // offsets fixed first, equal sizes in descending tensor index); the tail holds persistent structures, estimated here.
 
-import type { ArenaRules, Deployment } from '../onnx/ir';
+import { tensorElementCount, type ArenaRules, type Deployment } from '../onnx/ir';
 import { dtypeByteSize } from '../onnx/dtype';
 import type { TfModel, TfTensor } from './schema';
 
@@ -30,9 +30,7 @@ const PER_CHANNEL_KERNELS = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONN
 const align = (n: number) => Math.ceil(n / TFLM_BUFFER_ALIGNMENT) * TFLM_BUFFER_ALIGNMENT;
 
 function tensorBytes(t: TfTensor): number {
-  let n = 1;
-  for (const d of t.shape) n *= d;
-  return dtypeByteSize(t.dtype, n);
+  return dtypeByteSize(t.dtype, tensorElementCount(t.shape));
 }
 
 /**

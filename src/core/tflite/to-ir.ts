@@ -5,7 +5,7 @@
 
 import { basename } from 'node:path';
 import { dtypeByteSize } from '../onnx/dtype';
-import type { Attribute, Graph, KeyValue, Model, Node, Quantization, Tensor, TensorData, ValueInfo } from '../onnx/ir';
+import { tensorElementCount, type Attribute, type Graph, type KeyValue, type Model, type Node, type Quantization, type Tensor, type TensorData, type ValueInfo } from '../onnx/ir';
 import { LensException } from '../result';
 import type { Metadata } from './metadata';
 import { OPTION_TABLES } from './schema-data';
@@ -156,7 +156,7 @@ export function toIr(tf: TfModel, metadata: Metadata, options: ConvertOptions = 
       if (hasData && !inputs.has(t.index)) {
         const tensor = constantTensor(t, names[t.index]!, buf!);
         graph.initializers.push(tensor);
-        weightBytes += tensor.sparse?.storedBytes ?? dtypeByteSize(tensor.dtype, tensor.dims.reduce((a, b) => a * b, 1));
+        weightBytes += tensor.sparse?.storedBytes ?? dtypeByteSize(tensor.dtype, tensorElementCount(tensor.dims));
         continue;
       }
       if (inputs.has(t.index) || outputs.has(t.index)) continue;
@@ -176,7 +176,7 @@ export function toIr(tf: TfModel, metadata: Metadata, options: ConvertOptions = 
   };
 
   const constantTensor = (t: TfTensor, name: string, buf: TfModel['buffers'][number]): Tensor => {
-    const elements = t.shape.reduce((a, b) => a * b, 1);
+    const elements = tensorElementCount(t.shape);
     let data: TensorData;
     let sparse: Tensor['sparse'];
     const bytes = buf.data ?? (buf.offset !== undefined && options.bytes && buf.offset + (buf.size ?? 0) <= options.bytes.length
