@@ -79,3 +79,18 @@ test('profile runs a float .tflite in LiteRT.js, and says why it cannot run an i
   assert.equal(q.code, 2);
   assert.match(q.stderr, /LiteRT\.js .* cannot run it: .*INT8/);
 });
+
+test('the content decides the format, not the extension', async () => {
+  const { copyFileSync } = await import('node:fs');
+  const { fixtureModel } = await import('../helpers/models');
+  const tfliteAsOnnx = join(dir, 'blazeface-renamed.onnx');
+  const onnxAsTflite = join(dir, 'resnet8-renamed.tflite');
+  copyFileSync(blazeface, tfliteAsOnnx);
+  copyFileSync(fixtureModel('resnet8_cifar'), onnxAsTflite);
+  const a = JSON.parse((await cli(['analyze', tfliteAsOnnx, '--json'])).stdout);
+  assert.equal(a.model.format, 'tflite');
+  assert.equal(a.totals.params, 101_478);
+  const b = JSON.parse((await cli(['analyze', onnxAsTflite, '--json'])).stdout);
+  assert.equal(b.model.format, 'onnx');
+  assert.equal(b.model.opsets['ai.onnx'], 13);
+});

@@ -58,19 +58,17 @@ export function loadModelFile(path: string): Result<LoadedModel> {
   const head = readHead(path);
   const format = sniffFormat(head, path);
   if (format === 'tflite') {
-    if (extname(path).toLowerCase() === '.tflite' && head.length >= 8 && !hasTfliteIdentifier(head)) {
-      return err('corrupt', `${path}: not a TFLite model: bytes 4..7 are not the "TFL3" file identifier`, path);
-    }
     const r = loadTfliteFile(path);
     if (!r.ok) return r;
     const { model, modelDir, fileBytes, bytes, externalBytes, tflite, metadata } = r.value;
     // Buffers stored after the flatbuffer (v3c) are in the same file: there are no external data files.
     return ok({ format, model, path, modelDir, fileBytes, bytes, externalBytes, externalDataBytes: 0, externalFiles: [], tflite: { tflite, metadata } });
   }
-  if (extname(path).toLowerCase() === '.tflite') {
+  const r = loadOnnxFile(path);
+  // Content decides: an ONNX model named .tflite is read as ONNX; a .tflite that is neither says what it lacks.
+  if (!r.ok && extname(path).toLowerCase() === '.tflite') {
     return err('corrupt', `${path}: not a TFLite model: bytes 4..7 are not the "TFL3" file identifier`, path);
   }
-  const r = loadOnnxFile(path);
   return r.ok ? ok({ ...r.value, format }) : r;
 }
 
