@@ -89,7 +89,9 @@ export function humanReport(a: Analysis, top: number): string {
   const opsets = Object.entries(r.model.opsets).map(([d, v]) => `${d} ${v}`).join(', ');
   const lines = [
     `${r.model.path}`,
-    `  producer     ${r.model.producer || '-'}   IR ${r.model.irVersion}   opsets ${opsets || '-'}`,
+    r.model.format === 'tflite'
+      ? `  format       TFLite flatbuffer   producer ${r.model.producer || '-'}   ${opsets || '-'}`
+      : `  producer     ${r.model.producer || '-'}   IR ${r.model.irVersion}   opsets ${opsets || '-'}`,
     `  nodes        ${r.model.nodeCount}   file ${formatBytes(r.model.fileBytes)}` +
       (r.model.externalDataBytes ? ` + external data ${formatBytes(r.model.externalDataBytes)} = ${formatBytes(r.model.totalBytes)}` : ''),
     ...r.inputs.map((i) => `  input        ${i.name}: ${i.dtype} ${formatShape(i.shape)}`),
@@ -103,6 +105,10 @@ export function humanReport(a: Analysis, top: number): string {
   ];
   if (r.peak && r.peak.tensors.length) {
     lines.push(`  peak at      ${r.peak.nodeName}: ${r.peak.tensors.slice(0, 4).map((x) => `${x.name} ${formatBytes(x.bytes)}`).join(', ')}`);
+  }
+  const d = r.deployment;
+  if (d) {
+    lines.push(`  ${d.runtime.padEnd(12)} tensor_arena ≈ ${formatBytes(d.tensorArenaBytes)} (planned ${formatBytes(d.arenaBytes)} + persistent ≈ ${formatBytes(d.persistentBytes)}), flash ${formatBytes(d.flashBytes)} (the file)`);
   }
   const rows = [...r.nodes]
     .map((n, i) => ({ n, i }))
