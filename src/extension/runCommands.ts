@@ -4,6 +4,7 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { isTflitePath, needsOnnx } from './modelFiles';
 import { isLink, type DeviceProfile } from '../core/devices';
 import { PASSES } from '../core/passes';
 import { formatBytes, formatMs } from '../core/format';
@@ -48,7 +49,8 @@ const PASS_OF_TECHNIQUE: [RegExp, string][] = [[/^int8/, 'int8-static'], [/^floa
 export function registerRunCommands(context: vscode.ExtensionContext, client: LensClient): void {
   const profile = async (uri: vscode.Uri) => {
     if (!requireTrust('Profile with onnxruntime')) return;
-    const r = await runCli(context, `AIoT Lens: profiling ${basename(uri.fsPath)} in onnxruntime`, ['profile', uri.fsPath, '--json', '--runs', '20', ...shapeArgs(uri)]);
+    const runtime = isTflitePath(uri.fsPath) ? 'LiteRT.js' : 'onnxruntime';
+    const r = await runCli(context, `AIoT Lens: profiling ${basename(uri.fsPath)} in ${runtime}`, ['profile', uri.fsPath, '--json', '--runs', '20', ...shapeArgs(uri)]);
     if (!r.ok) return r.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${r.message}`);
     const p = parseJson<ProfileOutcome>(r.stdout);
     if (!p) return void vscode.window.showErrorMessage('AIoT Lens: the profiler printed no JSON');
@@ -61,6 +63,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
   };
 
   const optimize = async (uri: vscode.Uri) => {
+    if (isTflitePath(uri.fsPath)) return void vscode.window.showInformationMessage(needsOnnx('Optimize'));
     const device = readSettings(uri).activeDevice;
     // The advisor already re-estimates the main passes on the device: reuse its figures as each pass's effect.
     const effects = new Map<string, string>();
@@ -151,6 +154,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
     const title = `Split: ${basename(uri.fsPath)}`;
     const onAction = async (m: PanelActionMessage) => {
       if (m.action !== 'exportSplit' || !requireTrust('Exporting split halves')) return;
+      if (isTflitePath(uri.fsPath)) return void vscode.window.showInformationMessage(needsOnnx('Exporting split halves'));
       // The row's or the chart's cut; a panel from before cut buttons existed sends none: the best cut.
       const cut = m.arg === undefined || m.arg === '' ? view.best.index : Number(m.arg);
       if (!Number.isInteger(cut) || cut <= 0 || cut >= view.nodeCount) return void vscode.window.showErrorMessage(`AIoT Lens: cut ${m.arg ?? view.best.index} leaves one side empty: no halves to export.`);

@@ -3,7 +3,9 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { analyzeLoaded, type Analysis } from '../../core/analyze';
+import { formatOfFile, loadModelFile, type LoadedModel } from '../../core/model';
 import { loadModelFileLazy } from '../../core/onnx/lazyLoad';
+import type { Result } from '../../core/result';
 import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
 import { startCommand, parseInputShapes, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
@@ -55,8 +57,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let failed = 0;
   for (const file of positionals) {
     const path = isAbsolute(file) ? file : resolve(io.cwd, file);
-    // Weights are read only if something uses them: the report needs their sizes, not their values.
-    const loaded = loadModelFileLazy(path);
+    const loaded = load(path);
     const result = loaded.ok ? analyzeLoaded(loaded.value, { inputShapes: shapes.ok ? shapes.value : {} }) : loaded;
     if (!result.ok) {
       failed++;
@@ -92,7 +93,9 @@ export function humanReport(a: Analysis, top: number): string {
   const opsets = Object.entries(r.model.opsets).map(([d, v]) => `${d} ${v}`).join(', ');
   const lines = [
     `${r.model.path}`,
-    `  producer     ${r.model.producer || '-'}   IR ${r.model.irVersion}   opsets ${opsets || '-'}`,
+    r.model.format === 'tflite'
+      ? `  format       TFLite flatbuffer   producer ${r.model.producer || '-'}   ${opsets || '-'}`
+      : `  producer     ${r.model.producer || '-'}   IR ${r.model.irVersion}   opsets ${opsets || '-'}`,
     `  nodes        ${r.model.nodeCount}   file ${formatBytes(r.model.fileBytes)}` +
       (r.model.externalDataBytes ? ` + external data ${formatBytes(r.model.externalDataBytes)} = ${formatBytes(r.model.totalBytes)}` : ''),
     ...r.inputs.map((i) => `  input        ${i.name}: ${i.dtype} ${formatShape(i.shape)}`),
@@ -106,6 +109,10 @@ export function humanReport(a: Analysis, top: number): string {
   ];
   if (r.peak && r.peak.tensors.length) {
     lines.push(`  peak at      ${r.peak.nodeName}: ${r.peak.tensors.slice(0, 4).map((x) => `${x.name} ${formatBytes(x.bytes)}`).join(', ')}`);
+  }
+  const d = r.deployment;
+  if (d) {
+    lines.push(`  ${d.runtime.padEnd(12)} tensor_arena ≈ ${formatBytes(d.tensorArenaBytes)} (planned ${formatBytes(d.arenaBytes)} + persistent ≈ ${formatBytes(d.persistentBytes)}), flash ${formatBytes(d.flashBytes)} (the file)`);
   }
   const rows = [...r.nodes]
     .map((n, i) => ({ n, i }))
@@ -132,4 +139,14 @@ export function humanReport(a: Analysis, top: number): string {
   for (const a2 of r.assumptions ?? []) lines.push(`  assumption: ${a2}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * An ONNX model's weights are read only if something uses them (the report needs their sizes, not their values);
+ * TFLite files, and files named .tflite whatever they hold, go through the format-sniffing loader.
+ */
+function load(path: string): Result<LoadedModel> {
+  if (formatOfFile(path) !== 'onnx' || path.toLowerCase().endsWith('.tflite')) return loadModelFile(path);
+  const r = loadModelFileLazy(path);
+  return r.ok ? { ok: true, value: { ...r.value, format: 'onnx' } } : r;
 }

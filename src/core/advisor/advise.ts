@@ -9,6 +9,7 @@ import { estimateInputOf } from '../estimate/report';
 import type { Estimate, EstimateInput } from '../estimate/types';
 import { beamSchedule, PASSES } from '../passes';
 import type { Shape } from '../onnx/ir';
+import { isFloatDType } from '../onnx/dtype';
 import { planMemory } from '../memory';
 import { searchSplit, topologicalOrder } from '../partition';
 import { afterOf, bindingResource, moduleOf, periodMs, resourcesOf } from './resources';
@@ -43,17 +44,29 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
     candidates.push({ ...c, after: e, resourcesAfter: r });
   };
   const out = (suffix: string) => model.replace(/\.onnx$/i, '') + `.${suffix}.onnx`;
+  // The optimization passes rewrite ONNX; for a .tflite the same technique is applied where the model is converted.
+  const onnx = analysis.format !== 'tflite';
+  const via = (onnxCommand: string, tfliteHint: string) => (onnx ? onnxCommand : `# ${tfliteHint} (aiot-lens optimize rewrites ONNX models)`);
+  const floatCompute = input.costs.some((c) => c.macs > 0 && isFloatDType(c.computeDtype));
 
-  add({ technique: 'int8 quantization (weights and activations)', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
-    command: `aiot-lens optimize ${model} --passes fold-bn,int8-static -o ${out('int8')}` }, quantizeInput(input, 'int8'));
-  add({ technique: 'float16 weights and compute', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
-    command: `aiot-lens optimize ${model} --passes fp16 -o ${out('fp16')}` }, quantizeInput(input, 'float16'));
+  // A model whose arithmetic is already integer gains nothing from quantizing it again.
+  if (floatCompute) {
+    add({ technique: 'int8 quantization (weights and activations)', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
+      command: via(`aiot-lens optimize ${model} --passes fold-bn,int8-static -o ${out('int8')}`,
+        'TFLite converter: optimizations = [tf.lite.Optimize.DEFAULT], a representative_dataset, supported_ops = [TFLITE_BUILTINS_INT8]') },
+    quantizeInput(input, 'int8'));
+    add({ technique: 'float16 weights and compute', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
+      command: via(`aiot-lens optimize ${model} --passes fp16 -o ${out('fp16')}`,
+        'TFLite converter: optimizations = [tf.lite.Optimize.DEFAULT], target_spec.supported_types = [tf.float16]') },
+    quantizeInput(input, 'float16'));
+  }
 
   // Pruning and low-rank: the real pass when the registry has it (re-analyzed), else an analytic reduction.
   const conv = new Set(['conv', 'depthwise', 'matmul']);
   const matmul = new Set(['matmul']);
-  const pruned = await passAnalysis(analysis, 'prune', { channelSparsity: 0.3, sparsity: 0, inputShapes: o.inputShapes });
-  const pruneCommand = `aiot-lens optimize ${model} --passes prune --channel-sparsity 0.3 --sparsity 0 -o ${out('pruned')}`;
+  const pruned = onnx ? await passAnalysis(analysis, 'prune', { channelSparsity: 0.3, sparsity: 0, inputShapes: o.inputShapes }) : 'missing';
+  const pruneCommand = via(`aiot-lens optimize ${model} --passes prune --channel-sparsity 0.3 --sparsity 0 -o ${out('pruned')}`,
+    'prune channels in training (tfmot) and convert again');
   if (pruned === 'missing') {
     add({ technique: 'structured pruning (30% of conv channels)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'],
       command: pruneCommand, analytic: true, note: 'estimated analytically: 30% of channels removed keeps ~49% of conv MACs and weights (0.7 x 0.7)' },
@@ -63,8 +76,9 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
       command: pruneCommand }, estimateInputOf(pruned));
   }
   if (input.costs.some((c) => c.opClass === 'matmul' && c.weightBytes > 0)) {
-    const lowRank = await passAnalysis(analysis, 'low-rank', { energy: 0.95, inputShapes: o.inputShapes });
-    const command = `aiot-lens optimize ${model} --passes low-rank --energy 0.95 -o ${out('lowrank')}`;
+    const lowRank = onnx ? await passAnalysis(analysis, 'low-rank', { energy: 0.95, inputShapes: o.inputShapes }) : 'missing';
+    const command = via(`aiot-lens optimize ${model} --passes low-rank --energy 0.95 -o ${out('lowrank')}`,
+      'factorize the fully connected layers in the source model and convert again');
     if (lowRank === 'missing') {
       add({ technique: 'low-rank factorization of Gemm/MatMul weights', module: 'model', resources: ['compute', 'storage', 'energy'], command,
         analytic: true, note: 'estimated analytically: rank halved, so Gemm/MatMul MACs and weights halve' },
@@ -84,7 +98,8 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
     const plan = planMemory(analysis.model.graph, analysis.shapes.values, { order });
     if (plan.arenaBytes < analysis.memory.arenaBytes) {
       add({ technique: 'operator reordering for peak memory', module: 'model', resources: ['memory'],
-        command: `aiot-lens optimize ${model} --passes reorder -o ${out('reordered')}` },
+        command: via(`aiot-lens optimize ${model} --passes reorder -o ${out('reordered')}`,
+          'TFLite Micro runs operators in file order: emit them in this order when converting') },
       { ...input, arenaBytes: plan.arenaBytes, peakActivationBytes: plan.peakActivationBytes });
     }
   }
@@ -93,7 +108,7 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
   const resized = smallerInput(analysis, o.inputShapes);
   if (resized) {
     const shapeArg = Object.entries(resized.shapes).map(([n, s]) => `--input-shape ${n}=${s.join('x')}`).join(' ');
-    const command = PASSES['resize-input']
+    const command = PASSES['resize-input'] && onnx
       ? `aiot-lens optimize ${model} --passes resize-input ${shapeArg} -o ${out('resized')}`
       : `aiot-lens advise ${model} ${dev} ${shapeArg}`;
     add({ technique: `smaller input resolution (${resized.label})`, module: 'sensor data', resources: ['compute', 'memory', 'energy', 'communication'],
@@ -206,7 +221,7 @@ function offload(a: Analysis, input: EstimateInput, device: DeviceProfile, o: Ad
   const where = k === 0 ? 'send the raw input' : `cut after node ${k - 1} ('${best.afterNode}')`;
   return {
     technique: `partition to ${edge.id} over ${link.id} (${where})`, module: 'hardware', resources: ['memory', 'storage', 'compute', 'energy'],
-    command: `aiot-lens split ${model} ${dev} --remote ${edge.id} --link ${link.id} --out-dir ${model.replace(/\.onnx$/i, '')}.split`,
+    command: `aiot-lens split ${model} ${dev} --remote ${edge.id} --link ${link.id}` + (a.format === 'tflite' ? '' : ` --out-dir ${model.replace(/\.onnx$/i, '')}.split`),
     note: `latency = ${best.deviceMs.toFixed(2)} ms on the device + ${best.linkMs.toFixed(2)} ms on the link (${best.bytes} B up) + ${best.remoteMs.toFixed(2)} ms on ${edge.id}; device energy = compute + radio + idle while waiting`,
     after: onDevice, resourcesAfter: r, linkBytesPerSecond: best.bytes * perSecond,
   };

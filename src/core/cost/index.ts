@@ -3,7 +3,7 @@
 import { dtypeByteSize, isFloatDType, type DType } from '../onnx/dtype';
 import { subgraphsOf, tensorElementCount, type Graph, type Model, type Node, type Tensor } from '../onnx/ir';
 import { isKnownValue, type ShapeInference, type ValueFacts } from '../shapes/types';
-import { isComputeOp, opClassOf, opWork, type Operand } from './rules';
+import { controlKind, isComputeOp, opClassOf, opWork, type Operand } from './rules';
 import type { NodeCost } from './types';
 import type { Deadline } from '../deadline';
 
@@ -62,7 +62,8 @@ function collectWeights(graph: Graph, consumerCompute: Map<string, boolean>): Ma
   const weights = new Map<string, WeightInfo>();
   const add = (t: Tensor, fromConstantNode: boolean, name = t.name) => {
     const elements = tensorElementCount(t.dims);
-    weights.set(name, { elements, bytes: dtypeByteSize(t.dtype, elements), fromConstantNode });
+    // A sparse (compressed) tensor occupies what the file stores, not its dense size.
+    weights.set(name, { elements, bytes: t.sparse?.storedBytes ?? dtypeByteSize(t.dtype, elements), fromConstantNode });
   };
   // An initializer that is also a graph input is a default the caller may override; it is still stored.
   for (const t of graph.initializers) add(t, false);
@@ -103,6 +104,7 @@ function costGraph(
   }
   const weights = collectWeights(graph, consumerCompute);
   const counted = new Set<string>();
+  const unknownOps = new Map<string, number>();
   const nodes: NodeCost[] = [];
   const totals: CostTotals = { params: 0, macs: 0, flops: 0, weightBytes: 0, constantParams: 0, partialNodes: 0 };
 
@@ -118,6 +120,7 @@ function costGraph(
     const outputs = node.outputs.map((n) => (n ? operandOf(values.get(n)) : {}));
     const work = node.opType === 'Constant' ? { macs: 0, flops: 0, partial: false } : opWork(node, inputs, outputs);
     let { macs, flops, partial } = work;
+    if (work.unknownOp) unknownOps.set(node.opType, (unknownOps.get(node.opType) ?? 0) + 1);
     let params = 0;
     let weightBytes = 0;
     let inputBytes = 0;
@@ -181,8 +184,13 @@ function costGraph(
     nodes.push(cost);
     totals.macs += macs;
     totals.flops += flops;
-    if (partial) totals.partialNodes++;
+    // Custom operators are named in their own warning, not counted among nodes with unknown shapes.
+    if (partial && !work.unknownOp) totals.partialNodes++;
   });
+  if (unknownOps.size) {
+    const list = [...unknownOps].map(([op, n]) => `${op} (${n} node${n > 1 ? 's' : ''})`).join(', ');
+    warnings.push(`custom operator${unknownOps.size > 1 ? 's' : ''} ${list} ha${unknownOps.size > 1 ? 've' : 's'} no cost model: their MACs, FLOPs and latency are left out, so the totals are lower bounds`);
+  }
   const unused = [...weights.keys()].filter((k) => !counted.has(k));
   if (unused.length && depth === 0) {
     warnings.push(`${unused.length} initializer(s) are not read by any node (they still take flash): ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''}`);
@@ -201,17 +209,21 @@ function costSubgraphs(
     const values = shapes.subgraphs.get(g) ?? new Map<string, ValueFacts>();
     return costGraph(g, values, shapes, warnings, depth + 1).totals;
   });
-  // If runs one branch: charge the more expensive one. Loop/Scan run their body once per iteration.
+  // A branch op runs one subgraph: charge the more expensive one. Loops run their body once per iteration (the body is
+  // the 'body' subgraph when named so); a subgraph run once at start-up (TFLite CALL_ONCE) costs nothing per inference.
+  const kind = controlKind(node);
   let repeat = 1;
   let partial = results.some((r) => r.partialNodes > 0);
-  if (node.opType === 'Loop' || node.opType === 'Scan') {
+  if (kind === 'loop') {
     const trips = tripCount(node, shapes.values);
     if (trips === undefined) partial = true;
     else repeat = trips;
   }
-  const pick = node.opType === 'If'
+  const bodyIndex = node.attributes.filter((a) => a.type === 'graph' || a.type === 'graphs').findIndex((a) => a.name === 'body');
+  const pick = kind === 'branch'
     ? results.reduce((a, b) => (b.macs + b.flops > a.macs + a.flops ? b : a))
-    : results[0]!;
+    : kind === 'once' ? { ...results[0]!, macs: 0, flops: 0 }
+    : results[kind === 'loop' && bodyIndex > 0 ? bodyIndex : 0]!;
   // Weights of all branches are stored, whichever runs.
   const params = results.reduce((s, r) => s + r.params, 0);
   const weightBytes = results.reduce((s, r) => s + r.weightBytes, 0);

@@ -56,6 +56,8 @@ export function estimateInputOf(a: AnalysisLike): EstimateInput {
   if (qdq && fused) for (const [i, why] of qdq.folded) if (!fused.has(i)) fused.set(i, why);
   const assumptions = [...(a.report.assumptions ?? [])];
   if (qdq) assumptions.push(`${qdq.islands} quantize/dequantize islands run as fused int8 kernels, activations stored as int8 (as ORT, TFLite and the MCU toolchains run QDQ models)`);
+  const deployment = a.model?.deployment;
+  if (deployment) assumptions.push(...deployment.arena.basis);
   return {
     costs: qdq ? qdq.costs : a.cost.nodes,
     arenaBytes: qdq ? qdq.arenaBytes : a.memory.arenaBytes,
@@ -64,6 +66,12 @@ export function estimateInputOf(a: AnalysisLike): EstimateInput {
     weightBytesByDtype: byDtype,
     ...(inputBytes !== undefined ? { inputBytes } : {}),
     ...(outputBytes !== undefined ? { outputBytes } : {}),
+    ...(deployment ? {
+      deployment: {
+        runtime: deployment.runtime, flashOverheadBytes: Math.max(0, deployment.flashBytes - a.cost.totals.weightBytes), flashBasis: deployment.flashBasis,
+        persistentBytes: deployment.persistentBytes, persistentBasis: deployment.persistentBasis,
+      },
+    } : {}),
     ...(a.model ? {
       fusedNodes: fused,
       convGeometry: convGeometry(a.model, a.shapes?.values),
@@ -98,7 +106,7 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
 /** The `estimate` object for `analyze --device ID --json`. */
 export function estimateReport(analysis: AnalysisLike, device: DeviceProfile, options: EstimateOptions = {}): EstimateReport {
   const warnings = analysis.report.warnings.some((x) => /lower bound/.test(x))
-    ? ['some node costs are lower bounds (unknown shapes), so latency is too']
+    ? ['some node costs are lower bounds (unknown shapes or operators without a cost model), so latency is too']
     : [];
   return toReport(estimate(estimateInputOf(analysis), device, options), warnings);
 }

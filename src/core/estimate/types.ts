@@ -2,6 +2,7 @@
 
 import type { NodeCost, OpClass } from '../cost/types';
 import type { ComputeDType } from '../devices/types';
+import type { Deployment } from '../onnx/ir';
 
 /** What the estimator needs from an analysis: per-node costs and whole-model memory totals. */
 export interface EstimateInput {
@@ -23,6 +24,11 @@ export interface EstimateInput {
   assumptions?: string[];
   /** Nodes whose weights are initializers also listed as graph inputs (overridable at run time, IR >= 4). */
   runtimeWeightNodes?: ReadonlySet<number>;
+  /** How the model's own runtime stores it (a .tflite on TFLite Micro): flash is its file, RAM adds its persistent tail. */
+  deployment?: Pick<Deployment, 'runtime' | 'flashBasis' | 'persistentBytes' | 'persistentBasis'> & {
+    /** Flash the model file holds beside its weights (graph, quantization, metadata): flash = weightBytes + this. */
+    flashOverheadBytes: number;
+  };
   /** Conv channel counts by node index, for devices that pad channels to a SIMD block. */
   convGeometry?: ReadonlyMap<number, { cin: number; cout: number; group: number }>;
 }

@@ -6,13 +6,15 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeLoaded } from '../../../src/core/analyze';
+import { analyzeLoaded as analyzeAny } from '../../../src/core/analyze';
+import type { LoadedModel } from '../../../src/core/onnx/load';
 import { encodeModel } from '../../../src/core/onnx/encode';
 import { loadModelFile } from '../../../src/core/onnx/load';
 import { loadModelFileLazy } from '../../../src/core/onnx/lazyLoad';
 import { unwrap } from '../../../src/core/result';
 import { MODELS_DIR, fixtureModel } from '../../helpers/models';
 
+const analyzeLoaded = (l: LoadedModel) => analyzeAny({ ...l, format: 'onnx' });
 const lazyBytes = (data: object) => typeof Object.getOwnPropertyDescriptor(data, 'bytes')?.get === 'function';
 
 for (const file of readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort()) {
