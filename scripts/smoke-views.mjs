@@ -146,6 +146,13 @@ try {
     await page.keyboard.press('Enter');
     await waitFor('status bar without device', async () => (await page.locator('.statusbar-item', { hasText: 'stm32h743' }).count()) === 0, 20000);
     await command(page, 'AIoT Lens: Advise');
+    // With no editor open and several models in the workspace, Advise first asks which model.
+    const which = page.locator('.quick-input-widget', { hasText: 'which model?' }).first();
+    if (await which.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+      await input.fill('mobilenet_v2_vww_96.onnx');
+      await sleep(300);
+      await page.keyboard.press('Enter');
+    }
     await page.locator('.quick-input-widget', { hasText: 'Active Device' }).first().waitFor({ timeout: 20000 });
     const placeholder = await input.getAttribute('placeholder');
     log('picker placeholder:', placeholder);
