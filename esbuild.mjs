@@ -32,8 +32,11 @@ const browser = { ...common, platform: 'browser', format: 'iife', target: 'es202
 const targets = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...external, 'vscode'] },
   { ...node, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
-  // The CLI's start-up time is a product feature: commands are loaded lazily (see src/cli/main.ts).
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The CLI's start-up time is a product feature: dist/cli.js is a small launcher that loads the bundle through
+  // V8's code cache (src/cli/launcher.ts); the bundle initializes a command's modules only when it runs.
+  // No import() in it: code restored from V8's code cache cannot run one (it has lost vm's import callback).
+  { ...node, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli-main.js', supported: { 'dynamic-import': false } },
+  { ...node, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: ['webview/editor/main.ts'], outfile: 'dist/webview/editor.js' },
   { ...browser, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/webview/graph.js', optional: true },
 ].filter((t) => {
@@ -42,12 +45,11 @@ const targets = [
   return present;
 });
 
-/** Runtime files the bundles load by path (tree-sitter grammars, web components). */
+/** Runtime files the bundles load by path (tree-sitter grammars). */
 function copyAssets() {
   const copies = [
     ['node_modules/web-tree-sitter', /\.wasm$/, 'dist'],
     ['node_modules/tree-sitter-python', /^tree-sitter-python\.wasm$/, 'dist'],
-    ['node_modules/@vscode-elements/elements/dist', /^bundled\.js$/, 'dist/webview/vscode-elements'],
   ];
   for (const [dir, pattern, outDir] of copies) {
     const from = join(root, dir);

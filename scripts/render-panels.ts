@@ -11,7 +11,7 @@ import { advise } from '../src/core/advisor';
 import { analyzeModelFileSync } from '../src/core/analyze';
 import { getDevice, getLink, loadProfiles } from '../src/core/devices';
 import { estimateReport } from '../src/core/estimate';
-import { searchSplit } from '../src/core/partition';
+import { searchSplit, splitView } from '../src/core/partition';
 import { unwrap } from '../src/core/result';
 import { chartsData } from '../webview/panels/chartData';
 import { chartsBody, optimizeBody, profileBody, reportPanelBody, splitBody, type OptimizeOutcome, type ProfileOutcome } from '../webview/panels/pages';
@@ -50,8 +50,7 @@ async function main(): Promise<void> {
   pages.push(['advice', 'Advice', reportPanelBody({ analysis: a.report, estimate: estimateReport(a, h743), advice: adv })]);
   const esp = unwrap(getDevice(reg, 'esp32-s3'));
   const s = unwrap(searchSplit(a, esp, unwrap(getLink(reg, 'wifi-4')), unwrap(getDevice(reg, 'jetson-orin-nano'))));
-  const cut = (c: typeof s.best) => ({ index: c.index, afterNode: c.afterNode, bytes: c.bytes, deviceMs: c.deviceMs, linkMs: c.linkMs, remoteMs: c.remoteMs, totalMs: c.totalMs, deviceEnergyMj: c.deviceEnergyMj });
-  pages.push(['split', 'Split', splitBody({ model: 'mobilenet_v2_vww_96.onnx', device: s.device, remote: s.remote, link: s.link, objective: s.objective, best: cut(s.best), cuts: s.cuts.map(cut), gain: s.gain, assumptions: s.assumptions, canExport: s.best.index > 0 && s.best.index < a.model.graph.nodes.length, exportNote: 'The best cut runs everything remotely: there are no halves to export.' })]);
+  pages.push(['split', 'Split', splitBody(splitView('mobilenet_v2_vww_96.onnx', s, a.model.graph.nodes.length))]);
   const optJson = process.argv[2];
   if (optJson && existsSync(optJson)) {
     const o = JSON.parse(readFileSync(optJson, 'utf8')) as OptimizeOutcome;
@@ -78,6 +77,14 @@ async function main(): Promise<void> {
       p.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
       p.on('pageerror', (e) => problems.push(e.message));
       await p.goto(`file://${file}`);
+      // The split chart: clicking a cut offers "Export halves here" for that cut.
+      const hits = await p.$$('rect.hit:not([data-disabled])');
+      if (hits.length) {
+        await hits[Math.floor(hits.length * 0.3)]!.click();
+        const offer = await p.$('#cut-selection:not([hidden]) button[data-action]');
+        if (!offer) throw new Error(`${name}: clicking a cut on the chart offered no export`);
+        console.log(`${name}: chart click offers ${JSON.stringify(await offer.innerText())} for cut ${await offer.getAttribute('data-arg')}`);
+      }
       const button = await p.$('button[data-action]');
       if (button) {
         await button.click();

@@ -84,7 +84,10 @@ try {
     log('save dialog value:', await input.inputValue());
     await page.keyboard.press('Enter');
     const f = await panelFrame(page, 'Verification in onnxruntime');
-    log('optimize:', (await f.locator('p').first().innerText()), '|', (await f.locator('strong').first().innerText()));
+    log('optimize:', (await f.locator('p').first().innerText()), '|', (await f.locator('strong.verdict').first().innerText()));
+    const verdict = await f.locator('.verdict-line').first().innerText();
+    log('verdict line:', verdict);
+    if (!/^verdict: (PASS|FAIL)/.test(verdict)) throw new Error(`no verdict line: ${verdict}`);
     await page.screenshot({ path: join(shots, 'vscode-optimize.png') });
     await f.locator('button[data-action=openModel]').click();
     await waitFor('optimized model editor tab', async () => (await page.locator('.tab', { hasText: 'optimized' }).count()) > 0, 30000);
@@ -105,15 +108,60 @@ try {
     }
     const f = await panelFrame(page, 'Best cut');
     log('split:', (await f.locator('p').first().innerText()).slice(0, 160));
+    // The table: the best once, both extremes as rows.
+    const rows = await f.locator('table.cuts tbody tr').allInnerTexts();
+    log('split table:', rows.map((r) => r.replace(/\s+/g, ' ').slice(0, 90)).join(' | '));
+    if (rows.filter((r) => /all on device/.test(r)).length !== 1 || rows.filter((r) => /all remote/.test(r)).length !== 1) throw new Error('extremes are not one row each');
     await page.screenshot({ path: join(shots, 'vscode-split.png') });
-    await f.locator('button[data-action=exportSplit]').click();
+    // Clicking a cut on the chart offers "Export halves here" for that cut; export it.
+    const hits = f.locator('rect.hit:not([data-disabled])');
+    const n = await hits.count();
+    const hit = hits.nth(Math.floor(n * 0.6));
+    const cut = await hit.getAttribute('data-arg');
+    await hit.click({ force: true });
+    const offer = f.locator('#cut-selection button[data-action=exportSplit]');
+    await offer.waitFor({ state: 'visible', timeout: 10000 });
+    log('chart click offers:', await offer.innerText(), 'for cut', await offer.getAttribute('data-arg'), '|', (await f.locator('#cut-selection .text').innerText()).slice(0, 100));
+    if ((await offer.getAttribute('data-arg')) !== cut) throw new Error('the offer is for another cut');
+    await page.screenshot({ path: join(shots, 'vscode-split-chart-click.png') });
+    await offer.click();
     await waitFor('folder dialog', async () => (await input.inputValue()).startsWith('/'), 30000);
     log('folder dialog value:', await input.inputValue());
     await page.keyboard.press('Enter');
     await waitFor('halves written', async () => existsSync(join(ws, 'mobilenet_v2_vww_96.device.onnx')) && existsSync(join(ws, 'mobilenet_v2_vww_96.remote.onnx')), 90000);
-    const toast = page.locator('.notification-toast', { hasText: 'max abs error' }).first();
+    const toast = page.locator('.notification-toast', { hasText: 'verification' }).first();
     await toast.waitFor({ timeout: 30000 });
     log('export toast:', (await toast.innerText()).split('\n').find((l) => /wrote/.test(l)));
+    const g = await panelFrame(page, `Exported cut ${cut}`, 30000);
+    log('exported section:', (await g.locator('section.exported').innerText()).replace(/\s+/g, ' ').slice(0, 300));
+    await page.screenshot({ path: join(shots, 'vscode-split-exported.png') });
+  });
+  await check('Advise with no device opens the device picker, not a notification', async () => {
+    await command(page, 'View: Close All Editors');
+    await command(page, 'AIoT Lens: Select Device');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'No device' }).first().waitFor({ timeout: 20000 });
+    await input.fill('No device');
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    await waitFor('status bar without device', async () => (await page.locator('.statusbar-item', { hasText: 'stm32h743' }).count()) === 0, 20000);
+    await command(page, 'AIoT Lens: Advise');
+    // With no editor open and several models in the workspace, Advise first asks which model.
+    const which = page.locator('.quick-input-widget', { hasText: 'which model?' }).first();
+    if (await which.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+      await input.fill('mobilenet_v2_vww_96.onnx');
+      await sleep(300);
+      await page.keyboard.press('Enter');
+    }
+    await page.locator('.quick-input-widget', { hasText: 'Active Device' }).first().waitFor({ timeout: 20000 });
+    const placeholder = await input.getAttribute('placeholder');
+    log('picker placeholder:', placeholder);
+    if (!/Advise needs/.test(placeholder ?? '')) throw new Error(`picker without the reason: ${placeholder}`);
+    await page.screenshot({ path: join(shots, 'vscode-advise-picks-device.png') });
+    await input.fill('stm32h743');
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    await panelFrame(page, 'Bottleneck', 120000);
   });
   await check('walkthrough: its first step opens a copy of the bundled sample in the model editor', async () => {
     await command(page, 'View: Close All Editors');

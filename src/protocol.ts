@@ -4,7 +4,7 @@
 import type { AnalysisReport } from './core/analyze/report';
 import type { Advice, Budget } from './core/advisor';
 import type { EstimateReport } from './core/estimate';
-import type { SplitView } from '../webview/panels/pages';
+import type { SplitView } from './core/partition/view';
 import type { GraphLayout, ModelOutline, SubgraphStep } from './core/layout/types';
 import type { LensError } from './core/result';
 import { HOTSPOT_METRICS, type GraphToHost, type HostToGraph, type NodeDetails, type NodeMetrics, type WeightStats } from '../webview/graph/messages';

@@ -64,9 +64,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-const isEntry = typeof require !== 'undefined' ? require.main === module : process.argv[1]?.endsWith('main.ts');
-if (isEntry) {
-  main(process.argv.slice(2), processIO()).then(
+/** Runs the command line of this process; resolves once the command has finished and set the exit code. */
+export function runProcess(argv = process.argv.slice(2)): Promise<void> {
+  return main(argv, processIO()).then(
     (code) => {
       process.exitCode = code;
     },
@@ -75,3 +75,6 @@ if (isEntry) {
     },
   );
 }
+
+// Run from source (`node --import tsx src/cli/main.ts`); the built CLI's entry is bin.ts.
+if (process.argv[1]?.endsWith('main.ts')) void runProcess();

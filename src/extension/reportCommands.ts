@@ -41,17 +41,24 @@ async function gather(client: LensClient, uri: vscode.Uri, withAdvice: boolean, 
   return { input: { analysis: a.report, ...(estimate?.ok ? { estimate: estimate.estimate } : {}) } };
 }
 
+/** Opens the device picker when no device is active; true when one is active afterwards. */
+export async function pickDeviceIfNone(uri: vscode.Uri, reason: string): Promise<boolean> {
+  if (readSettings(uri).activeDevice) return true;
+  await vscode.commands.executeCommand('aiotLens.selectDevice', { reason });
+  return Boolean(readSettings(uri).activeDevice);
+}
+
 function withProgress<T>(title: string, work: (token: vscode.CancellationToken) => Promise<T>): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => work(token));
 }
 
+/** Charts asked for the device once this session: after a dismissed picker they open without one. */
+let chartsAskedForDevice = false;
+
 export function registerReportCommands(context: vscode.ExtensionContext, client: LensClient): void {
   const showReport = async (uri: vscode.Uri, withAdvice: boolean) => {
-    if (withAdvice && !readSettings(uri).activeDevice) {
-      const pick = await vscode.window.showInformationMessage('AIoT Lens: Advise needs a target device.', 'Select Device');
-      if (pick) await vscode.commands.executeCommand('aiotLens.selectDevice');
-      if (!readSettings(uri).activeDevice) return;
-    }
+    // Advise needs a device: with none, the picker itself opens (a notification would only point at it).
+    if (withAdvice && !(await pickDeviceIfNone(uri, 'Advise needs the device the model must fit: pick one'))) return;
     const g = await withProgress(`AIoT Lens: ${withAdvice ? 'advising on' : 'analyzing'} ${basename(uri.fsPath)}`, (t) => gather(client, uri, withAdvice, t));
     if (!g) return;
     showPanel(context, {
@@ -86,6 +93,11 @@ export function registerReportCommands(context: vscode.ExtensionContext, client:
   };
 
   const showCharts = async (uri: vscode.Uri) => {
+    // The first Charts without a device offers the picker; dismissing it shows the device-independent charts.
+    if (!chartsAskedForDevice && !readSettings(uri).activeDevice) {
+      chartsAskedForDevice = true;
+      await pickDeviceIfNone(uri, 'Pick a device for the budget gauges and the roofline (Escape: charts without one)');
+    }
     const g = await withProgress(`AIoT Lens: charts for ${basename(uri.fsPath)}`, (t) => gather(client, uri, false, t));
     if (!g) return;
     const id = g.input.estimate?.device;

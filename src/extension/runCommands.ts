@@ -8,11 +8,14 @@ import { isTflitePath, needsOnnx } from './modelFiles';
 import { isLink, type DeviceProfile } from '../core/devices';
 import { PASSES } from '../core/passes';
 import { formatBytes, formatMs } from '../core/format';
-import { ServerMethod, type AdviseResult, type EstimateResult, type SplitResult } from '../protocol';
+import type { SplitVerifyView } from '../core/partition/view';
+import { agreementLine, reviveNumbers } from '../core/verify/agreement';
+import { ServerMethod, type AdviseResult, type EstimateResult, type PanelActionMessage, type SplitResult } from '../protocol';
 import { optimizeBody, profileBody, splitBody, type OptimizeOutcome, type ProfileOutcome } from '../../webview/panels/pages';
 import type { LensClient } from './client';
 import { runCli } from './cliRunner';
 import { currentProfiles } from './devicesTree';
+import { pickDeviceIfNone } from './reportCommands';
 import { MODEL_EDITOR_VIEW_TYPE } from './modelEditorProvider';
 import { showPanel } from './panels';
 import { readSettings } from './settings';
@@ -24,9 +27,17 @@ function shapeArgs(uri: vscode.Uri): string[] {
   return Object.entries(shapes).flatMap(([name, dims]) => ['--input-shape', `${name}=${dims.join('x')}`]);
 }
 
+/** `aiotLens.verifyThresholds` as CLI flags: what a verification verdict checks against. */
+function thresholdArgs(uri: vscode.Uri): string[] {
+  const t = vscode.workspace.getConfiguration('aiotLens', uri).get<Record<string, unknown>>('verifyThresholds', {});
+  const flags: [string, string][] = [['maxRelativeError', '--max-rel-error'], ['minSnrDb', '--min-snr-db'], ['minCosine', '--min-cosine'], ['minTop1Agreement', '--min-top1']];
+  return flags.flatMap(([key, flag]) => (typeof t[key] === 'number' && Number.isFinite(t[key]) ? [flag, String(t[key])] : []));
+}
+
 function parseJson<T>(text: string): T | undefined {
   try {
-    return JSON.parse(text) as T;
+    // Infinite figures (SNR of identical outputs) arrive as "Infinity" strings: numbers again here.
+    return JSON.parse(text, reviveNumbers) as T;
   } catch {
     return undefined;
   }
@@ -87,7 +98,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
     if (out.fsPath === uri.fsPath) return void vscode.window.showErrorMessage('AIoT Lens: the optimized model must be a new file; the input model is never modified.');
     const args = ['optimize', uri.fsPath, '--passes', passes.join(','), '-o', out.fsPath, '--force', '--json', ...shapeArgs(uri)];
     // Verification runs both models in onnxruntime: only in a trusted workspace.
-    if (trusted) args.push('--verify');
+    if (trusted) args.push('--verify', ...thresholdArgs(uri));
     const started = Date.now();
     const r = await runCli(context, `AIoT Lens: ${passes.join(' → ')} on ${basename(uri.fsPath)}`, args, dirname(uri.fsPath));
     if (!r.ok && r.cancelled) {
@@ -116,9 +127,8 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
   const split = async (uri: vscode.Uri) => {
     const device = readSettings(uri).activeDevice;
     if (!device) {
-      const pick = await vscode.window.showInformationMessage('AIoT Lens: Split needs the device that holds the sensor.', 'Select Device');
-      if (pick) await vscode.commands.executeCommand('aiotLens.selectDevice');
-      if (!readSettings(uri).activeDevice) return;
+      // Split needs the device that holds the sensor: with none, the picker opens.
+      if (!(await pickDeviceIfNone(uri, 'Split needs the device that holds the sensor: pick one'))) return;
       return split(uri);
     }
     const entries = currentProfiles().entries;
@@ -140,23 +150,33 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
       view.canExport = false;
       view.exportNote = 'Exporting and verifying the halves runs them in onnxruntime: trust the workspace to enable it.';
     }
-    showPanel(context, {
-      key: `split:${uri}`, viewType: 'aiotLens.split', title: `Split: ${basename(uri.fsPath)}`, body: splitBody(view),
-      onAction: async (m) => {
-        if (m.action !== 'exportSplit' || !requireTrust('Exporting split halves')) return;
-        if (isTflitePath(uri.fsPath)) return void vscode.window.showInformationMessage(needsOnnx('Exporting split halves'));
-        const dirs = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'AIoT Lens: folder for the two halves', defaultUri: vscode.Uri.file(dirname(uri.fsPath)) });
-        const dir = dirs?.[0];
-        if (!dir) return;
-        const x = await runCli(context, `AIoT Lens: exporting and verifying the halves of ${basename(uri.fsPath)}`,
-          ['split', uri.fsPath, '--device', device, '--remote', remote.id, '--link', link.id, '--objective', objective, '--out-dir', dir.fsPath, '--force', '--json', ...shapeArgs(uri)], dirname(uri.fsPath));
-        if (!x.ok) return x.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${x.message}`);
-        const j = parseJson<{ files?: { device: string; remote: string }; verify?: { maxAbsError: number } }>(x.stdout);
-        if (!j?.files) return void vscode.window.showWarningMessage('AIoT Lens: no halves were written (the best cut keeps everything on one side).');
-        const open = await vscode.window.showInformationMessage(`AIoT Lens: wrote ${basename(j.files.device)} and ${basename(j.files.remote)}; chained max abs error ${j.verify?.maxAbsError.toExponential(2) ?? '?'}`, 'Open Device Half', 'Open Remote Half');
-        if (open) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(open === 'Open Device Half' ? j.files.device : j.files.remote), MODEL_EDITOR_VIEW_TYPE);
-      },
-    });
+    const key = `split:${uri}`;
+    const title = `Split: ${basename(uri.fsPath)}`;
+    const onAction = async (m: PanelActionMessage) => {
+      if (m.action !== 'exportSplit' || !requireTrust('Exporting split halves')) return;
+      if (isTflitePath(uri.fsPath)) return void vscode.window.showInformationMessage(needsOnnx('Exporting split halves'));
+      // The row's or the chart's cut; a panel from before cut buttons existed sends none: the best cut.
+      const cut = m.arg === undefined || m.arg === '' ? view.best.index : Number(m.arg);
+      if (!Number.isInteger(cut) || cut <= 0 || cut >= view.nodeCount) return void vscode.window.showErrorMessage(`AIoT Lens: cut ${m.arg ?? view.best.index} leaves one side empty: no halves to export.`);
+      const dirs = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: `AIoT Lens: folder for the two halves of cut ${cut}`, defaultUri: vscode.Uri.file(dirname(uri.fsPath)) });
+      const dir = dirs?.[0];
+      if (!dir) return;
+      const x = await runCli(context, `AIoT Lens: exporting and verifying cut ${cut} of ${basename(uri.fsPath)}`,
+        ['split', uri.fsPath, '--device', device, '--remote', remote.id, '--link', link.id, '--objective', objective, '--cut', String(cut), '--out-dir', dir.fsPath, '--force', '--json',
+          ...shapeArgs(uri), ...thresholdArgs(uri)], dirname(uri.fsPath));
+      if (!x.ok) return x.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${x.message}`);
+      const j = parseJson<{ exportedCut?: number; files?: { device: string; remote: string }; verify?: SplitVerifyView }>(x.stdout);
+      if (!j?.files || !j.verify || j.exportedCut === undefined) return void vscode.window.showWarningMessage('AIoT Lens: no halves were written.');
+      const at = view.cuts.find((c) => c.index === j.exportedCut);
+      view.exported = { cut: j.exportedCut, where: at ? `after ${at.afterNode}` : `cut ${j.exportedCut}`, device: j.files.device, remote: j.files.remote, verify: j.verify };
+      showPanel(context, { key, viewType: 'aiotLens.split', title, body: splitBody(view), onAction });
+      const text = `AIoT Lens: wrote ${basename(j.files.device)} and ${basename(j.files.remote)} (cut ${j.exportedCut}); verification ${j.verify.verdict.pass ? 'PASS' : 'FAIL'}: ${agreementLine(j.verify)}`;
+      const open = j.verify.verdict.pass
+        ? await vscode.window.showInformationMessage(text, 'Open Device Half', 'Open Remote Half')
+        : await vscode.window.showWarningMessage(text, 'Open Device Half', 'Open Remote Half');
+      if (open) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(open === 'Open Device Half' ? j.files.device : j.files.remote), MODEL_EDITOR_VIEW_TYPE);
+    };
+    showPanel(context, { key, viewType: 'aiotLens.split', title, body: splitBody(view), onAction });
   };
 
   const on = (id: string, fn: (uri: vscode.Uri) => unknown) =>

@@ -11,7 +11,9 @@ function size(bytes: number): string {
 
 export function registerSelectDevice(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(SELECT_DEVICE_COMMAND, async () => {
+    vscode.commands.registerCommand(SELECT_DEVICE_COMMAND, async (arg?: unknown) => {
+      // Opened by a command that needs a device: the placeholder says which and why.
+      const reason = typeof arg === 'object' && arg !== null && typeof (arg as { reason?: unknown }).reason === 'string' ? (arg as { reason: string }).reason : undefined;
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       // Workspace profiles only in a trusted workspace (issue 9): an untrusted folder's JSON is not even read.
       const reg = loadProfiles(folder?.scheme === 'file' && vscode.workspace.isTrusted ? { cwd: folder.fsPath } : {});
@@ -37,7 +39,7 @@ export function registerSelectDevice(context: vscode.ExtensionContext): void {
           id: d.id,
         });
       }
-      const pick = await vscode.window.showQuickPick(items, { title: 'AIoT Lens: Active Device', placeHolder: 'Budgets, estimates and the hotspot overlay use this device', matchOnDescription: true });
+      const pick = await vscode.window.showQuickPick(items, { title: 'AIoT Lens: Active Device', placeHolder: reason ?? 'Budgets, estimates and the hotspot overlay use this device', matchOnDescription: true });
       if (!pick || pick.id === undefined) return;
       const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
       await vscode.workspace.getConfiguration('aiotLens').update('activeDevice', pick.id, target);

@@ -4,7 +4,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import { advise } from '../core/advisor';
 import { getDevice, getLink, loadProfiles } from '../core/devices';
 import { estimateReport } from '../core/estimate';
-import { searchSplit } from '../core/partition';
+import { searchSplit, splitView } from '../core/partition';
 import { ServerMethod, type AdviseParams, type AdviseResult, type SplitParams, type SplitResult } from '../protocol';
 import { findDevice } from './devices';
 import type { ModelStore } from './modelStore';
@@ -44,17 +44,7 @@ export function registerAdviseSplit(connection: Connection, store: ModelStore, g
     if (!link.ok) return link;
     const r = searchSplit(loaded.entry.analysis, device.value, link.value, remote.value, { objective: params.objective ?? 'latency' });
     if (!r.ok) return r;
-    const s = r.value;
     const nodes = loaded.entry.analysis.model.graph.nodes.length;
-    const halves = s.best.index > 0 && s.best.index < nodes;
-    const strip = (c: typeof s.best) => ({ index: c.index, afterNode: c.afterNode, bytes: c.bytes, deviceMs: c.deviceMs, linkMs: c.linkMs, remoteMs: c.remoteMs, totalMs: c.totalMs, deviceEnergyMj: c.deviceEnergyMj });
-    return {
-      ok: true,
-      split: {
-        model: loaded.path.split(/[\\/]/).pop() ?? loaded.path, device: s.device, remote: s.remote, link: s.link, objective: s.objective,
-        best: strip(s.best), cuts: s.cuts.map(strip), gain: s.gain, assumptions: s.assumptions,
-        canExport: halves, ...(halves ? {} : { exportNote: `The best cut runs everything ${s.best.index === 0 ? 'remotely' : 'on the device'}: there are no halves to export.` }),
-      },
-    };
+    return { ok: true, split: splitView(loaded.path.split(/[\\/]/).pop() ?? loaded.path, r.value, nodes) };
   });
 }

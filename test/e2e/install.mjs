@@ -22,19 +22,41 @@ function dpkgInstalled(pkg) {
   return r.status === 0 && r.stdout.includes('install ok installed');
 }
 
+/** The lock errors apt-get gives when another package manager is running (unattended-upgrades, a parallel install). */
+const APT_BUSY = /Could not get lock|Unable to lock|Unable to acquire the dpkg/;
+
+/**
+ * apt-get that waits for another package manager instead of failing: DPkg::Lock::Timeout makes dpkg's lock wait
+ * during install; `apt-get update`'s lists lock is not covered by it on every apt, so a lock failure is retried
+ * every 5 s for up to 10 minutes.
+ */
+function aptGet(args, timeoutMs) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (let tries = 0; ; tries++) {
+    const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { stdio: ['ignore', 'inherit', 'pipe'], env, timeout: timeoutMs, encoding: 'utf8' });
+    if (r.stderr) process.stderr.write(r.stderr);
+    if (r.status === 0) return;
+    if (tries < 120 && APT_BUSY.test(r.stderr ?? '')) {
+      log('apt is busy (another package manager holds its lock); retrying in 5 s');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5000);
+      continue;
+    }
+    throw new Error(`apt-get ${args.join(' ')} failed${r.error ? ` (${r.error.message})` : ` with exit code ${r.status}`}`);
+  }
+}
+
 let aptUpdated = false;
-/** apt-get install as root; anyone else gets one line saying what to install. */
+/** apt-get install as root (waiting for the dpkg lock); anyone else gets one line saying what to install. */
 export function ensureDebianPackages(pkgs) {
   const missing = pkgs.filter((p) => !dpkgInstalled(p));
   if (missing.length === 0) return;
   if (!isRoot()) throw new Error(`missing Debian packages: ${missing.join(' ')} (run: sudo apt-get install -y ${missing.join(' ')})`);
-  log(`apt-get install -y ${missing.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  log(`apt-get install -y ${missing.join(' ')} (as root)`);
   if (!aptUpdated) {
-    execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit', env, timeout: 300_000 });
+    aptGet(['update', '-q'], 300_000);
     aptUpdated = true;
   }
-  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'inherit', env, timeout: 600_000 });
+  aptGet(['install', '-y', '-q', '--no-install-recommends', ...missing], 600_000);
 }
 
 function installedVersion(pkgJson) {

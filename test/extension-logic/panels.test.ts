@@ -76,3 +76,64 @@ test('device groups: every profile once, links last, the active one marked', () 
   const active = groups.flatMap((g) => g.devices).filter((d) => d.active);
   assert.deepEqual(active.map((d) => d.id), ['esp32-s3']);
 });
+
+test('split panel: a table with the best once, both extremes and the best split; chart columns offer "Export halves here"', async () => {
+  const { searchSplit, splitView } = await import('../../src/core/partition');
+  const { getLink } = await import('../../src/core/devices');
+  const { splitBody } = await import('../../webview/panels/pages');
+  const s = unwrap(searchSplit(analysis, unwrap(getDevice(reg, 'esp32-s3')), unwrap(getLink(reg, 'wifi-4')), unwrap(getDevice(reg, 'jetson-orin-nano'))));
+  const n = analysis.model.graph.nodes.length;
+  const view = splitView('m.onnx', s, n);
+  assert.equal(view.best.index, 0);
+  // The best is all remote: it is the all-remote row, so no separate one follows.
+  assert.deepEqual(view.rows.slice(0, 4).map((r) => r.role), ['best', 'best-split', 'all-device', 'other']);
+  assert.equal(view.rows.filter((r) => r.cut.index === 0).length, 1);
+  assert.equal(view.rows.filter((r) => r.cut.index === n).length, 1);
+  const html = splitBody(view);
+  const body = html.slice(html.indexOf('<tbody>'), html.indexOf('</tbody>'));
+  assert.equal((body.match(/<tr /g) ?? []).length, view.rows.length);
+  assert.match(body, /<td>all remote \(raw input upload\)<\/td>/);
+  assert.match(body, /<td>all on device<\/td>/);
+  // Rows whose cut splits the model carry an export button for that cut; the extremes carry none.
+  assert.equal((body.match(/data-action="exportSplit"/g) ?? []).length, view.rows.filter((r) => r.cut.index > 0 && r.cut.index < n).length);
+  assert.match(html, new RegExp(`data-action="exportSplit" data-arg="${view.bestInner!.index}"`));
+  // One hit column per cut; the extremes are marked as not exportable.
+  assert.equal((html.match(/<rect class="hit"/g) ?? []).length, view.cuts.length);
+  assert.equal((html.match(/data-disabled="1"/g) ?? []).length, 2);
+  assert.match(html, /<div id="cut-selection" class="selection" hidden>.*data-action="exportSplit">Export halves here<\/button>/);
+  assert.match(html, /no halves to export; the best cut that splits the model is cut \d+/);
+  // Untrusted: no export buttons at all, and the note says why.
+  const untrusted = splitBody({ ...view, canExport: false, exportNote: 'trust the workspace' });
+  assert.equal((untrusted.slice(untrusted.indexOf('<tbody>'), untrusted.indexOf('</tbody>')).match(/exportSplit/g) ?? []).length, 0);
+  assert.equal((untrusted.match(/<rect class="hit"[^>]*data-disabled="1"/g) ?? []).length, view.cuts.length);
+});
+
+test('split panel after an export shows the verification figures and the verdict line', async () => {
+  const { searchSplit, splitView } = await import('../../src/core/partition');
+  const { getLink } = await import('../../src/core/devices');
+  const { splitBody, optimizeBody } = await import('../../webview/panels/pages');
+  const { AgreementAccumulator, summarizeAgreement } = await import('../../src/core/verify/agreement');
+  const s = unwrap(searchSplit(analysis, unwrap(getDevice(reg, 'esp32-s3')), unwrap(getLink(reg, 'wifi-4')), unwrap(getDevice(reg, 'jetson-orin-nano'))));
+  const acc = new AgreementAccumulator('output', true);
+  acc.add([2e-8, 1e-8], [2e-8, 1e-8], [1, 2]);
+  const agreement = summarizeAgreement([acc.result()], { random: true, count: 1 });
+  const view = { ...splitView('m.onnx', s, analysis.model.graph.nodes.length), exported: { cut: 58, where: 'after X', device: '/d.onnx', remote: '/r.onnx', verify: { ...agreement, inputs: 1 } } };
+  const html = splitBody(view);
+  assert.match(html, /<h2>Exported cut 58<\/h2>/);
+  assert.match(html, /<strong class="ok verdict">PASS<\/strong>/);
+  assert.match(html, /SNR ∞ dB \(identical\)/);
+  assert.match(html, /near zero/);
+  // The optimize panel prints the same verdict from the CLI's JSON (a failing one here).
+  const bad = new AgreementAccumulator('output', true);
+  bad.add([2e-8, 1e-8], [1e-8, 2e-8], [1, 2]);
+  const fail = summarizeAgreement([bad.result()], { random: true, count: 1 });
+  const fig = { fileBytes: 1, nodeCount: 1, macs: 1, params: 1, peakActivationBytes: 1 };
+  const o = optimizeBody({ input: 'm.onnx', output: '/o.onnx', passes: [{ name: 'prune', changed: true }], before: fig, after: fig, verify: {
+    ranOk: true, inputs: '4 seeded random (seed 1)', comparable: true, maxAbsError: fail.maxAbsError, cosine: fail.cosine, top1Agreement: fail.top1Agreement,
+    relativeError: fail.relativeError, snrDb: fail.snrDb, referenceMaxAbs: fail.referenceMaxAbs, warnings: fail.warnings, verdict: fail.verdict,
+    latencyMsBefore: 1, latencyMsAfter: 1, runs: 3, outputs: fail.outputs,
+  } });
+  assert.match(o, /<strong class="over verdict">FAIL<\/strong>/);
+  assert.match(o, /verdict: FAIL: relative error 0\.5 &gt; 0\.05/);
+  assert.match(o, /top-1 agreement 0\.0% of 1 rows/);
+});

@@ -3,6 +3,9 @@
 import type { AnalysisReport } from '../../src/core/analyze/report';
 import { formatBytes, formatCount, formatMs } from '../../src/core/format';
 import { escapeHtml, reportBody, type ReportInput } from '../../src/core/report';
+import type { SplitCut, SplitView } from '../../src/core/partition/view';
+import { agreementLine, jsonNumbers, verdictLine, type AgreementFigures, type Verdict } from '../../src/core/verify/agreement';
+import type { VerifyReport } from '../../src/core/verify/verify';
 import type { ChartsData } from './chartData';
 import { button } from './shell';
 import { barChart, gauges, lineChart, rooflineChart } from './svg';
@@ -46,7 +49,7 @@ export interface OptimizeOutcome {
   passes: { name: string; changed: boolean }[];
   before: OptimizeFigures;
   after: OptimizeFigures;
-  verify?: { ranOk?: boolean; [k: string]: unknown };
+  verify?: VerifyReport;
   /** Estimated latency before/after on the active device, when one is set. */
   latencyMs?: { device: string; before: number; after: number };
 }
@@ -71,50 +74,85 @@ export function optimizeBody(o: OptimizeOutcome): string {
     })
     .join('')}</tbody></table>`;
   const passes = o.passes.map((p) => `${esc(p.name)}${p.changed ? '' : ' (no change)'}`).join(' → ');
-  const verify = o.verify ? `<p>Verification in onnxruntime: <strong class="${o.verify.ranOk ? 'ok' : 'over'}">${o.verify.ranOk ? 'passed' : 'failed'}</strong>.</p><details><summary>verification details</summary><pre>${esc(JSON.stringify(o.verify, null, 2))}</pre></details>` : '<p class="note">Not verified (untrusted workspace or verification off).</p>';
+  const verify = o.verify ? optimizeVerification(o.verify) : '<p class="note">Not verified (untrusted workspace or verification off).</p>';
   return `<h1>Optimized ${esc(o.input.split(/[\\/]/).pop() ?? o.input)}</h1><p>Passes: ${passes}</p><p>Written to <code>${esc(o.output)}</code> ${button('Open Optimized Model', 'openModel', o.output)}</p>${table}<p class="note"><span class="key before"></span> before <span class="key after"></span> after</p>${verify}`;
 }
 
-export interface SplitCut {
-  index: number;
-  afterNode: string;
-  bytes: number;
-  deviceMs: number;
-  linkMs: number;
-  remoteMs: number;
-  totalMs: number;
-  deviceEnergyMj: number;
+function optimizeVerification(v: VerifyReport): string {
+  const details = `<details><summary>verification details</summary><pre>${esc(JSON.stringify(v, jsonNumbers, 2))}</pre></details>`;
+  const latency = v.ranOk ? `<p class="note">Latency in onnxruntime on this machine (CPU, 1 thread, median of ${v.runs}): ${v.latencyMsBefore} ms → ${v.latencyMsAfter} ms.</p>` : '';
+  if (!v.ranOk) return `<p>Verification in onnxruntime: <strong class="over verdict">FAIL</strong>: ${esc(v.error ?? 'onnxruntime could not run the result')}.</p>${details}`;
+  if (!v.verdict || v.relativeError === null || v.snrDb === null || v.maxAbsError === null || v.cosine === null || v.referenceMaxAbs === null) {
+    return `<p>Verification in onnxruntime: both models run; outputs are not compared because the input dims changed.</p>${latency}${details}`;
+  }
+  const top1Rows = v.outputs.reduce((n, x) => n + (x.top1Rows ?? 0), 0);
+  const figures = { ...v, relativeError: v.relativeError, snrDb: v.snrDb, maxAbsError: v.maxAbsError, cosine: v.cosine, referenceMaxAbs: v.referenceMaxAbs, top1Rows, verdict: v.verdict };
+  return verificationHtml(`Verification in onnxruntime on ${esc(v.inputs)} inputs`, figures) + latency + details;
 }
 
-export interface SplitView {
-  model: string;
-  device: string;
-  remote: string;
-  link: string;
-  objective: string;
-  best: SplitCut;
-  cuts: SplitCut[];
-  gain: { latencyX: number; deviceEnergySaving: number };
-  assumptions: string[];
-  /** false: export is disabled (untrusted workspace, or the best cut leaves no halves). */
-  canExport: boolean;
-  exportNote?: string;
+export type { SplitCut, SplitExported, SplitRow, SplitVerifyView, SplitView } from '../../src/core/partition/view';
+
+const ROLE_LABEL: Record<string, string> = { best: 'best', chosen: 'chosen', 'best-split': 'best split' };
+
+function cutCells(c: SplitCut): string {
+  return `<td class="num">${esc(formatBytes(c.bytes))}</td><td class="num">${esc(formatMs(c.deviceMs))}</td><td class="num">${esc(formatMs(c.linkMs))}</td>` +
+    `<td class="num">${esc(formatMs(c.remoteMs))}</td><td class="num">${esc(formatMs(c.totalMs))}</td><td class="num">${c.deviceEnergyMj.toFixed(2)} mJ</td>`;
+}
+
+/** A cut can be exported when both halves hold nodes. */
+function splits(c: SplitCut, nodeCount: number): boolean {
+  return c.index > 0 && c.index < nodeCount;
+}
+
+function cutText(c: SplitCut, nodeCount: number): string {
+  const where = c.index === 0 ? 'all remote (raw input upload)' : c.index === nodeCount ? 'all on device' : `after ${c.afterNode}`;
+  return `cut ${c.index}, ${where}: ${formatMs(c.totalMs)} total (device ${formatMs(c.deviceMs)}, link ${formatMs(c.linkMs)}, remote ${formatMs(c.remoteMs)}), ` +
+    `${formatBytes(c.bytes)} sent, ${c.deviceEnergyMj.toFixed(2)} mJ on the device`;
+}
+
+/** Verification of exported halves (or of an optimized model): the figures, the warnings and the verdict line. */
+export function verificationHtml(title: string, v: AgreementFigures & { warnings: string[]; verdict: Verdict }): string {
+  return `<p>${title}: <strong class="${v.verdict.pass ? 'ok' : 'over'} verdict">${v.verdict.pass ? 'PASS' : 'FAIL'}</strong></p>` +
+    `<p class="figures">${esc(agreementLine(v))}</p>` +
+    (v.warnings.length ? `<ul class="warnings">${v.warnings.map((w) => `<li>⚠ ${esc(w)}</li>`).join('')}</ul>` : '') +
+    `<p class="note verdict-line">verdict: ${esc(verdictLine(v.verdict))}</p>`;
 }
 
 export function splitBody(s: SplitView): string {
   const cuts = [...s.cuts].sort((a, b) => a.index - b.index);
   const bestAt = cuts.findIndex((c) => c.index === s.best.index);
+  const exportable = (c: SplitCut) => s.canExport && splits(c, s.nodeCount);
   const chart = lineChart([
     { name: 'total latency', cls: 's-latency', values: cuts.map((c) => c.totalMs), unit: 'ms' },
     { name: 'device energy', cls: 's-energy', values: cuts.map((c) => c.deviceEnergyMj), unit: 'mJ' },
-  ], bestAt, 'cut position (nodes run on the device)');
-  const where = s.best.index === 0 ? 'everything remote (raw input sent)' : s.best.index === cuts[cuts.length - 1]?.index ? 'everything on the device' : `after node ${s.best.afterNode}`;
+  ], bestAt, 'cut position (nodes run on the device)', {
+    target: 'cut-selection',
+    hits: cuts.map((c) => ({
+      arg: String(c.index),
+      text: cutText(c, s.nodeCount) + (splits(c, s.nodeCount) ? '' : ' — one side holds every node, so there are no halves to export'),
+      disabled: !exportable(c),
+    })),
+  });
   const b = s.best;
+  const bestWhere = b.index === 0 ? 'everything remote (raw input sent)' : b.index === s.nodeCount ? 'everything on the device' : `after node ${b.afterNode}`;
+  const extremeNote = splits(b, s.nodeCount) ? '' : `<p class="note">The best cut runs everything ${b.index === 0 ? 'remotely' : 'on the device'}, so it has no halves to export${s.bestInner ? `; the best cut that splits the model is cut ${s.bestInner.index} (the “best split” row)` : ''}.</p>`;
+  const table = `<table class="cuts"><thead><tr><th></th><th>cut</th><th>runs on the device</th><th>upload</th><th>device</th><th>link</th><th>remote</th><th>total</th><th>device energy</th><th></th></tr></thead><tbody>${s.rows
+    .map((r) => `<tr class="role-${r.role}"><td>${esc(ROLE_LABEL[r.role] ?? '')}</td><td class="num">${r.cut.index}</td><td>${esc(r.where)}</td>${cutCells(r.cut)}` +
+      `<td>${exportable(r.cut) ? button('Export Halves…', 'exportSplit', String(r.cut.index)) : ''}</td></tr>`)
+    .join('')}</tbody></table>`;
+  const exported = s.exported
+    ? `<section class="exported"><h2>Exported cut ${s.exported.cut}</h2><p>${esc(s.exported.where)}: wrote <code>${esc(s.exported.device)}</code> and <code>${esc(s.exported.remote)}</code>.</p>` +
+      verificationHtml(`Verified in onnxruntime on ${s.exported.verify.inputs} seeded random inputs, the chained halves against the original`, s.exported.verify) + '</section>'
+    : '';
   return `<h1>Split ${esc(s.model)}: ${esc(s.device)} → ${esc(s.link)} → ${esc(s.remote)}</h1>
-<p>Best cut for ${esc(s.objective)}: <strong>${esc(where)}</strong>: ${formatMs(b.totalMs)} total (device ${formatMs(b.deviceMs)}, link ${formatMs(b.linkMs)}, remote ${formatMs(b.remoteMs)}), ${formatBytes(b.bytes)} sent, ${b.deviceEnergyMj.toFixed(3)} mJ on the device; ${s.gain.latencyX.toFixed(2)}× faster and ${(s.gain.deviceEnergySaving * 100).toFixed(0)}% less device energy than all on the device.</p>
-<p>${s.canExport ? button('Export Halves…', 'exportSplit') : `<span class="note">${esc(s.exportNote ?? 'Export unavailable.')}</span>`}</p>
+<p>Best cut for ${esc(s.objective)}: <strong>${esc(bestWhere)}</strong> (cut ${b.index}): ${formatMs(b.totalMs)} total (device ${formatMs(b.deviceMs)}, link ${formatMs(b.linkMs)}, remote ${formatMs(b.remoteMs)}), ${formatBytes(b.bytes)} sent, ${b.deviceEnergyMj.toFixed(3)} mJ on the device; ${s.gain.latencyX.toFixed(2)}× faster and ${(s.gain.deviceEnergySaving * 100).toFixed(0)}% less device energy than all on the device.</p>
+${extremeNote}${s.canExport ? '' : `<p class="note">${esc(s.exportNote ?? 'Export unavailable.')}</p>`}
+${table}
+${exported}
+<h2>Every cut</h2>
 ${chart}
-<p class="note"><span class="key s-latency"></span> total latency <span class="key s-energy"></span> device energy · the vertical line marks the best cut · each curve on its own scale.</p>
+<div id="cut-selection" class="selection" hidden><span class="text"></span> ${button('Export halves here', 'exportSplit')}</div>
+<p class="note"><span class="key s-latency"></span> total latency <span class="key s-energy"></span> device energy · the dashed line marks the best cut · each curve on its own scale${s.canExport ? ' · click a cut to export its halves' : ' · click a cut to see its figures'}.</p>
 <ul class="note">${s.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`;
 }
 

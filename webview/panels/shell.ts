@@ -13,8 +13,15 @@ export interface PanelShell {
   styleHref: string;
 }
 
-// Plain script text (no bundle needed): posts {type:'panelAction', action, arg} to the extension.
-const SCRIPT = `(function(){const api=acquireVsCodeApi();document.addEventListener('click',function(e){const b=e.target.closest('[data-action]');if(!b)return;api.postMessage({type:'panelAction',action:b.getAttribute('data-action'),arg:b.getAttribute('data-arg')||undefined});});})();`;
+// Plain script text (no bundle needed). Clicks on [data-action] post {type:'panelAction', action, arg} to the
+// extension. Clicks on [data-select=ID] (a chart's hit columns) select that position: element ID shows the clicked
+// element's data-text, its buttons take its data-arg (hidden when data-disabled), and the line ID-mark moves to data-x.
+const SCRIPT = `(function(){const api=acquireVsCodeApi();document.addEventListener('click',function(e){` +
+  `const s=e.target.closest('[data-select]');if(s){const id=s.getAttribute('data-select');const box=document.getElementById(id);if(box){box.hidden=false;` +
+  `const t=box.querySelector('.text');if(t)t.textContent=s.getAttribute('data-text')||'';const off=s.getAttribute('data-disabled')==='1';` +
+  `box.querySelectorAll('[data-action]').forEach(function(b){b.setAttribute('data-arg',s.getAttribute('data-arg')||'');b.hidden=off;});}` +
+  `const mark=document.getElementById(id+'-mark');if(mark){const x=s.getAttribute('data-x');mark.setAttribute('x1',x);mark.setAttribute('x2',x);mark.setAttribute('visibility','visible');}return;}` +
+  `const b=e.target.closest('[data-action]');if(!b)return;api.postMessage({type:'panelAction',action:b.getAttribute('data-action'),arg:b.getAttribute('data-arg')||undefined});});})();`;
 
 /**
  * The Content-Security-Policy of every AIoT Lens webview: nothing by default, scripts only with this load's nonce,

@@ -98,8 +98,21 @@ export interface Series {
   unit: string;
 }
 
-/** Several series over the same x (cut index), each on its own normalised scale, with one x highlighted. */
-export function lineChart(series: Series[], highlight: number, xLabel: string, width = 560, height = 260): string {
+/** Clickable x positions: clicking one fills the element `target` (see panels/shell.ts) with its text and arg. */
+export interface ChartHits {
+  target: string;
+  /** One per x position, aligned with the series values. */
+  hits: { arg: string; text: string; disabled?: boolean }[];
+}
+
+/** Hit columns drawn at most: beyond this, every k-th x position gets one (a 13k-node model stays a small page). */
+const MAX_HITS = 1500;
+
+/**
+ * Several series over the same x (cut index), each on its own normalised scale, with one x highlighted; with `hits`,
+ * a transparent column over each x position selects it.
+ */
+export function lineChart(series: Series[], highlight: number, xLabel: string, hits?: ChartHits, width = 560, height = 260): string {
   const m = { l: 16, r: 16, t: 14, b: 34 };
   const n = Math.max(...series.map((s) => s.values.length));
   if (n < 2) return '<p class="empty">Too few cut points to draw.</p>';
@@ -115,6 +128,17 @@ export function lineChart(series: Series[], highlight: number, xLabel: string, w
     if (hv !== undefined) parts.push(`<circle class="pt ${s.cls}" cx="${f1(X(highlight))}" cy="${f1(Y(hv))}" r="4"><title>${esc(`${s.name} at the best cut: ${hv.toPrecision(4)} ${s.unit}`)}</title></circle>`);
     parts.push(`<text class="legend ${s.cls}" x="${m.l + 4 + si * 200}" y="${m.t - 2}">${esc(`${s.name} (max ${max.toPrecision(3)} ${s.unit})`)}</text>`);
   });
+  if (hits) {
+    const step = Math.max(1, Math.ceil(n / MAX_HITS));
+    const w = ((width - m.l - m.r) / Math.max(1, n - 1)) * step;
+    parts.push(`<line id="${esc(hits.target)}-mark" class="chosen" x1="0" x2="0" y1="${m.t}" y2="${height - m.b}" visibility="hidden"></line>`);
+    for (let i = 0; i < n; i += step) {
+      const h = hits.hits[i];
+      if (!h) continue;
+      const x = X(i);
+      parts.push(`<rect class="hit" x="${f1(x - w / 2)}" y="${m.t}" width="${f1(w)}" height="${height - m.t - m.b}" data-select="${esc(hits.target)}" data-arg="${esc(h.arg)}" data-x="${f1(x)}" data-text="${esc(h.text)}"${h.disabled ? ' data-disabled="1"' : ''}><title>${esc(h.text)}</title></rect>`);
+    }
+  }
   parts.push(`<text class="tick" x="${m.l}" y="${height - m.b + 14}">0</text><text class="tick" x="${width - m.r}" y="${height - m.b + 14}" text-anchor="end">${n - 1}</text>`);
   parts.push(`<text class="axis" x="${width / 2}" y="${height - 6}" text-anchor="middle">${esc(xLabel)}</text>`);
   return `<svg class="chart lines" role="img" aria-label="${esc(xLabel)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${parts.join('')}</svg>`;

@@ -2,7 +2,10 @@
 // line for several models, all in one process).
 
 import { isAbsolute, resolve } from 'node:path';
-import { analyzeModelFileSync, type Analysis } from '../../core/analyze';
+import { analyzeLoaded, type Analysis } from '../../core/analyze';
+import { formatOfFile, loadModelFile, type LoadedModel } from '../../core/model';
+import { loadModelFileLazy } from '../../core/onnx/lazyLoad';
+import type { Result } from '../../core/result';
 import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
 import { startCommand, parseInputShapes, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
@@ -54,7 +57,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let failed = 0;
   for (const file of positionals) {
     const path = isAbsolute(file) ? file : resolve(io.cwd, file);
-    const result = analyzeModelFileSync(path, { inputShapes: shapes.ok ? shapes.value : {} });
+    const loaded = load(path);
+    const result = loaded.ok ? analyzeLoaded(loaded.value, { inputShapes: shapes.ok ? shapes.value : {} }) : loaded;
     if (!result.ok) {
       failed++;
       const message = result.error.message.startsWith(path) ? result.error.message.replace(path, file) : `${file}: ${result.error.message}`;
@@ -135,4 +139,14 @@ export function humanReport(a: Analysis, top: number): string {
   for (const a2 of r.assumptions ?? []) lines.push(`  assumption: ${a2}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * An ONNX model's weights are read only if something uses them (the report needs their sizes, not their values);
+ * TFLite files, and files named .tflite whatever they hold, go through the format-sniffing loader.
+ */
+function load(path: string): Result<LoadedModel> {
+  if (formatOfFile(path) !== 'onnx' || path.toLowerCase().endsWith('.tflite')) return loadModelFile(path);
+  const r = loadModelFileLazy(path);
+  return r.ok ? { ok: true, value: { ...r.value, format: 'onnx' } } : r;
 }

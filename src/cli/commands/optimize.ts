@@ -12,10 +12,12 @@ import { verifyMemoryPlan, type VerifyMemoryPlan } from '../../core/verify/budge
 import { passNames, runPasses, type PassOptions, type PassRun } from '../../core/passes';
 import { catchLens } from '../../core/result';
 import { verifyModels, type VerifyReport } from '../../core/verify';
+import { agreementLine, jsonNumbers, verdictLine } from '../../core/verify/agreement';
 import { formatBytes, formatCount } from '../../core/format';
 import { parse, parseInputShapes, parseNumber, parsePositiveInt } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { EXTERNAL_DATA_HELP, formatDiskSize, MEMORY_BUDGET_HELP, parseExternalData, parseMemoryBudget } from '../modelOutput';
+import { parseThresholds, THRESHOLD_HELP, THRESHOLD_OPTIONS } from '../verifyFlags';
 
 export const summary = 'apply optimization passes and verify the result with onnxruntime';
 
@@ -35,8 +37,9 @@ ${EXTERNAL_DATA_HELP}${MEMORY_BUDGET_HELP}  --calibration DIR        calibration
   --energy E               singular-value energy low-rank keeps (default 0.95)
   --rank R                 fixed rank for low-rank (overrides --energy)
   --input-shape NAME=DIMS  pin an input's dims (and the new dims for resize-input); repeatable
-  --verify                 run original and result in onnxruntime-node on the same inputs and compare
-  --runs N                 timed runs per model for the latency medians (default 20)
+  --verify                 run original and result in onnxruntime-node on the same inputs and compare: relative
+                           error, SNR, cosine and top-1 agreement, and a verdict (exit 1 when it fails)
+${THRESHOLD_HELP}  --runs N                 timed runs per model for the latency medians (default 20)
   --seed N                 seed of random calibration/verification inputs (default 1)
   --json                   print the result as JSON
 `;
@@ -61,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     sparsity: { type: 'string' }, 'channel-sparsity': { type: 'string' }, energy: { type: 'string' }, rank: { type: 'string' },
     'input-shape': { type: 'string', multiple: true }, verify: { type: 'boolean' }, runs: { type: 'string' },
     seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    'external-data': { type: 'string' }, 'memory-budget': { type: 'string' },
+    'external-data': { type: 'string' }, 'memory-budget': { type: 'string' }, ...THRESHOLD_OPTIONS,
   });
   const fail = (message: string) => { io.err(`aiot-lens optimize: ${message}\n`); return EXIT_ERROR; };
   if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
@@ -92,6 +95,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   for (const r of [rank, runs, seed]) if (r && !r.ok) return fail(r.error.message);
   const method = values['calibration-method'];
   if (method !== undefined && method !== 'minmax' && method !== 'percentile') return fail(`--calibration-method expects minmax or percentile, got '${String(method)}'`);
+  const thresholds = parseThresholds(values);
+  if (!thresholds.ok) return fail(thresholds.error.message);
   const calibrationDir = values['calibration'] === undefined ? undefined : resolve(io.cwd, String(values['calibration']));
   const externalData = parseExternalData(values['external-data']);
   if (!externalData.ok) return fail(externalData.error.message);
@@ -137,6 +142,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       // From the paths: onnxruntime then finds the external data beside each model itself.
       const v = await verifyModels(model, inPath, outPath, {
         calibrationDir, inputShapes: shapes.value, seed: options.seed, runs: runs.ok ? runs.value : 20, optimizedModel: result.value.model,
+        thresholds: thresholds.value,
       });
       if (!v.ok) return fail(`${file}: verification could not run: ${v.error.message}`);
       verify = v.value;
@@ -149,10 +155,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ...(verify ? { verify } : {}), ...(verifyMemory ? { verifyMemory } : {}),
     ...(verifyMemory && !verifyMemory.fits ? { verifyDeclined: verifyMemory.explanation } : {}),
   };
-  if (values['json']) io.out(`${JSON.stringify(report, null, 2)}\n`);
+  // SNR is infinite for identical outputs: JSON gets the string "Infinity" rather than a silent null.
+  if (values['json']) io.out(`${JSON.stringify(report, jsonNumbers, 2)}\n`);
   else io.out(human(report.passes, before, after, verify, outArg, dataFile, verifyMemory));
   const declined = verifyMemory !== undefined && !verifyMemory.fits;
-  return (verify && !verify.ranOk) || declined ? EXIT_CHECK_FAILED : EXIT_OK;
+  return (verify && (!verify.ranOk || verify.verdict?.pass === false)) || declined ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 
@@ -193,11 +200,12 @@ function human(passes: PassRun[], b: Figures, a: Figures, v: VerifyReport | unde
   if (v) {
     lines.push('');
     if (!v.ranOk) lines.push(`  verify: FAILED — ${v.error ?? 'onnxruntime could not run the result'}`);
-    else if (!v.comparable || v.maxAbsError === null || v.cosine === null) {
+    else if (!v.comparable || !v.verdict) {
       lines.push(`  verify (${v.inputs}): both models run; outputs are not compared because the input dims changed`);
     } else {
-      lines.push(`  verify (${v.inputs}): max abs error ${v.maxAbsError.toExponential(3)}, cosine ${v.cosine.toFixed(6)}` +
-        (v.top1Agreement === null ? '' : `, top-1 agreement ${(v.top1Agreement * 100).toFixed(1)}%`));
+      lines.push(`  verify on ${v.inputs} inputs, onnxruntime CPU:`, `    ${agreementLine({ ...v, relativeError: v.relativeError!, snrDb: v.snrDb!, referenceMaxAbs: v.referenceMaxAbs!, maxAbsError: v.maxAbsError!, cosine: v.cosine!, top1Rows: v.outputs.reduce((n, o) => n + (o.top1Rows ?? 0), 0) })}`);
+      for (const w of v.warnings) lines.push(`    warning: ${w}`);
+      lines.push(`    verdict: ${verdictLine(v.verdict)}`);
     }
     if (v.ranOk) lines.push(`  latency (median of ${v.runs}, onnxruntime CPU, 1 thread): ${v.latencyMsBefore} ms → ${v.latencyMsAfter} ms`);
   }

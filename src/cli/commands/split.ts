@@ -1,5 +1,6 @@
 // `aiot-lens split MODEL --device ID --remote ID --link ID`: where to cut the model between a device and an
-// edge/cloud machine, with the cost of every cut; `--out-dir` exports the halves and proves them in onnxruntime.
+// edge/cloud machine, with the cost of every cut; `--out-dir` exports the best cut's halves (`--cut` any cut's) and
+// proves them in onnxruntime.
 
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -7,17 +8,22 @@ import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs, textTable } from '../../core/format';
 import { saveModel, withInlineTensors } from '../../core/onnx/save';
 import { verifyMemoryPlan } from '../../core/verify/budget';
-import { searchSplit, splitModel, topologicalOrder, verifySplit, type CutEvaluation, type SplitResult } from '../../core/partition';
+import {
+  bestInnerCut, describeCut, resolveCut, searchSplit, splitModel, splitTableRows, topologicalOrder, verifySplit,
+  type CutEvaluation, type SplitResult, type SplitVerification,
+} from '../../core/partition';
+import { agreementLine, jsonNumbers, verdictLine } from '../../core/verify/agreement';
 import { catchLensAsync } from '../../core/result';
 import { asList, startCommand, parseInputShapes, parseNumber } from '../args';
-import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { EXTERNAL_DATA_HELP, MEMORY_BUDGET_HELP, parseExternalData, parseMemoryBudget } from '../modelOutput';
+import { parseThresholds, THRESHOLD_HELP, THRESHOLD_OPTIONS } from '../verifyFlags';
 import { deviceFor, linkFor, registryFor } from './devices';
 
-export const summary = 'find the best cut between a device and an edge/cloud machine; export and verify the halves';
+export const summary = 'find the best cut between a device and an edge/cloud machine; export and verify any cut';
 
 const HELP = `usage: aiot-lens split MODEL --device ID --remote ID --link ID [--objective latency|energy|mix]
-                      [--latency-weight W] [--compress none|fp16|int8] [--out-dir D] [--force]
+                      [--latency-weight W] [--compress none|fp16|int8] [--cut N|NODE_NAME] [--out-dir D] [--force]
                       [--input-shape NAME=DIMS]... [--value NAME=N]... [--profiles FILE_OR_DIR]... [--json]
 
   --device ID        the device that holds the sensor (runs the first part)
@@ -26,17 +32,29 @@ const HELP = `usage: aiot-lens split MODEL --device ID --remote ID --link ID [--
   --objective        what the best cut minimises: total latency (default), device energy, or a mix
   --latency-weight W for --objective mix: weight of latency against energy (0..1, default 0.5)
   --compress         send float crossing tensors as fp16 or int8
-  --out-dir D        write MODEL.device.onnx and MODEL.remote.onnx for the best cut and verify them in onnxruntime
+  --cut N|NODE_NAME  export and verify this cut instead of the best: N = nodes run on the device (the table's
+                     "cut" column; 0 = all remote), or the node (or node output) after which to cut; node:NAME
+                     for names that are numbers. Writes to --out-dir, default the current folder
+  --out-dir D        write MODEL.device.onnx and MODEL.remote.onnx (the best cut, or --cut) and verify them in
+                     onnxruntime: the chained halves against the original (exit 1 when the verdict fails)
   --value NAME=N     fill a scalar input with a value for verification (e.g. sr=16000)
-${EXTERNAL_DATA_HELP.replace(/OUT/g, 'each half')}${MEMORY_BUDGET_HELP}`;
+${EXTERNAL_DATA_HELP.replace(/OUT/g, 'each half')}${MEMORY_BUDGET_HELP}${THRESHOLD_HELP}`;
+
+interface Exported {
+  cut: CutEvaluation;
+  device: string;
+  remote: string;
+  verify: SplitVerification;
+}
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('split', argv, io, {
     device: { type: 'string' }, remote: { type: 'string' }, link: { type: 'string' }, objective: { type: 'string' },
     'latency-weight': { type: 'string' }, compress: { type: 'string' }, 'out-dir': { type: 'string' }, force: { type: 'boolean' },
+    cut: { type: 'string' },
     'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true },
     profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
-    'external-data': { type: 'string' }, 'memory-budget': { type: 'string' },
+    'external-data': { type: 'string' }, 'memory-budget': { type: 'string' }, ...THRESHOLD_OPTIONS,
   }, HELP, 1);
   if ('exit' in started) return started.exit;
   const { values, positionals } = started;
@@ -48,6 +66,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!['none', 'fp16', 'int8'].includes(compression)) return fail(`--compress must be none, fp16 or int8, got '${compression}'`);
   const weight = parseNumber('latency-weight', values['latency-weight']);
   if (!weight.ok) return fail(weight.error.message);
+  const thresholds = parseThresholds(values);
+  if (!thresholds.ok) return fail(thresholds.error.message);
   const fills: Record<string, number> = {};
   for (const v of asList(values['value'])) {
     const m = /^(.+)=(-?[\d.]+(?:e-?\d+)?)$/i.exec(v);
@@ -78,19 +98,33 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     objective: objective as 'latency', compression: compression as 'none', ...(weight.value !== undefined ? { latencyWeight: weight.value } : {}),
   });
   if (!r.ok) return fail(`${file}: ${r.error.message}`);
+  const nodeCount = a.value.model.graph.nodes.length;
+  const order = topologicalOrder(a.value.model.graph)!;
 
-  let exported: { device: string; remote: string; verify: { maxAbsError: number; inputs: number } } | undefined;
-  const outDir = values['out-dir'];
-  if (typeof outDir === 'string') {
-    const best = r.value.best;
-    const n = a.value.model.graph.nodes.length;
-    if (best.index === 0 || best.index === n) {
-      io.err(`aiot-lens split: the best cut runs everything ${best.index === 0 ? 'remotely' : 'on the device'}: there are no halves to export\n`);
+  // Which cut to export: the one asked for (--cut), else the best when --out-dir is given.
+  let chosen: CutEvaluation | undefined;
+  if (typeof values['cut'] === 'string') {
+    const k = resolveCut(a.value.model.graph, order, values['cut']);
+    if (!k.ok) return fail(`${file}: ${k.error.message}`);
+    chosen = r.value.cuts.find((c) => c.index === k.value);
+    if (!chosen) return fail(`${file}: cut ${k.value} sends a tensor of unknown size; pin the inputs with --input-shape`);
+    if (k.value === 0 || k.value === nodeCount) {
+      return fail(`${file}: cut ${k.value} runs everything ${k.value === 0 ? 'remotely' : 'on the device'}, so there are no halves to export; pick a cut between 1 and ${nodeCount - 1}`);
+    }
+  }
+  const outDir = typeof values['out-dir'] === 'string' ? values['out-dir'] : chosen ? '.' : undefined;
+  const target = chosen ?? (outDir !== undefined ? r.value.best : undefined);
+  let exported: Exported | undefined;
+  let notExported: string | undefined;
+  if (target && outDir !== undefined) {
+    if (target.index === 0 || target.index === nodeCount) {
+      const inner = bestInnerCut(r.value, nodeCount);
+      notExported = `nothing exported: the best cut runs everything ${target.index === 0 ? 'remotely' : 'on the device'}` +
+        (inner ? `; to export halves anyway, choose a cut with --cut (the best that splits the model is --cut ${inner.index}, ${describeCut(inner, nodeCount)})` : '');
     } else {
       const dir = isAbsolute(outDir) ? outDir : resolve(io.cwd, outDir);
       mkdirSync(dir, { recursive: true });
-      const order = topologicalOrder(a.value.model.graph)!;
-      const halves = splitModel(a.value.model, a.value.shapes.values, order, best.index);
+      const halves = splitModel(a.value.model, a.value.shapes.values, order, target.index);
       const stem = basename(file).replace(/\.onnx$/i, '');
       const paths = { device: join(dir, `${stem}.device.onnx`), remote: join(dir, `${stem}.remote.onnx`) };
       // Weights in external data are read in for onnxruntime (which gets the halves as bytes), within the budget.
@@ -101,7 +135,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const plan = verifyMemoryPlan(2 * total, total, budget.value);
       if (!plan.fits) return fail(`${file}: the halves cannot be verified: ${plan.explanation}`);
       const inl = (m: typeof halves.device) => (external ? withInlineTensors(m, modelDir) : m);
-      const verify = await catchLensAsync(() => verifySplit(inl(a.value.model), inl(halves.device), inl(halves.remote), { inputShapes: shapes.value, values: fills }));
+      const verify = await catchLensAsync(() => verifySplit(inl(a.value.model), inl(halves.device), inl(halves.remote), {
+        inputShapes: shapes.value, values: fills, thresholds: thresholds.value,
+      }));
       if (!verify.ok) return fail(`${file}: the halves could not be verified: ${verify.error.message}`);
       for (const role of ['device', 'remote'] as const) {
         const w = saveModel(halves[role], paths[role], {
@@ -109,16 +145,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         });
         if (!w.ok) return fail(`${paths[role]}: ${w.error.message}`);
       }
-      exported = { device: paths.device, remote: paths.remote, verify: verify.value };
+      exported = { cut: target, device: paths.device, remote: paths.remote, verify: verify.value };
     }
   }
 
   if (values['json']) {
-    io.out(`${JSON.stringify(toJson(r.value, exported), null, 2)}\n`);
+    io.out(`${JSON.stringify(toJson(r.value, nodeCount, chosen, exported, notExported), jsonNumbers, 2)}\n`);
   } else {
-    io.out(human(file, r.value, exported));
+    io.out(human(file, r.value, nodeCount, chosen, exported, notExported));
   }
-  return EXIT_OK;
+  return exported && !exported.verify.verdict.pass ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 function cutJson(c: CutEvaluation) {
@@ -129,52 +165,53 @@ function cutJson(c: CutEvaluation) {
   };
 }
 
-function toJson(r: SplitResult, exported?: { device: string; remote: string; verify: { maxAbsError: number; inputs: number } }) {
+function toJson(r: SplitResult, nodeCount: number, chosen?: CutEvaluation, exported?: Exported, notExported?: string) {
   return {
     device: r.device, remote: r.remote, link: r.link, objective: r.objective, compression: r.compression,
     best: cutJson(r.best),
+    ...(chosen ? { chosen: cutJson(chosen) } : {}),
     cuts: r.cuts.map(cutJson),
     baseline: { allDevice: cutJson(r.baseline.allDevice), allRemote: cutJson(r.baseline.allRemote) },
+    /** The rows the human table shows, in its order: the cut index and why it is shown. */
+    table: splitTableRows(r, nodeCount, { chosen: chosen?.index }).map((x) => ({ role: x.role, ...(x.extreme ? { extreme: x.extreme } : {}), index: x.cut.index })),
     gain: r.gain,
     skippedCuts: r.skippedCuts,
     assumptions: r.assumptions,
-    ...(exported ? { files: { device: exported.device, remote: exported.remote }, verify: exported.verify } : {}),
+    ...(exported ? { exportedCut: exported.cut.index, files: { device: exported.device, remote: exported.remote }, verify: exported.verify } : {}),
+    ...(notExported ? { notExported } : {}),
   };
 }
 
-function human(file: string, r: SplitResult, exported?: { device: string; remote: string; verify: { maxAbsError: number; inputs: number } }): string {
-  const { allDevice, allRemote } = r.baseline;
-  const where = (c: CutEvaluation) => (c.index === 0 ? 'all remote (raw input upload)' : c.index === allDevice.index ? 'all on device' : `after #${c.index - 1} ${c.afterNode}`);
-  const row = (label: string, c: CutEvaluation) => [label, where(c), formatBytes(c.bytes), formatMs(c.deviceMs), formatMs(c.linkMs), formatMs(c.remoteMs), formatMs(c.totalMs), `${c.deviceEnergyMj.toFixed(2)} mJ`];
-  // The cuts worth looking at: the baselines, the best, and the five best others by the objective — one per distinct
-  // set of crossing tensors, leaving out cuts that still send the raw input (only constants ran on the device).
-  const key = (c: CutEvaluation) => c.tensors.map((t) => t.name).join('\u0000');
-  const seen = new Set([key(allRemote), key(r.best)]);
-  const others = [...r.cuts]
-    .filter((c) => c !== r.best && c !== allDevice && c !== allRemote)
-    .sort((x, y) => (r.objective === 'energy' ? x.deviceEnergyMj - y.deviceEnergyMj : x.totalMs - y.totalMs))
-    .filter((c) => !seen.has(key(c)) && (seen.add(key(c)), true))
-    .slice(0, 5);
+function human(file: string, r: SplitResult, nodeCount: number, chosen?: CutEvaluation, exported?: Exported, notExported?: string): string {
+  const rows = splitTableRows(r, nodeCount, { chosen: chosen?.index });
+  const label = (role: string) => (role === 'best' ? 'best' : role === 'chosen' ? 'chosen' : role === 'best-split' ? 'best split' : '');
   const table = textTable(
-    ['', 'cut', 'upload', 'device', 'link', 'remote', 'total', 'device energy'],
-    [row('best', r.best), row('', allDevice), row('', allRemote), ...others.map((c) => row('', c))],
+    ['', 'cut', 'runs on the device', 'upload', 'device', 'link', 'remote', 'total', 'device energy'],
+    rows.map(({ role, cut: c }) => [
+      label(role), String(c.index), describeCut(c, nodeCount), formatBytes(c.bytes), formatMs(c.deviceMs), formatMs(c.linkMs), formatMs(c.remoteMs),
+      formatMs(c.totalMs), `${c.deviceEnergyMj.toFixed(2)} mJ`,
+    ]),
   );
   const lines = [
     `${file}: ${r.device} → ${r.link} → ${r.remote}, objective ${r.objective}${r.compression !== 'none' ? `, ${r.compression} on the link` : ''}`,
     '',
     ...table.split('\n').map((l) => `  ${l}`),
     '',
-    `  best cut: ${r.gain.latencyX.toFixed(2)}x faster than all on device, ${(100 * r.gain.deviceEnergySaving).toFixed(1)}% less device energy`,
+    `  best cut ${r.best.index}, ${describeCut(r.best, nodeCount)}: ${r.gain.latencyX.toFixed(2)}x faster than all on device, ${(100 * r.gain.deviceEnergySaving).toFixed(1)}% less device energy`,
   ];
-  if (r.best.tensors.length && r.best.index !== allDevice.index) {
-    lines.push(`  crossing: ${r.best.tensors.map((t) => `${t.name} ${t.dtype}[${t.shape.join('x')}] ${formatBytes(t.bytes)}`).join(', ')}`);
+  const shown = exported?.cut ?? r.best;
+  if (shown.tensors.length && shown.index !== nodeCount) {
+    lines.push(`  crossing at cut ${shown.index}: ${shown.tensors.map((t) => `${t.name} ${t.dtype}[${t.shape.join('x')}] ${formatBytes(t.bytes)}`).join(', ')}`);
   }
   if (exported) {
-    lines.push(`  wrote ${exported.device}`, `  wrote ${exported.remote}`,
-      `  verified in onnxruntime on ${exported.verify.inputs} seeded inputs: max abs error ${exported.verify.maxAbsError.toExponential(2)}`);
+    const v = exported.verify;
+    lines.push(`  exported cut ${exported.cut.index} (${describeCut(exported.cut, nodeCount)}):`, `    wrote ${exported.device}`, `    wrote ${exported.remote}`,
+      `  verify on ${v.inputs} seeded random inputs, the chained halves against the original in onnxruntime:`, `    ${agreementLine(v)}`);
+    for (const w of v.warnings) lines.push(`    warning: ${w}`);
+    lines.push(`    verdict: ${verdictLine(v.verdict)}`);
   }
+  if (notExported) lines.push(`  ${notExported}`);
   if (r.skippedCuts) lines.push(`  ${r.skippedCuts} cut(s) skipped: a crossing tensor has unknown size`);
   for (const x of r.assumptions) lines.push(`  assumption: ${x}`);
   return lines.join('\n') + '\n';
 }
-

@@ -6,20 +6,26 @@ import { analyzeModelFileSync } from '../../core/analyze';
 import { estimate, estimateInputOf } from '../../core/estimate';
 import { formatBytes, formatCount, formatMs, textTable } from '../../core/format';
 import {
-  dutyCycle, filterCostFromEstimate, filterCostFromMacs, inputFilter, parseRate, resolutionSweep,
-  type Battery, type DutyCycle,
+  describeAxes, dutyCycle, filterCostFromEstimate, filterCostFromMacs, inputFilter, modelInputAxes, parseRate, resolutionSweep, windowSweep,
+  type Battery, type DutyCycle, type ResolutionPoint, type WindowPoint, type WindowSpec,
 } from '../../core/whatif';
-import { startCommand, parseInputShapes, parseNumber } from '../args';
+import { asList, startCommand, parseInputShapes, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, registryFor } from './devices';
 
-export const summary = 'what-ifs for input resolution, inference rate / battery life and input filtering';
+export const summary = 'what-ifs for input resolution, sequence window, inference rate / battery life and input filtering';
 
-const HELP = `usage: aiot-lens whatif MODEL --device ID [--resolution 1,0.75,0.5] [--rate 2/s]
+const HELP = `usage: aiot-lens whatif MODEL --device ID [--resolution 1,0.75,0.5] [--window 1x,0.5x|256,512] [--rate 2/s]
                        [--battery-mah N --battery-v V] [--skip-ratio R (--filter-macs M | --filter-model F)]
-                       [--input-shape NAME=DIMS]... [--profiles FILE_OR_DIR]... [--json]
+                       [--time-axis NAME=AXIS]... [--input-shape NAME=DIMS]... [--profiles FILE_OR_DIR]... [--json]
 
-  --resolution LIST   scales of the spatial input dims to try (default 1,0.875,0.75,0.5)
+  --resolution LIST   scales of image inputs' spatial axes (H, W) to try (default 1,0.875,0.75,0.5); sequence,
+                      state and scalar inputs keep their dims
+  --window LIST       lengths of sequence inputs' time axis to try: steps (256,512,1024) or scales of the current
+                      length (1x,0.75x,0.5x, the default for sequence inputs of known length)
+  --time-axis NAME=AXIS  read input NAME as a sequence with this time axis, so --window scales it and --resolution
+                      leaves it; NAME=none: it has no time axis (a 1-channel input with a side of at most 16, such
+                      as DS-CNN's 1x1x49x10 MFCC, is read as frames x coefficients unless told so)
   --rate R            inferences per second, minute or hour: 2/s, 30/min, 4/h
   --battery-mah N --battery-v V   battery for the battery-life figures
   --skip-ratio R      share of inputs a cheap filter discards (0..1)
@@ -32,6 +38,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     device: { type: 'string' }, resolution: { type: 'string' }, rate: { type: 'string' }, 'battery-mah': { type: 'string' },
     'battery-v': { type: 'string' }, 'skip-ratio': { type: 'string' }, 'filter-macs': { type: 'string' }, 'filter-model': { type: 'string' },
     'input-shape': { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    window: { type: 'string' }, 'time-axis': { type: 'string', multiple: true },
   }, HELP, 1);
   if ('exit' in started) return started.exit;
   const { values, positionals } = started;
@@ -40,6 +47,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const scales = String(values['resolution'] ?? '1,0.875,0.75,0.5').split(',').map(Number);
   if (scales.some((s) => !Number.isFinite(s) || s <= 0 || s > 8)) return fail(`--resolution expects scales such as 1,0.75,0.5, got '${String(values['resolution'])}'`);
+  const windows = parseWindows(values['window'] === undefined ? undefined : String(values['window']));
+  if (!windows) return fail(`--window expects steps such as 256,512,1024 or scales such as 1x,0.75x,0.5x, got '${String(values['window'])}'`);
+  const timeAxes: Record<string, number | null> = {};
+  for (const t of asList(values['time-axis'])) {
+    const m = /^(.+)=(\d+|none)$/.exec(t);
+    if (!m) return fail(`--time-axis expects NAME=AXIS such as input=2, or NAME=none, got '${t}'`);
+    timeAxes[m[1]!] = m[2] === 'none' ? null : Number(m[2]);
+  }
   let rate: number | undefined;
   if (values['rate'] !== undefined) {
     rate = parseRate(String(values['rate']));
@@ -68,8 +83,29 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value });
   if (!a.ok) return fail(a.error.message);
 
+  const fed = new Set(a.value.report.inputs.map((i) => i.name));
+  for (const [name, axis] of Object.entries(timeAxes)) {
+    const input = a.value.report.inputs.find((i) => i.name === name);
+    if (!fed.has(name) || !input) return fail(`--time-axis names '${name}', which is not an input of ${file} (inputs: ${[...fed].join(', ')})`);
+    if (axis !== null && (!input.shape || axis < 1 || axis >= input.shape.length)) return fail(`--time-axis ${name}=${axis}: '${name}' has rank ${input.shape?.length ?? '?'}, so its time axis is 1..${(input.shape?.length ?? 2) - 1}`);
+  }
+
   const base = estimate(estimateInputOf(a.value), device.value);
-  const resolution = resolutionSweep(a.value, device.value, scales);
+  const axes = modelInputAxes(a.value.model, timeAxes);
+  const images = axes.filter((x) => x.spatial.length > 0);
+  const sequences = axes.filter((x) => x.kind === 'sequence');
+  // A sweep runs when asked for; with neither flag, each runs when the model has inputs it applies to.
+  const asked = values['resolution'] !== undefined || windows.given;
+  const wantResolution = values['resolution'] !== undefined || (!asked && images.length > 0);
+  const wantWindow = windows.given || (!asked && sequences.length > 0);
+  const resolution: ResolutionPoint[] = wantResolution && images.length > 0 ? resolutionSweep(a.value, device.value, scales, { timeAxes }) : [];
+  const window: WindowPoint[] = wantWindow && sequences.length > 0 ? windowSweep(a.value, device.value, windows.specs, { timeAxes }) : [];
+  const notes: string[] = [];
+  if (!asked && images.length === 0 && sequences.length === 0) notes.push(`no image or sequence input to resize (${axes.map((x) => `'${x.name}': ${x.reason}`).join('; ')})`);
+  if (wantResolution && images.length === 0 && asked) {
+    notes.push(`resolution: no image input to scale${sequences.length ? ` (${sequences.map((x) => `'${x.name}' is a sequence, ${x.reason}`).join('; ')}): use --window` : ''}`);
+  }
+  if (windows.given && sequences.length === 0) notes.push(`window: no sequence input (${axes.map((x) => `'${x.name}': ${x.reason}`).join('; ')}); name one with --time-axis NAME=AXIS`);
   const duty = rate !== undefined ? dutyCycle(base.latencyMs, base.energyMj, device.value, rate, battery) : undefined;
   let filter;
   if (skipRatio !== undefined) {
@@ -88,7 +124,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const result = {
     model: file, device: device.value.id,
     baseline: { latencyMs: base.latencyMs, energyMj: base.energyMj, peakRamBytes: base.peakRamBytes, flashBytes: base.flashBytes },
+    inputs: axes.map((x) => ({ name: x.name, kind: x.kind, spatialAxes: x.spatial, ...(x.time !== undefined ? { timeAxis: x.time } : {}), labels: x.labels, reason: x.reason })),
     resolution,
+    ...(window.length ? { window } : {}),
+    ...(notes.length ? { notes } : {}),
     ...(duty ? { duty } : {}),
     ...(battery ? { battery: { mAh: battery.mAh, volts: battery.volts } } : {}),
     ...(filter ? { filter } : {}),
@@ -101,16 +140,30 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT_OK;
   }
-  const lines = [`${file} on ${device.value.id}: ${formatMs(base.latencyMs)}, ${base.energyMj.toFixed(2)} mJ per inference`, '', '  input resolution'];
-  const table = textTable(
-    ['scale', 'input', 'MACs', 'latency', 'peak RAM', 'energy', 'fits'],
-    resolution.map((p) => [
-      p.scale.toString(), Object.values(p.inputShapes).map((s) => s.join('x')).join(' '),
-      p.ok ? formatCount(p.macs!) : '-', p.ok ? formatMs(p.latencyMs!) : '-', p.ok ? formatBytes(p.peakRamBytes!) : '-',
-      p.ok ? `${p.energyMj!.toFixed(2)} mJ` : '-', p.ok ? (p.fits!.memory && p.fits!.storage ? 'yes' : 'no') : `cannot: ${p.reason}`,
-    ]),
-  );
-  lines.push(...table.split('\n').map((l) => `  ${l}`));
+  const lines = [`${file} on ${device.value.id}: ${formatMs(base.latencyMs)}, ${base.energyMj.toFixed(2)} mJ per inference`];
+  const result3 = (p: ResolutionPoint) => [
+    p.ok ? formatCount(p.macs!) : '-', p.ok ? formatMs(p.latencyMs!) : '-', p.ok ? formatBytes(p.peakRamBytes!) : '-',
+    p.ok ? `${p.energyMj!.toFixed(2)} mJ` : '-', p.ok ? (p.fits!.memory && p.fits!.storage ? 'yes' : 'no') : `cannot: ${p.reason}`,
+  ];
+  if (resolution.length) {
+    const scaled = images.map((x) => `'${x.name}' ${describeAxes(x.spatial, x.labels)} (${x.reason})`).join('; ');
+    const kept = axes.filter((x) => x.spatial.length === 0).map((x) => `'${x.name}' (${x.kind === 'sequence' ? `sequence: ${x.reason}` : x.reason})`);
+    lines.push('', `  input resolution: scales ${scaled}${kept.length ? `; keeps ${kept.join(', ')}` : ''}`);
+    const table = textTable(['scale', 'input', 'MACs', 'latency', 'peak RAM', 'energy', 'fits'],
+      resolution.map((p) => [p.scale.toString(), Object.values(p.inputShapes).map((s) => s.join('x')).join(' '), ...result3(p)]));
+    lines.push(...table.split('\n').map((l) => `  ${l}`));
+  }
+  if (window.length) {
+    const scaled = sequences.map((x) => `'${x.name}' ${describeAxes([x.time!], x.labels)} (${x.reason})`).join('; ');
+    lines.push('', `  window: sets the time axis of ${scaled}`);
+    const table = textTable(['window', 'input', 'MACs', 'latency', 'peak RAM', 'energy', 'fits', ],
+      window.map((p) => [
+        Object.values(p.steps).length ? `${Object.values(p.steps).join('/')} steps` : Number.isFinite(p.scale) ? `${p.scale}x` : '-',
+        Object.entries(p.inputShapes).filter(([n]) => p.steps[n] !== undefined).map(([, s]) => s.join('x')).join(' '), ...result3(p),
+      ]));
+    lines.push(...table.split('\n').map((l) => `  ${l}`));
+  }
+  for (const n of notes) lines.push('', `  ${n}`);
   const dutyLine = (d: DutyCycle) =>
     `${formatRate(d.ratePerSecond)}: busy ${(100 * d.busyFraction).toFixed(2)}%${d.keepsUp ? '' : ' (cannot keep up)'}, average ${formatPower(d.averagePowerW)}` +
     (d.batteryLifeHours !== undefined ? `, battery ${formatHours(d.batteryLifeHours)}` : '');
@@ -123,6 +176,25 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   io.out(lines.join('\n') + '\n');
   return EXIT_OK;
+}
+
+/** --window: "256,512" (steps) and/or "1x,0.5x" (scales); default 1x, 0.75x, 0.5x. undefined when malformed. */
+function parseWindows(text: string | undefined): { specs: WindowSpec[]; given: boolean } | undefined {
+  if (text === undefined) return { specs: [{ scale: 1 }, { scale: 0.75 }, { scale: 0.5 }], given: false };
+  const specs: WindowSpec[] = [];
+  for (const part of text.split(',').map((x) => x.trim())) {
+    const m = /^(\d+(?:\.\d+)?)(x?)$/i.exec(part);
+    if (!m) return undefined;
+    const n = Number(m[1]);
+    if (m[2]) {
+      if (!(n > 0 && n <= 8)) return undefined;
+      specs.push({ scale: n });
+    } else {
+      if (!Number.isInteger(n) || n < 1) return undefined;
+      specs.push({ steps: n });
+    }
+  }
+  return specs.length ? { specs, given: true } : undefined;
 }
 
 function formatRate(perSecond: number): string {

@@ -1,14 +1,7 @@
 // Formal input names per op (Conv → X, W, B) from the bundled ONNX schemas, for labelling weights inside boxes.
 
-import schemas from '../onnx/schemas/operator-schemas.json';
+import { operatorSchemas } from '../onnx/schemas';
 import { TFLITE_INPUT_NAMES } from '../tflite/ops';
-
-interface SchemaEntry {
-  domain: string;
-  name: string;
-  sinceVersion: number;
-  inputs: { name: string; option?: string }[];
-}
 
 let cache: Map<string, string[]> | undefined;
 
@@ -17,7 +10,7 @@ export function formalInputName(opType: string, index: number): string {
   if (!cache) {
     cache = new Map();
     const best = new Map<string, number>();
-    for (const s of (schemas as { schemas: SchemaEntry[] }).schemas) {
+    for (const s of operatorSchemas()) {
       if (s.domain !== '' && s.domain !== 'ai.onnx') continue;
       if ((best.get(s.name) ?? -1) > s.sinceVersion) continue;
       best.set(s.name, s.sinceVersion);

@@ -74,7 +74,7 @@ export function readWhole(path: string, size: number): Result<Uint8Array> {
 }
 
 /** Every external tensor must resolve inside the model's folder and fit in its file. Returns total external bytes. */
-function checkExternalData(model: Model, modelDir: string, path: string): Result<{ total: number; files: { location: string; bytes: number }[] }> {
+export function checkExternalData(model: Model, modelDir: string, path: string): Result<{ total: number; files: { location: string; bytes: number }[] }> {
   const sizes = new Map<string, number>();
   const files: { location: string; bytes: number }[] = [];
   let total = 0;

@@ -37,6 +37,8 @@ export interface SplitResult {
   remote: string;
   link: string;
   objective: Objective;
+  /** For 'mix': the weight of latency against device energy. */
+  latencyWeight: number;
   compression: Compression;
   best: CutEvaluation;
   cuts: CutEvaluation[];
@@ -101,10 +103,7 @@ export function searchSplit(
 
   const objective = options.objective ?? 'latency';
   const w = Math.min(1, Math.max(0, options.latencyWeight ?? 0.5));
-  const score = (c: CutEvaluation) =>
-    objective === 'latency' ? c.totalMs
-      : objective === 'energy' ? c.deviceEnergyMj
-        : w * (c.totalMs / allDevice.totalMs) + (1 - w) * (c.deviceEnergyMj / allDevice.deviceEnergyMj);
+  const score = (c: CutEvaluation) => scoreCut(objective, w, allDevice, c);
   // Ties go to the later cut: the less that leaves the device, the better for privacy and link load.
   let best = cuts[0]!;
   for (const c of cuts) if (score(c) < score(best) || (score(c) === score(best) && c.index > best.index)) best = c;
@@ -120,7 +119,7 @@ export function searchSplit(
       : `float crossing tensors are sent as ${compression} (the codec's own time is not counted)`,
   ];
   return ok({
-    device: device.id, remote: remote.id, link: link.id, objective, compression, best, cuts,
+    device: device.id, remote: remote.id, link: link.id, objective, latencyWeight: w, compression, best, cuts,
     baseline: { allDevice, allRemote },
     gain: {
       latencyX: best.totalMs > 0 ? allDevice.totalMs / best.totalMs : 1,
@@ -129,6 +128,17 @@ export function searchSplit(
     skippedCuts: set.unknown.length,
     assumptions,
   });
+}
+
+function scoreCut(objective: Objective, w: number, allDevice: CutEvaluation, c: CutEvaluation): number {
+  return objective === 'latency' ? c.totalMs
+    : objective === 'energy' ? c.deviceEnergyMj
+      : w * (c.totalMs / allDevice.totalMs) + (1 - w) * (c.deviceEnergyMj / allDevice.deviceEnergyMj);
+}
+
+/** What the search minimised for this cut (lower is better): total ms, device mJ, or the normalised mix. */
+export function cutScore(r: SplitResult, c: CutEvaluation): number {
+  return scoreCut(r.objective, r.latencyWeight, r.baseline.allDevice, c);
 }
 
 function radioEnergy(link: LinkProfile, bytes: number, airMs: number): number {

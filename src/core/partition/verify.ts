@@ -1,12 +1,14 @@
 // Proves a split: runs the original model and the two chained halves in onnxruntime on the same seeded inputs and
-// compares every output.
+// compares every output with the same figures and verdict as optimize --verify (core/verify/agreement).
 
 import { encodeModel } from '../onnx/encode';
 import type { Model } from '../onnx/ir';
+import { halfToFloat } from '../passes/numeric';
 import { createSession, ort, randomFeeds, type InputOptions } from '../runtime';
 import { LensException, unwrap } from '../result';
+import { AgreementAccumulator, classLikeOutputs, summarizeAgreement, type Agreement, type VerifyThresholds } from '../verify/agreement';
 
-export interface SplitVerification {
+export interface SplitVerification extends Agreement {
   /** Largest absolute difference over every output element of every input set. */
   maxAbsError: number;
   /** Input sets compared. */
@@ -29,24 +31,20 @@ function asFeed(t: Tensorish): unknown {
   return tensor;
 }
 
-function maxAbsDiff(a: Tensorish, b: Tensorish, name: string): number {
-  if (a.data.length !== b.data.length) throw new LensException('runtime', `output '${name}' has ${b.data.length} elements after the split, ${a.data.length} before`);
-  let m = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const x = Number(a.data[i]);
-    const y = Number(b.data[i]);
-    if (Number.isNaN(x) && Number.isNaN(y)) continue;
-    const d = Math.abs(x - y);
-    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
-  }
-  return m;
+/** Values as numbers: float16 held as raw bits (a Uint16Array) decoded, everything else converted. */
+function numbers(t: Tensorish): Float64Array {
+  const n = t.data.length;
+  const out = new Float64Array(n);
+  const bits = t.type === 'float16' && t.data instanceof Uint16Array;
+  for (let i = 0; i < n; i++) out[i] = bits ? halfToFloat(t.data[i] as number) : Number(t.data[i]);
+  return out;
 }
 
 export async function verifySplit(
   original: Model,
   device: Model,
   remote: Model,
-  options: InputOptions & { runs?: number } = {},
+  options: InputOptions & { runs?: number; thresholds?: VerifyThresholds } = {},
 ): Promise<SplitVerification> {
   // Optimizations off: each half must reproduce the original's arithmetic, not ORT's fused variants of it.
   const opts = { optimization: 'disabled' as const };
@@ -55,7 +53,8 @@ export async function verifySplit(
   const rem = remote.graph.nodes.length ? await createSession(unwrap(encodeModel(remote)), opts, 'the remote half') : undefined;
   try {
     const runs = options.runs ?? 2;
-    let maxAbsError = 0;
+    const classLike = classLikeOutputs(original.graph);
+    const acc = new Map<string, AgreementAccumulator>();
     for (let r = 0; r < runs; r++) {
       const feeds = randomFeeds(full.inputs, { ...options, seed: (options.seed ?? 7) + r }) as Record<string, unknown>;
       const expected = await full.run(feeds);
@@ -81,10 +80,19 @@ export async function verifySplit(
       for (const [name, want] of Object.entries(expected)) {
         const have = got[name];
         if (!have) throw new LensException('runtime', `output '${name}' is produced by neither half`);
-        maxAbsError = Math.max(maxAbsError, maxAbsDiff(want, have, name));
+        if (have.data.length !== want.data.length) throw new LensException('runtime', `output '${name}' has ${have.data.length} elements after the split, ${want.data.length} before`);
+        let a = acc.get(name);
+        if (!a) acc.set(name, (a = new AgreementAccumulator(name, classLike.has(name))));
+        a.add(numbers(want), numbers(have), want.dims);
       }
     }
-    return { maxAbsError, inputs: runs };
+    // Every feed is seeded random unless a value was pinned for it.
+    const random = full.inputs.some((i) => options.values?.[i.name] === undefined);
+    const agreement = summarizeAgreement([...acc.values()].map((x) => x.result()), {
+      random, count: runs,
+      remedy: 'the halves must reproduce the original, which noise tests as well as data does; accuracy on real inputs is not measured',
+    }, options.thresholds);
+    return { ...agreement, inputs: runs };
   } finally {
     await full.release();
     await dev?.release();

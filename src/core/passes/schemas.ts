@@ -1,27 +1,26 @@
 // Operator schema look-ups the type-changing passes need: which inputs/outputs of a node may hold a given dtype.
 
-import schemasJson from '../onnx/schemas/operator-schemas.json';
 import type { Model, Node } from '../onnx/ir';
 import { opsetVersion } from '../onnx/ir';
+import { operatorSchemas, type OperatorSchema as Schema, type SchemaIO } from '../onnx/schemas';
 
-interface SchemaIO { name: string; type: string; option: string }
-interface Schema {
-  domain: string; name: string; sinceVersion: number;
-  inputs: SchemaIO[]; outputs: SchemaIO[];
-  typeConstraints: { param: string; allowed: string[] }[];
-}
+let byName: Map<string, Schema[]> | undefined;
 
-const byName = new Map<string, Schema[]>();
-for (const s of (schemasJson as unknown as { schemas: Schema[] }).schemas) {
-  const key = `${s.domain === 'ai.onnx' ? '' : s.domain}:${s.name}`;
-  let list = byName.get(key);
-  if (!list) byName.set(key, (list = []));
-  list.push(s);
+function schemasByName(): Map<string, Schema[]> {
+  if (byName) return byName;
+  byName = new Map();
+  for (const s of operatorSchemas()) {
+    const key = `${s.domain === 'ai.onnx' ? '' : s.domain}:${s.name}`;
+    let list = byName.get(key);
+    if (!list) byName.set(key, (list = []));
+    list.push(s);
+  }
+  return byName;
 }
 
 /** The schema version a node uses under the model's opset imports. */
 export function schemaFor(model: Model, n: Node): Schema | undefined {
-  const list = byName.get(`${n.domain}:${n.opType}`);
+  const list = schemasByName().get(`${n.domain}:${n.opType}`);
   const version = opsetVersion(model.opsetImports, n.domain);
   if (!list || version === undefined) return undefined;
   let best: Schema | undefined;

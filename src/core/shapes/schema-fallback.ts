@@ -1,22 +1,15 @@
 // Output dtypes from the operator schemas for ops without a shape rule (ai.onnx.ml): shapes stay unknown.
 
-import schemasJson from '../onnx/schemas/operator-schemas.json';
 import { isDType, type DType } from '../onnx/dtype';
+import { operatorSchemas, type OperatorSchema as Schema } from '../onnx/schemas';
 import type { OpCtx, OutFacts } from './context';
-
-interface SchemaIO { name: string; type: string; option: string }
-interface Schema {
-  domain: string; name: string; sinceVersion: number;
-  inputs: SchemaIO[]; outputs: SchemaIO[];
-  typeConstraints: { param: string; allowed: string[] }[];
-}
 
 let byKey: Map<string, Schema[]> | undefined;
 
 function schemaOf(domain: string, op: string, opset: number): Schema | undefined {
   if (!byKey) {
     byKey = new Map();
-    for (const s of (schemasJson as unknown as { schemas: Schema[] }).schemas) {
+    for (const s of operatorSchemas()) {
       const key = `${s.domain === 'ai.onnx' ? '' : s.domain}:${s.name}`;
       const list = byKey.get(key) ?? [];
       list.push(s);

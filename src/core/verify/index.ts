@@ -6,3 +6,7 @@ export { randomSamples, folderSamples, readSampleFile, parseNpy, feedInputs, typ
 export { compareOutputs, median } from './compare';
 export { seededRandom, seededNormal } from '../random';
 export { calibrateRanges, type Range, type CalibrationOptions } from './calibrate';
+export {
+  AgreementAccumulator, DEFAULT_THRESHOLDS, classLikeOutputs, NEAR_ZERO_ABS, agreementLine, jsonNumbers, summarizeAgreement, thresholdsFrom, verdictLine,
+  type Agreement, type OutputAgreement, type Verdict, type VerifyThresholds,
+} from './agreement';

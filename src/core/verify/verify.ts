@@ -2,7 +2,8 @@
 
 import type { Model, Shape } from '../onnx/ir';
 import { catchLensAsync, LensException, type Result } from '../result';
-import { compareOutputs, median } from './compare';
+import { AgreementAccumulator, classLikeOutputs, summarizeAgreement, type Agreement, type OutputAgreement, type Verdict, type VerifyThresholds } from './agreement';
+import { median } from './compare';
 import { createSession, outputNumbers, toFeeds, type OrtSession } from './ort';
 import { feedInputs, folderSamples, randomSamples, type Sample } from './samples';
 
@@ -17,6 +18,8 @@ export interface VerifyOptions {
   runs?: number;
   /** The optimized model, so inputs whose dims it changed (resize-input) get samples of their own. */
   optimizedModel?: Model;
+  /** What the verdict checks against (default DEFAULT_THRESHOLDS). */
+  thresholds?: VerifyThresholds;
 }
 
 export interface VerifyReport {
@@ -30,11 +33,21 @@ export interface VerifyReport {
   comparable: boolean;
   /** Fraction of rows whose top-1 class agrees, over every class-like output; null when none is. */
   top1Agreement: number | null;
+  /** Worst output's max |Δ| / max |ref|; null when not comparable. */
+  relativeError: number | null;
+  /** Worst output's signal-to-noise ratio in dB (Infinity: identical); null when not comparable. */
+  snrDb: number | null;
+  /** Largest |ref| of the original's outputs; null when not comparable. */
+  referenceMaxAbs: number | null;
+  /** Why the figures may mean little: near-zero or constant reference outputs, random inputs. */
+  warnings: string[];
+  /** Pass/fail against the thresholds; absent when the outputs were not compared. */
+  verdict?: Verdict;
   latencyMsBefore: number;
   latencyMsAfter: number;
   runs: number;
   /** Per-output figures, by output name. */
-  outputs: { name: string; maxAbsError: number; cosine: number }[];
+  outputs: OutputAgreement[];
   error?: string;
 }
 
@@ -60,13 +73,14 @@ export async function verifyModels(originalModel: Model, originalBytes: Uint8Arr
     try {
       const names = a.outputNames.filter((n) => b.outputNames.includes(n));
       if (names.length === 0) throw new LensException('runtime', 'the optimized model has none of the original output names');
-      let maxAbs = 0, cosSum = 0, cosCount = 0, matches = 0, rows = 0;
-      const per = new Map<string, { maxAbsError: number; cosSum: number; count: number }>();
+      const classLike = classLikeOutputs(originalModel.graph);
+      const acc = new Map(names.map((n) => [n, new AgreementAccumulator(n, classLike.has(n))]));
       if (resized) {
         for (const s of setB.samples) await runFeeds(b, s);
         const [ta, tb] = await timeBoth(a, b, toFeeds(set.samples[0]!), toFeeds(setB.samples[0]!), runs);
         return {
           ranOk: true, inputs, maxAbsError: null, cosine: null, comparable: false, top1Agreement: null,
+          relativeError: null, snrDb: null, referenceMaxAbs: null, warnings: [],
           latencyMsBefore: ta, latencyMsAfter: tb, runs, outputs: [],
         };
       }
@@ -80,23 +94,16 @@ export async function verifyModels(originalModel: Model, originalBytes: Uint8Arr
           throw new LensException('runtime', `the original model itself cannot run these inputs (${why}); give real ones with --calibration`);
         }
         const rb = await runFeeds(b, s);
-        for (const name of names) {
-          const c = compareOutputs(outputNumbers(ra[name]!), outputNumbers(rb[name]!), ra[name]!.dims);
-          maxAbs = Math.max(maxAbs, c.maxAbsError);
-          cosSum += c.cosine; cosCount++;
-          if (c.top1Rows !== undefined) { matches += c.top1Matches!; rows += c.top1Rows; }
-          const p = per.get(name) ?? { maxAbsError: 0, cosSum: 0, count: 0 };
-          p.maxAbsError = Math.max(p.maxAbsError, c.maxAbsError); p.cosSum += c.cosine; p.count++;
-          per.set(name, p);
-        }
+        for (const name of names) acc.get(name)!.add(outputNumbers(ra[name]!), outputNumbers(rb[name]!), ra[name]!.dims);
       }
+      const agreement: Agreement = summarizeAgreement([...acc.values()].map((x) => x.result()), { random: set.source === 'random', count: set.samples.length }, options.thresholds);
       const feeds = toFeeds(set.samples[0]!);
       const [ta, tb] = await timeBoth(a, b, feeds, feeds, runs);
       return {
-        ranOk: true, inputs, maxAbsError: maxAbs, cosine: cosCount ? cosSum / cosCount : 1, comparable: true,
-        top1Agreement: rows > 0 ? matches / rows : null,
-        latencyMsBefore: ta, latencyMsAfter: tb, runs,
-        outputs: [...per].map(([name, p]) => ({ name, maxAbsError: p.maxAbsError, cosine: p.cosSum / p.count })),
+        ranOk: true, inputs, maxAbsError: agreement.maxAbsError, cosine: agreement.cosine, comparable: true,
+        top1Agreement: agreement.top1Agreement, relativeError: agreement.relativeError, snrDb: agreement.snrDb,
+        referenceMaxAbs: agreement.referenceMaxAbs, warnings: agreement.warnings, verdict: agreement.verdict,
+        latencyMsBefore: ta, latencyMsAfter: tb, runs, outputs: agreement.outputs,
       };
     } catch (e) {
       return failed(inputs, runs, e);
@@ -130,8 +137,8 @@ function runFeeds(s: OrtSession, sample: Sample) {
 function failed(inputs: string, runs: number, e: unknown): VerifyReport {
   const why = e instanceof Error ? e.message.split('\n')[0]! : String(e);
   return {
-    ranOk: false, inputs, maxAbsError: null, cosine: null, comparable: false, top1Agreement: null, latencyMsBefore: NaN, latencyMsAfter: NaN,
-    runs, outputs: [], error: why,
+    ranOk: false, inputs, maxAbsError: null, cosine: null, comparable: false, top1Agreement: null, relativeError: null, snrDb: null,
+    referenceMaxAbs: null, warnings: [], latencyMsBefore: NaN, latencyMsAfter: NaN, runs, outputs: [], error: why,
   };
 }
 

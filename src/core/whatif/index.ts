@@ -1,16 +1,22 @@
-// The sensor-data module's what-ifs: input resolution, inference rate and battery life, and a cheap input filter
-// that skips redundant inputs (InFi/Reducto-style), each re-estimated on a device profile.
+// The sensor-data module's what-ifs: input resolution (images' spatial axes), window length (sequences' time axis),
+// inference rate and battery life, and a cheap input filter that skips redundant inputs (InFi/Reducto-style), each
+// re-estimated on a device profile.
 
 import { analyzeModel, type Analysis } from '../analyze';
 import type { DeviceProfile } from '../devices/types';
 import { estimate, estimateInputOf, type Estimate } from '../estimate';
 import type { Shape } from '../onnx/ir';
 import { resizeInput } from '../passes/resize-input';
+import { inputAxes, modelInputAxes } from './axes';
+
+export { describeAxes, inputAxes, modelInputAxes, type InputAxes, type InputKind } from './axes';
 
 export interface ResolutionPoint {
   scale: number;
-  /** New dims of every image-like input. */
+  /** New dims of every input the sweep changes. */
   inputShapes: Record<string, number[]>;
+  /** Which axes of each input were scaled (spatial H/W for resolution, the time axis for windows). */
+  scaledAxes: Record<string, number[]>;
   /** false when the model cannot take this size (the reason says which node breaks). */
   ok: boolean;
   reason?: string;
@@ -21,58 +27,108 @@ export interface ResolutionPoint {
   fits?: { memory: boolean; storage: boolean };
 }
 
-/**
- * Which dims of an input are spatial: H and W of NCHW or NHWC images; for rank-3 inputs the longer of dims 1 and 2,
- * which is time or length both in N×C×L signals and in N×T×F feature sequences.
- */
-export function spatialAxes(shape: readonly (number | string | null)[]): number[] {
-  if (shape.length === 4) {
-    const c1 = shape[1];
-    const c3 = shape[3];
-    // Channels-last when the last dim looks like colour channels and the second does not.
-    if (typeof c3 === 'number' && c3 <= 4 && !(typeof c1 === 'number' && c1 <= 4)) return [1, 2];
-    return [2, 3];
-  }
-  if (shape.length === 5) return [2, 3, 4];
-  if (shape.length === 3) {
-    const [, a, b] = shape;
-    return typeof a === 'number' && typeof b === 'number' && a > b ? [1] : [2];
-  }
-  return [];
+export interface WindowPoint extends ResolutionPoint {
+  /** Steps of the time axis of each sequence input at this point. */
+  steps: Record<string, number>;
 }
 
-/** Re-infers, re-costs and re-estimates the model with its spatial input dims scaled by each factor. */
-export function resolutionSweep(analysis: Analysis, device: DeviceProfile, scales: number[]): ResolutionPoint[] {
-  const base: Record<string, number[]> = {};
-  for (const input of analysis.report.inputs) {
-    if (!input.shape || !input.shape.every((d) => typeof d === 'number')) continue;
-    if (spatialAxes(input.shape).length) base[input.name] = input.shape as number[];
+/** Spatial axes (H, W) of an input shape: images and volumes only — a sequence's time axis is not spatial. */
+export function spatialAxes(shape: readonly (number | string | null)[]): number[] {
+  return inputAxes('x', shape, 'float').spatial;
+}
+
+export interface SweepOptions {
+  /** Inputs whose time axis the user named (--time-axis NAME=AXIS: a sequence; NAME=none: no time axis). */
+  timeAxes?: Record<string, number | null>;
+}
+
+/** Numeric dims of every fed input as analysed (symbolic batch taken as 1; other symbolic dims unknown). */
+function analysedShapes(analysis: Analysis): Record<string, (number | string | null)[]> {
+  const out: Record<string, (number | string | null)[]> = {};
+  for (const input of analysis.report.inputs) if (input.shape) out[input.name] = input.shape;
+  return out;
+}
+
+function evaluate(analysis: Analysis, device: DeviceProfile, inputShapes: Record<string, number[]>, unchanged: boolean) {
+  let a = analysis;
+  if (!unchanged) {
+    const resized = resizeInput(analysis.model, { inputShapes: inputShapes as Record<string, Shape> });
+    if (!resized.ok) return { ok: false as const, reason: resized.error.message.replace(/^cannot resize the input: /, '') };
+    a = analyzeModel(resized.value.model, { modelDir: analysis.modelDir });
+    // Shapes that became unknown at the new size: an operator fixed to the old one (a TFLite RESHAPE to fixed dims).
+    if (a.cost.totals.partialNodes > analysis.cost.totals.partialNodes) {
+      const why = a.report.warnings.find((w) => !analysis.report.warnings.includes(w));
+      return { ok: false as const, reason: why ?? 'some shapes are unknown at this input size' };
+    }
+  }
+  const e = estimate(estimateInputOf(a), device);
+  return {
+    ok: true as const, macs: a.report.totals.macs, latencyMs: e.latencyMs, peakRamBytes: e.peakRamBytes,
+    energyMj: e.energyMj, fits: { memory: e.fits.memory, storage: e.fits.storage },
+  };
+}
+
+/**
+ * Re-infers, re-costs and re-estimates the model with the spatial axes (H, W) of its image inputs scaled by each
+ * factor. Sequence inputs keep their length (see windowSweep); so do state and scalar inputs.
+ */
+export function resolutionSweep(analysis: Analysis, device: DeviceProfile, scales: number[], options: SweepOptions = {}): ResolutionPoint[] {
+  const shapes = analysedShapes(analysis);
+  const base: Record<string, { shape: number[]; axes: number[] }> = {};
+  for (const ax of modelInputAxes(analysis.model, options.timeAxes)) {
+    const shape = shapes[ax.name];
+    if (!ax.spatial.length || !shape || !shape.every((d) => typeof d === 'number')) continue;
+    base[ax.name] = { shape: shape as number[], axes: ax.spatial };
   }
   return scales.map((scale) => {
     const inputShapes: Record<string, number[]> = {};
-    for (const [name, shape] of Object.entries(base)) {
-      const axes = spatialAxes(shape);
+    const scaledAxes: Record<string, number[]> = {};
+    for (const [name, { shape, axes }] of Object.entries(base)) {
       inputShapes[name] = shape.map((d, i) => (axes.includes(i) ? Math.max(1, Math.round(d * scale)) : d));
+      scaledAxes[name] = axes;
     }
     if (Object.keys(inputShapes).length === 0) {
-      return { scale, inputShapes, ok: false, reason: 'the model has no image-like or signal input with known dims' };
+      return { scale, inputShapes, scaledAxes, ok: false, reason: 'the model has no image input with known dims (sequence inputs: use a window what-if)' };
     }
-    let a = analysis;
-    if (scale !== 1) {
-      const resized = resizeInput(analysis.model, { inputShapes: inputShapes as Record<string, Shape> });
-      if (!resized.ok) return { scale, inputShapes, ok: false, reason: resized.error.message.replace(/^cannot resize the input: /, '') };
-      a = analyzeModel(resized.value.model, { modelDir: analysis.modelDir });
-      // Shapes that became unknown at the new size: an operator fixed to the old one (a TFLite RESHAPE to fixed dims).
-      if (a.cost.totals.partialNodes > analysis.cost.totals.partialNodes) {
-        const why = a.report.warnings.find((w) => !analysis.report.warnings.includes(w));
-        return { scale, inputShapes, ok: false, reason: why ?? 'some shapes are unknown at this input size' };
+    return { scale, inputShapes, scaledAxes, ...evaluate(analysis, device, inputShapes, scale === 1) };
+  });
+}
+
+/** A window of a sequence input: `steps` of its time axis, or `scale` × its current (known) length. */
+export type WindowSpec = { steps: number } | { scale: number };
+
+/**
+ * Re-estimates the model with the time axis of its sequence inputs set to each window: how latency, RAM and
+ * energy per inference follow the window length. Symbolic dims other than the time axis are taken as 1.
+ */
+export function windowSweep(analysis: Analysis, device: DeviceProfile, windows: WindowSpec[], options: SweepOptions = {}): WindowPoint[] {
+  const shapes = analysedShapes(analysis);
+  const seq = modelInputAxes(analysis.model, options.timeAxes).filter((ax) => ax.kind === 'sequence' && ax.time !== undefined && shapes[ax.name]);
+  // Every other fed input with symbolic dims is pinned too, so the resized model is fully known.
+  const fixed: Record<string, number[]> = {};
+  for (const [name, shape] of Object.entries(shapes)) {
+    if (seq.some((x) => x.name === name)) continue;
+    if (shape.some((d) => typeof d !== 'number')) fixed[name] = shape.map((d) => (typeof d === 'number' ? d : 1));
+  }
+  return windows.map((w) => {
+    const inputShapes: Record<string, number[]> = { ...fixed };
+    const scaledAxes: Record<string, number[]> = {};
+    const steps: Record<string, number> = {};
+    const scale = 'scale' in w ? w.scale : NaN;
+    for (const ax of seq) {
+      const shape = shapes[ax.name]!;
+      const current = shape[ax.time!];
+      const n = 'steps' in w ? w.steps : typeof current === 'number' ? Math.max(1, Math.round(current * w.scale)) : undefined;
+      if (n === undefined) {
+        return { scale, steps, inputShapes, scaledAxes, ok: false, reason: `'${ax.name}' has a variable length: give windows in steps (e.g. 512,1024) or pin it with --input-shape` };
       }
+      inputShapes[ax.name] = shape.map((d, i) => (i === ax.time ? n : typeof d === 'number' ? d : 1));
+      scaledAxes[ax.name] = [ax.time!];
+      steps[ax.name] = n;
     }
-    const e = estimate(estimateInputOf(a), device);
-    return {
-      scale, inputShapes, ok: true, macs: a.report.totals.macs, latencyMs: e.latencyMs, peakRamBytes: e.peakRamBytes,
-      energyMj: e.energyMj, fits: { memory: e.fits.memory, storage: e.fits.storage },
-    };
+    if (seq.length === 0) return { scale, steps, inputShapes, scaledAxes, ok: false, reason: 'the model has no sequence input' };
+    const unchanged = seq.every((ax) => shapes[ax.name]![ax.time!] === steps[ax.name]) && Object.keys(fixed).length === 0;
+    return { scale, steps, inputShapes, scaledAxes, ...evaluate(analysis, device, inputShapes, unchanged) };
   });
 }
 

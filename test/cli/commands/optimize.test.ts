@@ -48,3 +48,26 @@ test('optimize refuses an existing output without --force and the input as outpu
   assert.equal(await run([fixtureModel('ds_cnn_kws'), '--passes', 'nope', '-o', 'x.onnx'], io3), 2);
   assert.match(io3.stderr.join(''), /unknown pass 'nope'/);
 });
+
+test('--verify on the random-weight sample: relative error and SNR expose the near-zero outputs, the verdict fails (exit 1) unless thresholds allow it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aiot-opt-'));
+  const io = bufferIO(dir);
+  const code = await run([fixtureModel('mobilenet_v2_vww_96'), '--passes', 'prune', '-o', 'p.onnx', '--verify', '--runs', '1'], io);
+  assert.equal(code, 1, io.stderr.join(''));
+  const out = io.stdout.join('');
+  assert.match(out, /verify on 4 seeded random \(seed 1\) inputs, onnxruntime CPU:\n {4}relative error [\d.]+ \(max \|Δ\| [\d.]+e-\d+ \/ max \|ref\| [\d.]+e-\d+\), SNR -?[\d.]+ dB, cosine [\d.]+, top-1 agreement [\d.]+% of 4 rows/);
+  assert.match(out, /warning: reference output 'output' \(max \|ref\| [\d.]+e-\d+\) is near zero/);
+  assert.match(out, /warning: measured on 4 seeded random inputs, not data/);
+  assert.match(out, /verdict: FAIL: relative error [\d.]+ > 0\.05, SNR -?[\d.]+ dB < 20\.0 dB/);
+  const loose = bufferIO(dir);
+  const ok = await run([fixtureModel('mobilenet_v2_vww_96'), '--passes', 'prune', '-o', 'p.onnx', '--force', '--verify', '--runs', '1', '--json',
+    '--max-rel-error', '10', '--min-snr-db=-100', '--min-cosine=-1', '--min-top1', '0%'], loose);
+  assert.equal(ok, 0, loose.stderr.join(''));
+  const r = JSON.parse(loose.stdout.join(''));
+  assert.equal(r.verify.verdict.pass, true);
+  assert.deepEqual(r.verify.verdict.thresholds, { maxRelativeError: 10, minSnrDb: -100, minCosine: -1, minTop1Agreement: 0 });
+  for (const k of ['relativeError', 'snrDb', 'referenceMaxAbs', 'warnings']) assert.ok(k in r.verify, k);
+  const bad = bufferIO(dir);
+  assert.equal(await run([fixtureModel('ds_cnn_kws'), '--passes', 'cleanup', '-o', 'q.onnx', '--verify', '--min-snr-db', 'loud'], bad), 2);
+  assert.match(bad.stderr.join(''), /--min-snr-db expects a number, got 'loud'/);
+});
