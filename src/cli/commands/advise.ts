@@ -5,14 +5,14 @@ import { isAbsolute, resolve } from 'node:path';
 import { advise, type Advice, type AdviseOptions } from '../../core/advisor';
 import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs } from '../../core/format';
-import { startCommand, parseInputShapes, parseNumber } from '../args';
+import { PIN_HELP, startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, linkFor, registryFor } from './devices';
 
 export const summary = 'find the binding resource on a device and rank techniques by their estimated effect';
 
 const HELP = `usage: aiot-lens advise MODEL --device ID [--latency-ms N] [--fps N] [--battery-mah N --battery-v V --hours N]
-                        [--link ID] [--edge ID] [--input-shape NAME=DIMS]... [--profiles FILE_OR_DIR]... [--json]
+                        [--link ID] [--edge ID] [--input-shape NAME=DIMS]... [--value NAME=N]... [--profiles FILE_OR_DIR]... [--json]
 
   --device ID              target device (aiot-lens devices lists them)
   --latency-ms N           deadline per inference
@@ -20,8 +20,7 @@ const HELP = `usage: aiot-lens advise MODEL --device ID [--latency-ms N] [--fps 
   --battery-mah N --battery-v V --hours N   battery-life target
   --link ID                link for offloading (communication budget and the offload suggestion)
   --edge ID                device offloading sends to (default jetson-orin-nano)
-  --input-shape NAME=DIMS  pin a graph input's shape (repeatable)
-  --profiles FILE_OR_DIR   extra profile JSON (repeatable)
+\${PIN_HELP}  --profiles FILE_OR_DIR   extra profile JSON (repeatable)
   --json                   print the advice as JSON
 `;
 
@@ -29,7 +28,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('advise', argv, io, {
     device: { type: 'string' }, 'latency-ms': { type: 'string' }, fps: { type: 'string' }, 'battery-mah': { type: 'string' },
     'battery-v': { type: 'string' }, hours: { type: 'string' }, link: { type: 'string' }, edge: { type: 'string' },
-    'input-shape': { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
   }, HELP, 1);
   if ('exit' in started) return started.exit;
   const { values, positionals } = started;
@@ -61,8 +60,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const shapes = parseInputShapes(values['input-shape']);
   if (!shapes.ok) return fail(shapes.error.message);
   if (Object.keys(shapes.value).length) o.inputShapes = shapes.value;
+  const fills = parseInputValues(values['value']);
+  if (!fills.ok) return fail(fills.error.message);
+  if (Object.keys(fills.value).length) o.inputValues = fills.value;
   const file = positionals[0]!;
-  const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value });
+  const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value, inputValues: fills.value });
   if (!a.ok) return fail(a.error.message);
   const advice = await advise(a.value, device.value, o);
   io.out(values['json'] ? `${JSON.stringify(advice, null, 2)}\n` : human(advice));

@@ -4,7 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { analyzeModelFileSync, type Analysis } from '../../core/analyze';
 import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
-import { startCommand, parseInputShapes, parsePositiveInt } from '../args';
+import { PIN_HELP, startCommand, parseInputShapes, parseInputValues, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { estimateReport, type EstimateReport } from '../../core/estimate';
 import type { DeviceProfile } from '../../core/devices';
@@ -12,10 +12,9 @@ import { deviceFor, registryFor } from './devices';
 
 export const summary = 'decode, infer shapes, cost every node and plan memory';
 
-const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--json] [--top N]
+const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--value NAME=N]... [--json] [--top N]
 
-  --input-shape NAME=DIMS  pin a graph input's shape, e.g. input=1x3x224x224 (repeatable)
-  --json                   print the analysis as JSON (one object per line for several models)
+\${PIN_HELP}  --json                   print the analysis as JSON (one object per line for several models)
   --device ID              add an on-device estimate (latency, energy, RAM, flash, fits; "estimate" in JSON)
   --profiles FILE_OR_DIR   extra device profile JSON for --device (repeatable)
   --top N                  rows in the top-nodes-by-MACs table (default 10)
@@ -24,6 +23,7 @@ const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('analyze', argv, io, {
     'input-shape': { type: 'string', multiple: true },
+    value: { type: 'string', multiple: true },
     device: { type: 'string' },
     profiles: { type: 'string', multiple: true },
     json: { type: 'boolean' },
@@ -33,7 +33,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = started;
   const shapes = parseInputShapes(values['input-shape']);
   const top = parsePositiveInt('top', values['top'], 10);
-  for (const r of [shapes, top]) {
+  const fills = parseInputValues(values['value']);
+  for (const r of [shapes, top, fills]) {
     if (!r.ok) {
       io.err(`aiot-lens analyze: ${r.error.message}\n`);
       return EXIT_ERROR;
@@ -54,7 +55,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let failed = 0;
   for (const file of positionals) {
     const path = isAbsolute(file) ? file : resolve(io.cwd, file);
-    const result = analyzeModelFileSync(path, { inputShapes: shapes.ok ? shapes.value : {} });
+    const result = analyzeModelFileSync(path, { inputShapes: shapes.ok ? shapes.value : {}, inputValues: fills.ok ? fills.value : {} });
     if (!result.ok) {
       failed++;
       const message = result.error.message.startsWith(path) ? result.error.message.replace(path, file) : `${file}: ${result.error.message}`;
@@ -98,8 +99,10 @@ export function humanReport(a: Analysis, top: number): string {
     `  MACs         ${t.macs.toLocaleString('en-US')} (${formatCount(t.macs)})`,
     `  FLOPs        ${t.flops.toLocaleString('en-US')} (${formatCount(t.flops)})`,
     `  weights      ${formatBytes(t.weightBytes)}`,
-    `  activations  peak ${formatBytes(t.peakActivationBytes)} live, arena ${formatBytes(t.arenaBytes)} (greedy plan)`,
+    `  activations  ${boundMark(r.memory?.bound)}peak ${formatBytes(t.peakActivationBytes)} live, arena ${formatBytes(t.arenaBytes)} (greedy plan; ${r.memory?.view ?? 'as stored in the model'})`,
   ];
+  const ref = r.memory?.reference;
+  if (ref) lines.push(`               ${ref.view}: peak ${formatBytes(ref.peakActivationBytes)}, arena ${formatBytes(ref.arenaBytes)} (a reference, not what a runtime holds)`);
   if (r.peak && r.peak.tensors.length) {
     lines.push(`  peak at      ${r.peak.nodeName}: ${r.peak.tensors.slice(0, 4).map((x) => `${x.name} ${formatBytes(x.bytes)}`).join(', ')}`);
   }
@@ -128,4 +131,9 @@ export function humanReport(a: Analysis, top: number): string {
   for (const a2 of r.assumptions ?? []) lines.push(`  assumption: ${a2}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
+}
+
+/** '≥ ' for lower bounds (unknown sizes left out), '≤ ' for upper bounds (the larger If branch). */
+export function boundMark(bound: 'lower' | 'upper' | undefined): string {
+  return bound === 'lower' ? '≥ ' : bound === 'upper' ? '≤ ' : '';
 }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { isAbsolute, resolve } from 'node:path';
-import { analyzeModel } from '../../core/analyze';
+import { analyzeModel, checkPins } from '../../core/analyze';
 import type { Model, Shape } from '../../core/onnx/ir';
 import { encodeModel } from '../../core/onnx/encode';
 import { loadModelFile } from '../../core/onnx/load';
@@ -12,7 +12,7 @@ import { passNames, runPasses, type PassOptions, type PassRun } from '../../core
 import { catchLens } from '../../core/result';
 import { verifyModels, type VerifyReport } from '../../core/verify';
 import { formatBytes, formatCount } from '../../core/format';
-import { parse, parseInputShapes, parseNumber, parsePositiveInt } from '../args';
+import { parse, parseInputShapes, parseInputValues, parseNumber, parsePositiveInt } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 
 export const summary = 'apply optimization passes and verify the result with onnxruntime';
@@ -33,6 +33,8 @@ passes: ${passNames().join(', ')}
   --energy E               singular-value energy low-rank keeps (default 0.95)
   --rank R                 fixed rank for low-rank (overrides --energy)
   --input-shape NAME=DIMS  pin an input's dims (and the new dims for resize-input); repeatable
+  --value NAME=N           an input known at analysis time (e.g. sr=16000): figures take its If branches;
+                           calibration and verification feed it instead of random data (repeatable)
   --verify                 run original and result in onnxruntime-node on the same inputs and compare
   --runs N                 timed runs per model for the latency medians (default 20)
   --seed N                 seed of random calibration/verification inputs (default 1)
@@ -52,7 +54,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     passes: { type: 'string' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' },
     calibration: { type: 'string' }, 'calibration-method': { type: 'string' }, percentile: { type: 'string' },
     sparsity: { type: 'string' }, 'channel-sparsity': { type: 'string' }, energy: { type: 'string' }, rank: { type: 'string' },
-    'input-shape': { type: 'string', multiple: true }, verify: { type: 'boolean' }, runs: { type: 'string' },
+    'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, verify: { type: 'boolean' }, runs: { type: 'string' },
     seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
   const fail = (message: string) => { io.err(`aiot-lens optimize: ${message}\n`); return EXIT_ERROR; };
@@ -72,6 +74,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const shapes = parseInputShapes(values['input-shape']);
   if (!shapes.ok) return fail(shapes.error.message);
+  const fills = parseInputValues(values['value']);
+  if (!fills.ok) return fail(fills.error.message);
   const nums: Record<string, number | undefined> = {};
   for (const k of ['sparsity', 'channel-sparsity', 'energy', 'percentile']) {
     const r = parseNumber(k, values[k]);
@@ -90,7 +94,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!loaded.ok) return fail(loaded.error.message);
   const { model, bytes, modelDir } = loaded.value;
   const options: PassOptions = {
-    path: file, modelDir, calibrationDir, inputShapes: shapes.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
+    path: file, modelDir, calibrationDir, inputShapes: shapes.value, inputValues: fills.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
     energy: nums['energy'], percentile: nums['percentile'], rank: rank && rank.ok ? rank.value : undefined,
     calibrationMethod: method as PassOptions['calibrationMethod'], seed: seed.ok ? seed.value : 1,
   };
@@ -101,12 +105,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const written = writeFileAtomic(outPath, encoded.value, { force: values['force'] === true });
   if (!written.ok) return fail(`${outArg}: ${written.error.message}`);
 
-  const before = figures(model, bytes.byteLength, shapes.value);
-  const after = figures(result.value.model, encoded.value.byteLength, shapes.value);
+  const pinsOk = checkPins(model, shapes.value, fills.value);
+  if (!pinsOk.ok) return fail(`${file}: ${pinsOk.error.message}`);
+  const before = figures(model, bytes.byteLength, shapes.value, fills.value);
+  const after = figures(result.value.model, encoded.value.byteLength, shapes.value, fills.value);
   let verify: VerifyReport | undefined;
   if (values['verify']) {
     const v = await verifyModels(model, bytes, encoded.value, {
-      calibrationDir, inputShapes: shapes.value, seed: options.seed, runs: runs.ok ? runs.value : 20, optimizedModel: result.value.model,
+      calibrationDir, inputShapes: shapes.value, values: fills.value, seed: options.seed, runs: runs.ok ? runs.value : 20, optimizedModel: result.value.model,
     });
     if (!v.ok) return fail(`${file}: verification could not run: ${v.error.message}`);
     verify = v.value;
@@ -118,7 +124,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 
-function figures(model: Model, fileBytes: number, inputShapes: Record<string, Shape>): Figures {
+function figures(model: Model, fileBytes: number, inputShapes: Record<string, Shape>, inputValues: Record<string, number>): Figures {
   // --input-shape pins symbolic dims for the figures; inputs with fixed declared dims keep them (so the original of a
   // resize-input run is measured at its own size).
   const pinned: Record<string, Shape> = {};
@@ -126,7 +132,8 @@ function figures(model: Model, fileBytes: number, inputShapes: Record<string, Sh
     const v = model.graph.inputs.find((i) => i.name === name);
     if (!v || v.type.kind !== 'tensor' || !v.type.shape || v.type.shape.some((d) => typeof d !== 'number')) pinned[name] = dims;
   }
-  const a = catchLens(() => analyzeModel(model, { inputShapes: pinned, fileBytes }));
+  const values = Object.fromEntries(Object.entries(inputValues).filter(([name]) => model.graph.inputs.some((i) => i.name === name)));
+  const a = catchLens(() => analyzeModel(model, { inputShapes: pinned, inputValues: values, fileBytes }));
   const t = a.ok ? a.value.report.totals : undefined;
   return {
     fileBytes, nodeCount: model.graph.nodes.length, macs: t ? t.macs : null, params: t ? t.params : null,

@@ -9,7 +9,7 @@ import { formatBytes, formatMs, textTable } from '../../core/format';
 import { encodeModel } from '../../core/onnx/encode';
 import { searchSplit, splitModel, topologicalOrder, verifySplit, type CutEvaluation, type SplitResult } from '../../core/partition';
 import { catchLensAsync } from '../../core/result';
-import { asList, startCommand, parseInputShapes, parseNumber } from '../args';
+import { startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, linkFor, registryFor } from './devices';
 
@@ -26,7 +26,7 @@ const HELP = `usage: aiot-lens split MODEL --device ID --remote ID --link ID [--
   --latency-weight W for --objective mix: weight of latency against energy (0..1, default 0.5)
   --compress         send float crossing tensors as fp16 or int8
   --out-dir D        write MODEL.device.onnx and MODEL.remote.onnx for the best cut and verify them in onnxruntime
-  --value NAME=N     fill a scalar input with a value for verification (e.g. sr=16000)
+  --value NAME=N     an input known at analysis time (e.g. sr=16000): decides If branches; verification feeds it
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -46,12 +46,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!['none', 'fp16', 'int8'].includes(compression)) return fail(`--compress must be none, fp16 or int8, got '${compression}'`);
   const weight = parseNumber('latency-weight', values['latency-weight']);
   if (!weight.ok) return fail(weight.error.message);
-  const fills: Record<string, number> = {};
-  for (const v of asList(values['value'])) {
-    const m = /^(.+)=(-?[\d.]+(?:e-?\d+)?)$/i.exec(v);
-    if (!m) return fail(`--value expects NAME=NUMBER, got '${v}'`);
-    fills[m[1]!] = Number(m[2]);
-  }
+  const parsedFills = parseInputValues(values['value']);
+  if (!parsedFills.ok) return fail(parsedFills.error.message);
+  const fills = parsedFills.value;
 
   const reg = registryFor(io, values['profiles']);
   if (!reg.ok) return fail(reg.error.message);
@@ -66,7 +63,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const file = positionals[0]!;
   const path = isAbsolute(file) ? file : resolve(io.cwd, file);
-  const a = analyzeModelFileSync(path, { inputShapes: shapes.value });
+  const a = analyzeModelFileSync(path, { inputShapes: shapes.value, inputValues: fills });
   if (!a.ok) return fail(a.error.message);
   const r = searchSplit(a.value, device.value, link.value, remote.value, {
     objective: objective as 'latency', compression: compression as 'none', ...(weight.value !== undefined ? { latencyWeight: weight.value } : {}),

@@ -29,7 +29,7 @@ function evaluate(input: EstimateInput, device: DeviceProfile, o: AdviseOptions)
 export async function advise(analysis: Analysis, device: DeviceProfile, o: AdviseOptions = {}): Promise<Advice> {
   const model = o.modelPath ?? analysis.path ?? 'MODEL';
   const dev = o.deviceArgs ?? `--device ${device.id}`;
-  const input = estimateInputOf(analysis);
+  const input = estimateInputOf(analysis, device);
   const base = evaluate(input, device, o);
   const binding = bindingResource(base.r);
   const mod = moduleOf(binding, base.e, input, device, o);

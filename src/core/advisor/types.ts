@@ -67,6 +67,8 @@ export interface AdviseOptions extends Budget {
   edge?: DeviceProfile;
   /** Shapes the analysis was pinned with (kept when re-analyzing transformed models). */
   inputShapes?: Record<string, Shape>;
+  /** Input values the analysis was given (`--value`), kept likewise and repeated in the printed commands. */
+  inputValues?: Record<string, number>;
   /** Model path as the user typed it, for the commands. */
   modelPath?: string;
   deviceArgs?: string;

@@ -1,20 +1,24 @@
 // One call from a model file to every engine figure: decode → shapes → cost → memory plan → the report contract.
 
 import { costModel, type GraphCost } from '../cost';
-import { planMemory, type MemoryPlan } from '../memory';
+import { planActivations, type ActivationPlan } from '../memory/kernels';
 import { defaultOpset, type Model, type Shape } from '../onnx/ir';
 import { loadModelFile, type LoadedModel } from '../onnx/load';
 import { inferShapes } from '../shapes';
 import type { ShapeInference, ValueFacts } from '../shapes/types';
 import type { Deadline } from '../deadline';
-import { catchLens, type Result } from '../result';
-import type { AnalysisReport, NodeReport, TensorDesc } from './report';
+import { catchLens, LensException, type Result } from '../result';
+import { checkPins } from './pins';
+import type { AnalysisReport, MemorySummary, NodeReport, TensorDesc } from './report';
 
-export type { AnalysisReport, NodeReport, TensorDesc } from './report';
+export type { AnalysisReport, MemorySummary, NodeReport, TensorDesc } from './report';
+export { checkPins } from './pins';
 
 export interface AnalyzeOptions {
   /** Pinned graph-input shapes by input name. */
   inputShapes?: Record<string, Shape>;
+  /** Graph inputs known at analysis time (`--value sr=16000`): every element equals the number. */
+  inputValues?: Record<string, number>;
   /** Value for symbolic first (batch) dims of graph inputs; default 1, reported as an assumption. Pass null to keep them symbolic. */
   defaultBatch?: number | null;
   /** Execution order for the memory plan (node indices); default: the file's node order. */
@@ -27,7 +31,8 @@ export interface Analysis {
   model: Model;
   shapes: ShapeInference;
   cost: GraphCost;
-  memory: MemoryPlan;
+  /** Activations as the kernels hold them (QDQ fused to int8, control-flow bodies inlined); see memory/kernels.ts. */
+  memory: ActivationPlan;
   report: AnalysisReport;
   path: string;
   modelDir?: string;
@@ -54,14 +59,17 @@ export function analyzeModel(
   model: Model,
   options: AnalyzeOptions & { path?: string; modelDir?: string; fileBytes?: number } = {},
 ): Analysis {
+  const pins = checkPins(model, options.inputShapes, options.inputValues);
+  if (!pins.ok) throw new LensException(pins.error.code, pins.error.message, options.path);
   const shapes = inferShapes(model, {
     inputShapes: options.inputShapes,
+    ...(options.inputValues && Object.keys(options.inputValues).length ? { inputValues: options.inputValues } : {}),
     defaultBatch: options.defaultBatch === null ? undefined : (options.defaultBatch ?? 1),
     modelDir: options.modelDir,
     deadline: options.deadline,
   });
   const cost = costModel(model, shapes, options.deadline);
-  const memory = planMemory(model.graph, shapes.values, { order: options.order });
+  const memory = planActivations(model, shapes, { ...(options.order ? { order: options.order } : {}) });
   const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0);
   return { model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0 };
 }
@@ -78,7 +86,7 @@ function buildReport(
   model: Model,
   shapes: ShapeInference,
   cost: GraphCost,
-  memory: MemoryPlan,
+  memory: ActivationPlan,
   path: string,
   fileBytes: number,
 ): AnalysisReport {
@@ -106,12 +114,12 @@ function buildReport(
     warnings.push(`${cost.totals.partialNodes} node(s) have unknown shapes: their MACs/FLOPs are lower bounds (pin inputs with --input-shape)`);
   }
   if (memory.unknownTensors.length > 0) {
-    warnings.push(`${memory.unknownTensors.length} activation(s) have unknown sizes and are left out of the memory plan`);
+    warnings.push(`${memory.unknownTensors.length} activation(s) have unknown sizes and are left out of the memory plan: peak and arena are lower bounds (pin inputs with --input-shape)`);
   }
   if (defaultOpset(model.opsetImports) === undefined && g.nodes.some((n) => n.domain === '')) {
     warnings.push('the model imports no ai.onnx opset');
   }
-  const peakNode = g.nodes[memory.peakStep];
+  const peakNode = g.nodes[memory.order[memory.peakStep] ?? memory.peakStep];
   return {
     model: {
       path,
@@ -133,7 +141,20 @@ function buildReport(
     },
     nodes,
     warnings,
-    assumptions: [...shapes.assumptions],
+    assumptions: [...shapes.assumptions, ...cost.assumptions],
     peak: { nodeName: peakNode ? peakNode.name || `#${memory.peakStep} ${peakNode.opType}` : '', tensors: memory.peakTensors },
+    memory: memorySummary(memory),
+  };
+}
+
+/** How the activation figures were made, for the report (`memory` in `analyze --json`). */
+export function memorySummary(memory: ActivationPlan): MemorySummary {
+  const bound = memory.unknownTensors.length > 0 ? 'lower' : memory.bound;
+  return {
+    view: memory.view,
+    ...(bound ? { bound } : {}),
+    ...(memory.unknownTensors.length ? { unknownTensors: memory.unknownTensors.length } : {}),
+    notes: memory.notes,
+    ...(memory.reference ? { reference: memory.reference } : {}),
   };
 }

@@ -16,7 +16,7 @@ export interface CheckResult {
 }
 
 export function checkModel(analysis: Analysis, model: string, device: DeviceProfile, budget: Budget, link?: LinkProfile): CheckResult {
-  const input = estimateInputOf(analysis);
+  const input = estimateInputOf(analysis, device);
   const e = estimate(input, device, { periodMs: periodMs(budget).ms, ...(budget.latencyMs ? { deadlineMs: budget.latencyMs } : {}) });
   const resources = resourcesOf(e, input, device, budget, link);
   return { model, device: device.id, resources, pass: resources.every((r) => r.fits) };

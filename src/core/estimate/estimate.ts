@@ -3,6 +3,7 @@
 
 import type { DeviceProfile } from '../devices/types';
 import { nodeRoofline } from './roofline';
+import { controlRoofline, type ControlRoofline } from './control';
 import type { Estimate, EstimateInput, EstimateOptions, NodeEstimate, ResourceVerdict } from './types';
 
 function verdict(demand: number, budget: number, unit: string, assumption: string): ResourceVerdict {
@@ -29,15 +30,22 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   let nodesMs = 0;
   let runtimeWeights = 0;
   for (const cost of input.costs) {
-    const r = nodeRoofline(cost, device, input.convGeometry?.get(cost.index));
-    if (!r.supported) unsupportedDtypes.add(cost.computeDtype);
+    // Control-flow nodes are timed from the subgraph that runs, node by node (estimate/control.ts).
+    const r = cost.body ? controlRoofline(cost, device, input.control?.model, input.control?.subgraphValues) : nodeRoofline(cost, device, input.convGeometry?.get(cost.index));
+    if (cost.body) {
+      const c = r as ControlRoofline;
+      c.unsupportedDtypes.forEach((d) => unsupportedDtypes.add(d));
+      c.notes.forEach((n) => notes.add(n));
+      if (supportedOps) for (const op of c.bodyOps) if (!supportedOps.has(op)) unsupportedOps.add(op);
+    } else if (!r.supported) unsupportedDtypes.add(cost.computeDtype);
     if (r.note) notes.add(r.note);
     const fusedInto = input.fusedNodes?.get(cost.index);
     const aheadOfTime = fusedInto !== undefined && fusedInto.startsWith('folded');
     if (supportedOps && !aheadOfTime && cost.opClass !== 'control' && !supportedOps.has(cost.opType)) unsupportedOps.add(cost.opType);
     // Ahead-of-time folds happen on every runtime; activation fusion only where the profile says the runtime fuses.
     const folded = fusedInto !== undefined && (aheadOfTime || fuses);
-    const { supported: _s, note: _n, ...node } = r;
+    const { supported: _s, note: _n, ...all } = r;
+    const { bodyOps: _o, notes: _ns, unsupportedDtypes: _u, ...node } = all as Partial<ControlRoofline> & typeof all;
     if (folded) {
       nodes.push({ ...node, latencyMs: 0, computeMs: 0, memoryMs: 0, overheadMs: 0, fused: fusedInto });
       continue;
@@ -80,7 +88,7 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   const weightsInRam = device.executeInPlace ? 0 : input.weightBytes;
   const peakRamBytes = input.arenaBytes + weightsInRam + runtimeRam;
   const memory = verdict(peakRamBytes, device.ramBytes, 'bytes',
-    `RAM = activation arena ${input.arenaBytes} B` +
+    `RAM = activation arena ${input.arenaBytes} B${input.activationView ? ` (${input.activationView})` : ''}` +
       (device.executeInPlace ? ' (weights execute in place from flash)' : ` + weights ${input.weightBytes} B copied to RAM`) +
       ` + runtime ${runtimeRam} B`);
   const runtimeFlash = device.runtimeFlashBytes ?? 0;

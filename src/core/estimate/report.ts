@@ -9,6 +9,7 @@ import { dtypeByteSize, isDType } from '../onnx/dtype';
 import { estimate } from './estimate';
 import { findFusedNodes } from './fusion';
 import { qdqView } from './qdq';
+import { planActivations } from '../memory/kernels';
 import { convGeometry, runtimeWeightNodes } from './geometry';
 import type { Estimate, EstimateInput, EstimateOptions, EstimateReport } from './types';
 
@@ -17,8 +18,23 @@ export interface AnalysisLike {
   model?: Model;
   shapes?: ShapeInference;
   cost: { nodes: NodeCost[]; totals: { weightBytes: number } };
-  memory: { arenaBytes: number; peakActivationBytes: number };
+  /** The analysis's activation plan (memory/kernels.ts: QDQ as int8 kernels, control-flow bodies inlined). */
+  memory: { arenaBytes: number; peakActivationBytes: number; view?: string; order?: number[]; unknownTensors?: string[]; bound?: 'upper' };
   report: AnalysisReport;
+}
+
+/**
+ * The activation plan on a device: the analysis's own, re-planned only when the device's kernels hold some tensors at
+ * another type (float16 widened to float32 where the device has no float16 arithmetic).
+ */
+export function devicePlan(a: AnalysisLike, device?: DeviceProfile): { arenaBytes: number; peakActivationBytes: number; view?: string } {
+  if (!device || !a.model || !a.shapes) return a.memory;
+  const lacks = (d: 'float16' | 'bfloat16') => !device.dtypes.includes(d);
+  if (!lacks('float16') && !lacks('bfloat16')) return a.memory;
+  let narrow = false;
+  for (const f of a.shapes.values.values()) if ((f.dtype === 'float16' && lacks('float16')) || (f.dtype === 'bfloat16' && lacks('bfloat16'))) { narrow = true; break; }
+  if (!narrow) return a.memory;
+  return planActivations(a.model, a.shapes, { kernelDtypes: device.dtypes, target: device.id, ...(a.memory.order ? { order: a.memory.order } : {}) });
 }
 
 export function tensorBytes(t: TensorDesc): number | undefined {
@@ -41,7 +57,11 @@ function sumBytes(list: TensorDesc[]): number | undefined {
   return total;
 }
 
-export function estimateInputOf(a: AnalysisLike): EstimateInput {
+/**
+ * The estimator's input for an analysis. With a device, activations are sized as that device's kernels hold them
+ * (see devicePlan); without one, as the analysis planned them.
+ */
+export function estimateInputOf(a: AnalysisLike, device?: DeviceProfile): EstimateInput {
   const byDtype: Record<string, number> = {};
   for (const t of a.model?.graph.initializers ?? []) {
     let n = 1;
@@ -56,10 +76,12 @@ export function estimateInputOf(a: AnalysisLike): EstimateInput {
   if (qdq && fused) for (const [i, why] of qdq.folded) if (!fused.has(i)) fused.set(i, why);
   const assumptions = [...(a.report.assumptions ?? [])];
   if (qdq) assumptions.push(`${qdq.islands} quantize/dequantize islands run as fused int8 kernels, activations stored as int8 (as ORT, TFLite and the MCU toolchains run QDQ models)`);
+  const plan = devicePlan(a, device);
   return {
     costs: qdq ? qdq.costs : a.cost.nodes,
-    arenaBytes: qdq ? qdq.arenaBytes : a.memory.arenaBytes,
-    peakActivationBytes: qdq ? qdq.peakActivationBytes : a.memory.peakActivationBytes,
+    arenaBytes: plan.arenaBytes,
+    peakActivationBytes: plan.peakActivationBytes,
+    ...(plan.view ? { activationView: plan.view } : {}),
     weightBytes: a.cost.totals.weightBytes,
     weightBytesByDtype: byDtype,
     ...(inputBytes !== undefined ? { inputBytes } : {}),
@@ -68,6 +90,7 @@ export function estimateInputOf(a: AnalysisLike): EstimateInput {
       fusedNodes: fused,
       convGeometry: convGeometry(a.model, a.shapes?.values),
       runtimeWeightNodes: runtimeWeightNodes(a.model),
+      ...(a.shapes ? { control: { model: a.model, subgraphValues: a.shapes.subgraphs } } : {}),
     } : {}),
     assumptions,
   };
@@ -100,5 +123,5 @@ export function estimateReport(analysis: AnalysisLike, device: DeviceProfile, op
   const warnings = analysis.report.warnings.some((x) => /lower bound/.test(x))
     ? ['some node costs are lower bounds (unknown shapes), so latency is too']
     : [];
-  return toReport(estimate(estimateInputOf(analysis), device, options), warnings);
+  return toReport(estimate(estimateInputOf(analysis, device), device, options), warnings);
 }

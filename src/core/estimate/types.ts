@@ -2,6 +2,8 @@
 
 import type { NodeCost, OpClass } from '../cost/types';
 import type { ComputeDType } from '../devices/types';
+import type { Model } from '../onnx/ir';
+import type { ValueFacts } from '../shapes/types';
 
 /** What the estimator needs from an analysis: per-node costs and whole-model memory totals. */
 export interface EstimateInput {
@@ -10,6 +12,8 @@ export interface EstimateInput {
   arenaBytes: number;
   /** Lower bound on simultaneously live activation bytes. */
   peakActivationBytes: number;
+  /** How the activations were sized (`QDQ islands as int8 kernels`, `float16 held as float32 …`), for the RAM line. */
+  activationView?: string;
   /** Unique weight bytes stored with the model (initializers and Constant weights). */
   weightBytes: number;
   weightBytesByDtype?: Record<string, number>;
@@ -23,6 +27,8 @@ export interface EstimateInput {
   assumptions?: string[];
   /** Nodes whose weights are initializers also listed as graph inputs (overridable at run time, IR >= 4). */
   runtimeWeightNodes?: ReadonlySet<number>;
+  /** The model and its subgraphs' facts, so If/Loop/Scan bodies are timed with the fusion rules of the main graph. */
+  control?: { model: Model; subgraphValues: Map<object, Map<string, ValueFacts>> };
   /** Conv channel counts by node index, for devices that pad channels to a SIMD block. */
   convGeometry?: ReadonlyMap<number, { cin: number; cout: number; group: number }>;
 }
@@ -50,6 +56,9 @@ export interface NodeEstimate {
   bound: Bound;
   /** Why the node costs nothing: fused into or folded ahead of time. */
   fused?: string;
+  /** If/Loop/Scan: the estimates of the subgraph that runs (one iteration), and how often it runs. */
+  body?: NodeEstimate[];
+  repeat?: number;
 }
 
 export interface ResourceVerdict {

@@ -63,7 +63,7 @@ export function resolutionSweep(analysis: Analysis, device: DeviceProfile, scale
       if (!resized.ok) return { scale, inputShapes, ok: false, reason: resized.error.message.replace(/^cannot resize the input: /, '') };
       a = analyzeModel(resized.value.model, { modelDir: analysis.modelDir });
     }
-    const e = estimate(estimateInputOf(a), device);
+    const e = estimate(estimateInputOf(a, device), device);
     return {
       scale, inputShapes, ok: true, macs: a.report.totals.macs, latencyMs: e.latencyMs, peakRamBytes: e.peakRamBytes,
       energyMj: e.energyMj, fits: { memory: e.fits.memory, storage: e.fits.storage },
