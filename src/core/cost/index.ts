@@ -34,6 +34,9 @@ export interface GraphCost {
   subgraphs: Map<Graph, NodeCost[]>;
 }
 
+/** Float Constant tensors at least this large are weights even when only data ops (Slice, Gather, Concat) read them. */
+const MIN_TABLE_ELEMENTS = 64;
+
 /** A weight: constant data a node reads (an initializer, or a Constant node's non-scalar float tensor). */
 interface WeightInfo {
   elements: number;
@@ -103,9 +106,12 @@ function collectWeights(graph: Graph, consumerCompute: Map<string, boolean>): Ma
     const a = n.attributes.find((x) => x.name === 'value');
     if (!a || a.type !== 'tensor') continue;
     const t = a.value;
-    // Scalars (Clip bounds, epsilons) and integer shape constants are not weights; float tensors read by compute are.
-    if (!isFloatDType(t.dtype) || tensorElementCount(t.dims) <= 1) continue;
-    if (!consumerCompute.get(n.outputs[0])) continue;
+    // Scalars (Clip bounds, epsilons) and integer shape constants are not weights; float tensors read by compute are,
+    // and so are larger float tables that reach compute through data ops (LSTM weights sliced and concatenated by
+    // the exporter, embedding tables read by Gather): they are stored in the file and in flash all the same.
+    const elements = tensorElementCount(t.dims);
+    if (!isFloatDType(t.dtype) || elements <= 1) continue;
+    if (!consumerCompute.get(n.outputs[0]) && elements < MIN_TABLE_ELEMENTS) continue;
     add(t, true, n.outputs[0]);
   }
   return weights;

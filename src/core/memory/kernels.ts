@@ -244,6 +244,12 @@ function inline(node: Node, body: Graph, step: number, outer: (n: string) => str
     if (produced.has(name) && !claimed.has(name) && !map.has(name)) {
       claimed.add(name);
       map.set(name, outer(target));
+      // The node's output facts merge both If branches; the branch that runs knows its own shape.
+      const mine = own.get(name);
+      const theirs = flat.values.get(outer(target));
+      if (mine?.shape && mine.shape.every((d) => typeof d === 'number') && !(theirs?.shape && theirs.shape.every((d) => typeof d === 'number'))) {
+        flat.values.set(outer(target), mine);
+      }
     } else {
       copies.push({ from: name, to: outer(target) });
     }
