@@ -20,7 +20,7 @@ const HELP = `usage: aiot-lens advise MODEL --device ID [--latency-ms N] [--fps 
   --battery-mah N --battery-v V --hours N   battery-life target
   --link ID                link for offloading (communication budget and the offload suggestion)
   --edge ID                device offloading sends to (default jetson-orin-nano)
-\${PIN_HELP}  --profiles FILE_OR_DIR   extra profile JSON (repeatable)
+${PIN_HELP}  --profiles FILE_OR_DIR   extra profile JSON (repeatable)
   --json                   print the advice as JSON
 `;
 
@@ -81,19 +81,37 @@ function show(v: number, unit: string): string {
 
 function human(a: Advice): string {
   const lines = [`${a.model} on ${a.device}`, ''];
+  for (const w of a.warnings) lines.push(`  warning: ${w}`);
+  if (a.warnings.length) lines.push('');
   for (const r of a.resources) {
     const budget = r.budget === null ? 'no budget' : show(r.budget, r.unit);
     const util = r.utilization === null ? '' : ` (${(r.utilization * 100).toFixed(0)}%)`;
-    lines.push(`  ${r.fits ? 'ok  ' : 'OVER'} ${r.name.padEnd(13)} ${show(r.demand, r.unit).padStart(11)} / ${budget}${util}`);
+    const mark = r.verdict === 'unknown' ? '??  ' : r.fits ? 'ok  ' : 'OVER';
+    const demand = r.bound === 'lower' && r.demand === 0 ? 'unknown' : `${r.bound === 'lower' ? '≥ ' : r.bound === 'upper' ? '≤ ' : ''}${show(r.demand, r.unit)}`;
+    const tail = r.verdict === 'unknown' ? `  no verdict: a ${r.bound} bound` : r.bound && r.budget === null ? `  (a ${r.bound} bound)` : '';
+    lines.push(`  ${mark} ${r.name.padEnd(13)} ${demand.padStart(11)} / ${budget}${util}${tail}`);
   }
-  lines.push('', `  binding: ${a.bottleneck.resource} (${a.bottleneck.module}): ${a.bottleneck.reason}`, '', '  suggestions (best first):');
-  a.suggestions.forEach((s, i) => {
+  lines.push('', `  binding: ${a.bottleneck.resource} (${a.bottleneck.module}): ${a.bottleneck.reason}`);
+  if (a.applied.length) lines.push('', `  already applied: ${a.applied.map((x) => `${x.id} (${x.evidence})`).join('; ')}`);
+  const byReason = new Map<string, string[]>();
+  for (const n of a.notSuggested) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n.technique]);
+  for (const [reason, list] of byReason) lines.push(`  not suggested again: ${list.join(', ')} (${reason.replace(/ \(.*\)$/, '')})`);
+  const item = (s: Advice['suggestions'][number], i: number | string) => {
     const after = s.estimate;
     const fits = Object.entries(after.fits).filter(([, v]) => !v).map(([k]) => k);
-    lines.push(`  ${i + 1}. ${s.technique}${s.analytic ? ' [analytic]' : ''}`);
+    lines.push(`  ${typeof i === 'number' ? `${i + 1}.` : i} ${s.technique}${s.analytic ? ' [analytic]' : ''}`);
     lines.push(`     → ${formatMs(after.latencyMs)}, ${formatBytes(after.peakRamBytes)} RAM, ${formatBytes(after.flashBytes)} flash; ${fits.length ? `still over: ${fits.join(', ')}` : 'everything fits'}`);
     if (s.note) lines.push(`     (${s.note})`);
     lines.push(`     $ ${s.command}`);
-  });
+  };
+  lines.push('', a.suggestions.length ? `  suggestions for ${a.bottleneck.resource} (best first):` : `  no technique lowers ${a.bottleneck.resource}`);
+  a.suggestions.forEach((s, i) => item(s, i));
+  if (a.elsewhere.length) {
+    lines.push('', `  does not fix ${a.bottleneck.resource}:`);
+    for (const s of a.elsewhere) {
+      item(s, '-');
+      lines.push(`     (${s.reason})`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -14,7 +14,7 @@ export const summary = 'decode, infer shapes, cost every node and plan memory';
 
 const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--value NAME=N]... [--json] [--top N]
 
-\${PIN_HELP}  --json                   print the analysis as JSON (one object per line for several models)
+${PIN_HELP}  --json                   print the analysis as JSON (one object per line for several models)
   --device ID              add an on-device estimate (latency, energy, RAM, flash, fits; "estimate" in JSON)
   --profiles FILE_OR_DIR   extra device profile JSON for --device (repeatable)
   --top N                  rows in the top-nodes-by-MACs table (default 10)

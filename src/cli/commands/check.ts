@@ -14,10 +14,11 @@ export const summary = 'budget gate for CI: exit 1 when a model is over its devi
 
 const HELP = `usage: aiot-lens check MODEL... [--device ID] [--budget FILE] [--profiles FILE_OR_DIR]... [--input-shape NAME=DIMS]... [--value NAME=N]... [--json]
 
-\${PIN_HELP}  --budget FILE            budget JSON (default .aiot/budget.json; schema: schemas/budget.schema.json)
+${PIN_HELP}  --budget FILE            budget JSON (default .aiot/budget.json; schema: schemas/budget.schema.json)
   --device ID              device (overrides the budget file's)
   --json                   one JSON object per model
-Exit status: 0 all within budget, 1 some resource over budget, 2 usage or input error.
+Exit status: 0 all within budget, 1 some resource over budget or undecided (a lower bound within budget because
+some shapes are unknown: pin them), 2 usage or input error.
 `;
 
 function show(v: number, unit: string): string {
@@ -79,9 +80,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 function lines(r: CheckResult): string {
   return r.resources.map((x) => {
-    const verdict = x.budget === null ? 'n/a ' : x.fits ? 'PASS' : 'FAIL';
+    const verdict = x.verdict === 'unknown' ? 'UNKN' : x.budget === null ? 'n/a ' : x.fits ? 'PASS' : 'FAIL';
     const budget = x.budget === null ? 'no budget' : `${show(x.budget, x.unit)} (${((x.utilization ?? 0) * 100).toFixed(0)}%)`;
-    const extra = x.name === 'compute' && !x.fits && x.budget === null ? ' (dtype unsupported)' : '';
-    return `${verdict === 'n/a ' && !x.fits ? 'FAIL' : verdict} ${r.model} ${r.device} ${x.name}: ${show(x.demand, x.unit)} / ${budget}${extra}\n`;
-  }).join('');
+    const extra = x.name === 'compute' && !x.fits && x.budget === null ? ' (dtype unsupported)'
+      : x.verdict === 'unknown' ? ` (a ${x.bound} bound: no verdict until the inputs are pinned with --input-shape/--value)`
+      : x.bound ? ` (a ${x.bound} bound)` : '';
+    const demand = x.bound === 'lower' && x.demand === 0 ? 'unknown' : `${x.bound === 'lower' ? '≥ ' : x.bound === 'upper' ? '≤ ' : ''}${show(x.demand, x.unit)}`;
+    return `${verdict === 'n/a ' && !x.fits ? 'FAIL' : verdict} ${r.model} ${r.device} ${x.name}: ${demand} / ${budget}${extra}\n`;
+  }).join('') + r.warnings.map((w) => `warning ${r.model}: ${w}\n`).join('');
 }

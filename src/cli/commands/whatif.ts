@@ -25,7 +25,7 @@ const HELP = `usage: aiot-lens whatif MODEL --device ID [--resolution 1,0.75,0.5
   --skip-ratio R      share of inputs a cheap filter discards (0..1)
   --filter-macs M     the filter's cost as a MAC count, or
   --filter-model F    the filter as an .onnx model (estimated on the same device)
-\${PIN_HELP}`;
+${PIN_HELP}`;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('whatif', argv, io, {

@@ -4,14 +4,25 @@
 import type { DeviceProfile } from '../devices/types';
 import { nodeRoofline } from './roofline';
 import { controlRoofline, type ControlRoofline } from './control';
-import type { Estimate, EstimateInput, EstimateOptions, NodeEstimate, ResourceVerdict } from './types';
+import type { Estimate, EstimateInput, EstimateOptions, FigureBound, NodeEstimate, ResourceVerdict, Verdict } from './types';
 
-function verdict(demand: number, budget: number, unit: string, assumption: string): ResourceVerdict {
+/** fits/over from demand and budget; a lower bound within budget or an upper bound over it decides nothing. */
+export function judge(demand: number, budget: number, bound?: FigureBound): Verdict {
+  const within = demand <= budget;
+  if (bound === 'lower' && within) return 'unknown';
+  if (bound === 'upper' && !within) return 'unknown';
+  return within ? 'fits' : 'over';
+}
+
+function verdict(demand: number, budget: number, unit: string, assumption: string, bound?: FigureBound): ResourceVerdict {
+  const v = judge(demand, budget, bound);
   return {
     demand, budget, unit, assumption,
     utilization: budget > 0 ? demand / budget : demand > 0 ? Infinity : 0,
-    fits: demand <= budget,
+    fits: v === 'fits',
     headroom: budget - demand,
+    ...(bound ? { bound } : {}),
+    verdict: v,
   };
 }
 
@@ -90,7 +101,8 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   const memory = verdict(peakRamBytes, device.ramBytes, 'bytes',
     `RAM = activation arena ${input.arenaBytes} B${input.activationView ? ` (${input.activationView})` : ''}` +
       (device.executeInPlace ? ' (weights execute in place from flash)' : ` + weights ${input.weightBytes} B copied to RAM`) +
-      ` + runtime ${runtimeRam} B`);
+      ` + runtime ${runtimeRam} B` + (input.bounds?.memory ? `; a ${input.bounds.memory} bound: ${input.bounds.why?.memory ?? 'some activations are bounds'}` : ''),
+    input.bounds?.memory);
   const runtimeFlash = device.runtimeFlashBytes ?? 0;
   const flashBytes = input.weightBytes + runtimeFlash;
   const storage = verdict(flashBytes, device.flashBytes, 'bytes',
@@ -103,7 +115,9 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   const deadlineMs = options.deadlineMs ?? options.periodMs;
   if (deadlineMs !== undefined) {
     compute = verdict(latencyMs, deadlineMs, 'ms',
-      options.deadlineMs !== undefined ? `deadline ${round(deadlineMs)} ms per inference` : `one inference per ${round(deadlineMs)} ms frame period`);
+      (options.deadlineMs !== undefined ? `deadline ${round(deadlineMs)} ms per inference` : `one inference per ${round(deadlineMs)} ms frame period`) +
+        (input.bounds?.latency ? `; latency is a ${input.bounds.latency} bound: ${input.bounds.why?.latency ?? 'some node costs are bounds'}` : ''),
+      input.bounds?.latency);
   }
 
   return {
@@ -117,6 +131,7 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
     resources: { memory, storage, ...(compute ? { compute } : {}) },
     unsupportedDtypes: [...unsupportedDtypes], unsupportedOps: [...unsupportedOps],
     nodes, assumptions,
+    ...(input.bounds ? { bounds: input.bounds } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ import type { Estimate, EstimateInput, EstimateOptions, EstimateReport } from '.
 export interface AnalysisLike {
   model?: Model;
   shapes?: ShapeInference;
-  cost: { nodes: NodeCost[]; totals: { weightBytes: number } };
+  cost: { nodes: NodeCost[]; totals: { weightBytes: number; partialNodes?: number; upperBoundNodes?: number } };
   /** The analysis's activation plan (memory/kernels.ts: QDQ as int8 kernels, control-flow bodies inlined). */
   memory: { arenaBytes: number; peakActivationBytes: number; view?: string; order?: number[]; unknownTensors?: string[]; bound?: 'upper' };
   report: AnalysisReport;
@@ -77,7 +77,9 @@ export function estimateInputOf(a: AnalysisLike, device?: DeviceProfile): Estima
   const assumptions = [...(a.report.assumptions ?? [])];
   if (qdq) assumptions.push(`${qdq.islands} quantize/dequantize islands run as fused int8 kernels, activations stored as int8 (as ORT, TFLite and the MCU toolchains run QDQ models)`);
   const plan = devicePlan(a, device);
+  const bounds = boundsOf(a, inputBytes === undefined);
   return {
+    ...(bounds ? { bounds } : {}),
     costs: qdq ? qdq.costs : a.cost.nodes,
     arenaBytes: plan.arenaBytes,
     peakActivationBytes: plan.peakActivationBytes,
@@ -96,8 +98,37 @@ export function estimateInputOf(a: AnalysisLike, device?: DeviceProfile): Estima
   };
 }
 
+/** Which of an analysis's figures are bounds, and why (unknown shapes, an If of unknown condition). */
+export function boundsOf(a: AnalysisLike, inputUnknown: boolean): EstimateInput['bounds'] | undefined {
+  const partial = a.cost.totals.partialNodes ?? 0;
+  const upper = a.cost.totals.upperBoundNodes ?? 0;
+  const unknown = a.memory.unknownTensors?.length ?? 0;
+  const b: NonNullable<EstimateInput['bounds']> = { why: {} };
+  if (partial > 0) {
+    b.latency = 'lower';
+    b.why!.latency = `${partial} node(s) have unknown shapes, so their work is left out`;
+  } else if (upper > 0) {
+    b.latency = 'upper';
+    b.why!.latency = `${upper} If node(s) of unknown condition are costed with their costlier branch`;
+  }
+  if (unknown > 0) {
+    b.memory = 'lower';
+    b.why!.memory = `${unknown} activation(s) of unknown size are left out`;
+  } else if (a.memory.bound === 'upper') {
+    b.memory = 'upper';
+    b.why!.memory = 'an If of unknown condition is planned with its larger branch';
+  }
+  if (inputUnknown) b.inputBytes = 'lower';
+  return b.latency || b.memory || b.inputBytes ? b : undefined;
+}
+
 export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
   const w = [...warnings];
+  const undecided = (['memory', 'storage', 'compute'] as const).filter((k) => e.resources[k]?.verdict === 'unknown');
+  for (const k of undecided) {
+    const r = e.resources[k]!;
+    w.push(`${k === 'memory' ? 'RAM' : k === 'storage' ? 'flash' : 'latency'} is a ${r.bound} bound (${(k === 'memory' ? e.bounds?.why?.memory : e.bounds?.why?.latency) ?? 'unknown shapes'}): no fit verdict until the inputs are pinned (--input-shape, --value)`);
+  }
   if (!e.fits.dtypes) w.push(`${e.device} cannot run ${e.unsupportedDtypes.join(', ')} arithmetic: quantize the model first`);
   if (!e.fits.operators) w.push(`${e.device} does not support ${e.unsupportedOps.join(', ')}`);
   return {
@@ -115,6 +146,8 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
     nodes: e.nodes.map((n) => ({ name: n.name, opType: n.opType, latencyMs: n.latencyMs, bound: n.bound, ...(n.fused ? { fused: n.fused } : {}) })),
     assumptions: e.assumptions,
     warnings: w,
+    ...(e.bounds && (e.bounds.latency || e.bounds.memory) ? { bounds: { ...(e.bounds.latency ? { latency: e.bounds.latency } : {}), ...(e.bounds.memory ? { memory: e.bounds.memory } : {}) } } : {}),
+    ...(undecided.length ? { undecided: [...undecided] } : {}),
   };
 }
 

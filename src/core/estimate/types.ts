@@ -29,6 +29,12 @@ export interface EstimateInput {
   runtimeWeightNodes?: ReadonlySet<number>;
   /** The model and its subgraphs' facts, so If/Loop/Scan bodies are timed with the fusion rules of the main graph. */
   control?: { model: Model; subgraphValues: Map<object, Map<string, ValueFacts>> };
+  /**
+   * Figures that are bounds rather than exact: 'lower' when work or tensors of unknown size are left out, 'upper'
+   * when an If of unknown condition is costed with its costlier branch. A lower bound within budget (or an upper
+   * bound over it) gets no fit verdict: see ResourceVerdict.verdict.
+   */
+  bounds?: { latency?: FigureBound; memory?: FigureBound; inputBytes?: FigureBound; why?: { latency?: string; memory?: string } };
   /** Conv channel counts by node index, for devices that pad channels to a SIMD block. */
   convGeometry?: ReadonlyMap<number, { cin: number; cout: number; group: number }>;
 }
@@ -41,6 +47,12 @@ export interface EstimateOptions {
 }
 
 export type Bound = 'compute' | 'memory' | 'overhead';
+
+/** A figure that is only a bound: 'lower' (the real value may be higher), 'upper' (it may be lower). */
+export type FigureBound = 'lower' | 'upper';
+
+/** 'unknown' when the demand is a bound on the wrong side of the budget: it may or may not fit. */
+export type Verdict = 'fits' | 'over' | 'unknown';
 
 export interface NodeEstimate {
   index: number;
@@ -71,6 +83,10 @@ export interface ResourceVerdict {
   /** budget - demand (negative when over). */
   headroom: number;
   assumption: string;
+  /** Set when the demand is a bound, not an exact figure. */
+  bound?: FigureBound;
+  /** fits/over, or unknown when a bound cannot decide (then `fits` is false: no fit verdict is given). */
+  verdict?: Verdict;
 }
 
 export interface Estimate {
@@ -94,6 +110,8 @@ export interface Estimate {
   nodes: NodeEstimate[];
   /** Each figure's basis, in words. */
   assumptions: string[];
+  /** Figures that are bounds (from the input), so views can mark them `≥`/`≤`. */
+  bounds?: EstimateInput['bounds'];
 }
 
 /** The `estimate` object `aiot-lens analyze --device ID --json` adds. */
@@ -108,4 +126,8 @@ export interface EstimateReport {
   nodes: { name: string; opType: string; latencyMs: number; bound: Bound; fused?: string }[];
   assumptions: string[];
   warnings: string[];
+  /** Figures that are only bounds ('lower' / 'upper'); a resource whose bound cannot decide has no fit verdict. */
+  bounds?: { latency?: FigureBound; memory?: FigureBound };
+  /** Resources with no fit verdict (their `fits` is false): the demand is a bound that cannot decide. */
+  undecided?: ('memory' | 'storage' | 'compute')[];
 }

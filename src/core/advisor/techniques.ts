@@ -1,0 +1,160 @@
+// The techniques the advisor can print, each with what rules it out and how its effect is predicted: by running the
+// same passes the printed `aiot-lens optimize` command runs, with the same options and pins, and estimating the
+// result on the device. A prediction is therefore the figure the user gets by running the command (test/core/advisor/
+// reality.test.ts runs every printed command on every fixture and compares).
+//
+// Adding a technique (16's `patch` pass, for example): append a Technique whose `propose` calls ctx.optimized with the
+// pass and its options and ctx.optimizeCommand with the same flags, and list in `ruledOutBy` the AppliedIds
+// (applied.ts) after which it must not be suggested, e.g. { id: 'patch', ruledOutBy: ['patch'], … }.
+
+import type { Analysis } from '../analyze';
+import type { DeviceProfile } from '../devices/types';
+import type { EstimateInput } from '../estimate/types';
+import type { Shape } from '../onnx/ir';
+import type { PassOptions } from '../passes';
+import type { AppliedId } from './applied';
+import type { AdviseOptions, Module, ResourceName } from './types';
+
+export interface TechniqueContext {
+  analysis: Analysis;
+  device: DeviceProfile;
+  options: AdviseOptions;
+  /** The estimator input of the model as it is, on the device. */
+  input: EstimateInput;
+  /**
+   * Runs passes exactly as `aiot-lens optimize MODEL --passes … <flags>` would (int8-static without calibration: the
+   * structure and sizes are the same) and analyzes the result with the command's pins. 'unchanged' when no pass
+   * changed anything.
+   */
+  optimized(passes: string[], passOptions: PassOptions, pins?: Record<string, Shape>): Promise<Analysis | 'unchanged' | { error: string }>;
+  /** The command that applies passes: `aiot-lens optimize MODEL --passes … <flags> <pins> -o MODEL.<suffix>.onnx`. */
+  optimizeCommand(passes: string[], flags: string, suffix: string, pins?: Record<string, Shape>): string;
+  /** The estimator input of an analysis on the device. */
+  inputOf(a: Analysis): EstimateInput;
+}
+
+export interface Proposal {
+  technique: string;
+  module: Module;
+  /** Resources the technique is meant to lower. */
+  resources: ResourceName[];
+  command: string;
+  input: EstimateInput;
+  /** Budget settings the technique changes (a lower frame rate). */
+  overrides?: Partial<AdviseOptions>;
+  note?: string;
+  /** Why it may not help on this device (shown when it does not relieve the binding resource). */
+  caveat?: string;
+}
+
+export interface Technique {
+  id: string;
+  /** Shown when the technique is ruled out. */
+  label: string;
+  /** Applied techniques after which this one is not suggested. */
+  ruledOutBy: AppliedId[];
+  propose(ctx: TechniqueContext): Promise<Proposal | undefined>;
+}
+
+const MODEL_RESOURCES: ResourceName[] = ['storage', 'memory', 'compute', 'energy'];
+
+export const TECHNIQUES: Technique[] = [
+  {
+    id: 'int8', label: 'int8 quantization', ruledOutBy: ['int8', 'int8-dynamic', 'fp16'],
+    async propose(ctx) {
+      const r = await ctx.optimized(['fold-bn', 'int8-static'], {});
+      if (r === 'unchanged' || 'error' in r) return undefined;
+      const lacks = !ctx.device.dtypes.includes('int8');
+      return {
+        technique: 'int8 quantization (weights and activations)', module: 'model', resources: MODEL_RESOURCES,
+        command: ctx.optimizeCommand(['fold-bn', 'int8-static'], '', 'int8'), input: ctx.inputOf(r),
+        note: 'calibrated on seeded random inputs unless you add --calibration DIR; check accuracy with --verify',
+        ...(lacks ? { caveat: `${ctx.device.id} has no int8 arithmetic` } : {}),
+      };
+    },
+  },
+  {
+    id: 'fp16', label: 'float16', ruledOutBy: ['fp16', 'int8', 'int8-dynamic'],
+    async propose(ctx) {
+      const r = await ctx.optimized(['fp16'], {});
+      if (r === 'unchanged' || 'error' in r) return undefined;
+      const lacks = !ctx.device.dtypes.includes('float16');
+      return {
+        technique: 'float16 weights and compute', module: 'model', resources: MODEL_RESOURCES,
+        command: ctx.optimizeCommand(['fp16'], '', 'fp16'), input: ctx.inputOf(r),
+        ...(lacks ? { caveat: `${ctx.device.id} has no float16 arithmetic: its runtime computes and holds activations in float32, only flash shrinks` } : {}),
+      };
+    },
+  },
+  {
+    id: 'prune', label: 'structured pruning', ruledOutBy: ['channel-pruning', 'int8', 'int8-dynamic'],
+    async propose(ctx) {
+      const r = await ctx.optimized(['prune'], { channelSparsity: 0.3, sparsity: 0 });
+      if (r === 'unchanged' || 'error' in r) return undefined;
+      return {
+        technique: 'structured pruning (30% of conv output channels, prune pass)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'],
+        command: ctx.optimizeCommand(['prune'], '--channel-sparsity 0.3 --sparsity 0', 'pruned'), input: ctx.inputOf(r),
+        note: 'no fine-tuning: accuracy drops until you retrain; check with --verify',
+      };
+    },
+  },
+  {
+    id: 'low-rank', label: 'low-rank factorization', ruledOutBy: ['low-rank', 'int8', 'int8-dynamic'],
+    async propose(ctx) {
+      if (!ctx.input.costs.some((c) => c.opClass === 'matmul' && c.weightBytes > 0)) return undefined;
+      const r = await ctx.optimized(['low-rank'], { energy: 0.95 });
+      if (r === 'unchanged' || 'error' in r) return undefined;
+      return {
+        technique: 'low-rank factorization of Gemm/MatMul weights (95% energy)', module: 'model', resources: ['compute', 'storage', 'energy'],
+        command: ctx.optimizeCommand(['low-rank'], '--energy 0.95', 'lowrank'), input: ctx.inputOf(r),
+      };
+    },
+  },
+  {
+    id: 'reorder', label: 'operator reordering', ruledOutBy: ['reordered'],
+    async propose(ctx) {
+      const r = await ctx.optimized(['reorder'], {});
+      if (r === 'unchanged' || 'error' in r) return undefined;
+      if (r.memory.arenaBytes >= ctx.analysis.memory.arenaBytes) return undefined;
+      return {
+        technique: 'operator reordering for peak memory', module: 'model', resources: ['memory'],
+        command: ctx.optimizeCommand(['reorder'], '', 'reordered'), input: ctx.inputOf(r),
+      };
+    },
+  },
+  {
+    id: 'resize-input', label: 'smaller input resolution', ruledOutBy: ['resized-input'],
+    async propose(ctx) {
+      const smaller = smallerShapes(ctx.analysis);
+      if (!smaller) return undefined;
+      const pins = { ...(ctx.options.inputShapes ?? {}), ...smaller.shapes };
+      const r = await ctx.optimized(['resize-input'], { inputShapes: pins }, pins);
+      if (r === 'unchanged' || 'error' in r) return undefined;
+      return {
+        technique: `smaller input resolution (${smaller.label})`, module: 'sensor data', resources: ['compute', 'memory', 'energy', 'communication'],
+        command: ctx.optimizeCommand(['resize-input'], '', 'resized', pins), input: ctx.inputOf(r),
+        note: 'accuracy at the new resolution needs fine-tuning',
+      };
+    },
+  },
+];
+
+/** 4-D image-like inputs (NCHW or NHWC) scaled to 3/4 of their spatial size, rounded to a multiple of 8. */
+function smallerShapes(a: Analysis): { shapes: Record<string, number[]>; label: string } | undefined {
+  const shapes: Record<string, number[]> = {};
+  const labels: string[] = [];
+  for (const t of a.report.inputs) {
+    const s = t.shape;
+    if (!s || s.length !== 4 || s.some((d) => typeof d !== 'number')) continue;
+    const dims = s as number[];
+    const nhwc = dims[3]! <= 4 && dims[1]! > 4;
+    const [h, w] = nhwc ? [1, 2] : [2, 3];
+    if (dims[h]! < 32 || dims[w]! < 32) continue;
+    const next = [...dims];
+    next[h] = Math.max(8, Math.round((dims[h]! * 0.75) / 8) * 8);
+    next[w] = Math.max(8, Math.round((dims[w]! * 0.75) / 8) * 8);
+    shapes[t.name] = next;
+    labels.push(`${t.name} ${dims[h]}x${dims[w]} → ${next[h]}x${next[w]}`);
+  }
+  return labels.length ? { shapes, label: labels.join(', ') } : undefined;
+}
