@@ -13,8 +13,13 @@ function metric(label: string, main: string, detail: string, key: string): HTMLE
 }
 
 export function renderSummary(host: HTMLElement, fileName: string, result: AnalyzeOk): void {
-  const { model, totals, inputs, outputs, warnings } = result.report;
+  const { model, totals, inputs, outputs, warnings, bounds, memory } = result.report;
   const t = totals;
+  // Bounds are marked where they show: ≥ when unknown shapes leave work or tensors out, ≤ for an If's costlier branch.
+  const mark = (b: 'lower' | 'upper' | undefined) => (b === 'lower' ? '≥ ' : b === 'upper' ? '≤ ' : '');
+  const note = (b: 'lower' | 'upper' | undefined) => (b === 'lower' ? ' (a lower bound: some shapes are unknown)' : b === 'upper' ? ' (an upper bound: the costlier If branch)' : '');
+  const c = bounds?.compute;
+  const m = bounds?.memory;
   const producer = model.producer || 'unknown producer';
   host.replaceChildren(
     el('h1', { class: 'model-name', text: fileName }),
@@ -27,11 +32,11 @@ export function renderSummary(host: HTMLElement, fileName: string, result: Analy
     el('div', { class: 'metrics' }, [
       metric('Nodes', fmt.exact(model.nodeCount), 'nodes', 'nodes'),
       metric('Params', fmt.compact(t.params), `${fmt.exact(t.params)} params`, 'params'),
-      metric('MACs', fmt.compact(t.macs), `${fmt.exact(t.macs)} MACs`, 'macs'),
-      metric('FLOPs', fmt.compact(t.flops), `${fmt.exact(t.flops)} FLOPs`, 'flops'),
+      metric('MACs', mark(c) + fmt.compact(t.macs), `${fmt.exact(t.macs)} MACs${note(c)}`, 'macs'),
+      metric('FLOPs', mark(c) + fmt.compact(t.flops), `${fmt.exact(t.flops)} FLOPs${note(c)}`, 'flops'),
       metric('Weights', fmt.bytes(t.weightBytes), `${fmt.exact(t.weightBytes)} bytes`, 'weightBytes'),
-      metric('Peak activations', fmt.bytes(t.peakActivationBytes), `${fmt.exact(t.peakActivationBytes)} bytes`, 'peakActivationBytes'),
-      metric('Arena', fmt.bytes(t.arenaBytes), `${fmt.exact(t.arenaBytes)} bytes`, 'arenaBytes'),
+      metric('Peak activations', mark(m) + fmt.bytes(t.peakActivationBytes), `${fmt.exact(t.peakActivationBytes)} bytes, ${memory?.view ?? 'as stored in the model'}${note(m)}`, 'peakActivationBytes'),
+      metric('Arena', mark(m) + fmt.bytes(t.arenaBytes), `${fmt.exact(t.arenaBytes)} bytes${memory?.reference ? `; ${memory.reference.view}: ${fmt.bytes(memory.reference.arenaBytes)}` : ''}`, 'arenaBytes'),
     ]),
     el('div', { class: 'terminals' }, [
       el('span', { class: 'terminal-label', text: 'Inputs' }),
@@ -40,7 +45,7 @@ export function renderSummary(host: HTMLElement, fileName: string, result: Analy
       ...outputs.map((o) => el('code', { text: `${o.name}: ${fmt.tensor(o)}` })),
     ]),
   );
-  const notes = [...(result.report.assumptions ?? []).map((a) => `Assumption: ${a}`), ...warnings];
+  const notes = [...warnings, ...(memory?.notes ?? []), ...(result.report.assumptions ?? []).map((a) => `Assumption: ${a}`)];
   if (notes.length) host.append(el('ul', { class: 'warnings' }, notes.map((w) => el('li', { text: w }))));
 }
 

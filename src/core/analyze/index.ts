@@ -12,7 +12,7 @@ import { checkPins } from './pins';
 import type { AnalysisReport, MemorySummary, NodeReport, TensorDesc } from './report';
 
 export type { AnalysisReport, MemorySummary, NodeReport, TensorDesc } from './report';
-export { checkPins } from './pins';
+export { applicablePins, checkPins } from './pins';
 
 export interface AnalyzeOptions {
   /** Pinned graph-input shapes by input name. */
@@ -144,6 +144,7 @@ function buildReport(
     assumptions: [...shapes.assumptions, ...cost.assumptions],
     peak: { nodeName: peakNode ? peakNode.name || `#${memory.peakStep} ${peakNode.opType}` : '', tensors: memory.peakTensors },
     memory: memorySummary(memory),
+    ...boundsOf(cost, memory),
   };
 }
 
@@ -157,4 +158,10 @@ export function memorySummary(memory: ActivationPlan): MemorySummary {
     notes: memory.notes,
     ...(memory.reference ? { reference: memory.reference } : {}),
   };
+}
+
+function boundsOf(cost: GraphCost, memory: ActivationPlan): Pick<AnalysisReport, 'bounds'> {
+  const compute = cost.totals.partialNodes > 0 ? 'lower' : cost.totals.upperBoundNodes > 0 ? 'upper' : undefined;
+  const mem = memorySummary(memory).bound;
+  return compute || mem ? { bounds: { ...(compute ? { compute } : {}), ...(mem ? { memory: mem } : {}) } } : {};
 }

@@ -63,3 +63,37 @@ export function checkPins(model: Model, shapes?: Record<string, Shape>, values?:
   }
   return ok(undefined);
 }
+
+/**
+ * The part of workspace-wide pins (the editor's aiotLens.defaultInputShapes / aiotLens.inputValues apply to every
+ * model) that fits this model: pins naming no input of it are dropped silently (they are for other models), pins of
+ * another rank are dropped with a note saying so. Explicit pins (the CLI's) go through checkPins instead.
+ */
+export function applicablePins(model: Model, shapes: Record<string, Shape> = {}, values: Record<string, number> = {}):
+  { shapes: Record<string, Shape>; values: Record<string, number>; notes: string[] } {
+  const inputs = new Map(pinnable(model).map((i) => [i.name, i]));
+  const notes: string[] = [];
+  const outShapes: Record<string, Shape> = {};
+  for (const [name, dims] of Object.entries(shapes)) {
+    const vi = inputs.get(name);
+    if (!vi) continue;
+    const declared = vi.type.kind === 'tensor' ? vi.type.shape : undefined;
+    if (declared && declared.length !== dims.length) {
+      notes.push(`the pinned shape for '${name}' has ${dims.length} dimensions, this model's input ${describe(vi)}: not applied`);
+      continue;
+    }
+    if (dims.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d <= 0)) {
+      notes.push(`the pinned shape for '${name}' (${dims.join('x')}) has a dimension that is not a positive whole number: not applied`);
+      continue;
+    }
+    outShapes[name] = dims;
+  }
+  const outValues: Record<string, number> = {};
+  for (const [name, v] of Object.entries(values)) {
+    if (!inputs.has(name)) continue;
+    const r = checkPins(model, outShapes, { [name]: v });
+    if (!r.ok) notes.push(`${r.error.message}: not applied`);
+    else outValues[name] = v;
+  }
+  return { shapes: outShapes, values: outValues, notes };
+}

@@ -71,4 +71,9 @@ export interface AnalysisReport {
   peak?: { nodeName: string; tensors: { name: string; bytes: number }[] };
   /** How the activation totals were planned, and the as-written reference when it differs. */
   memory?: MemorySummary;
+  /**
+   * Totals that are only bounds: `compute` (MACs, FLOPs) 'lower' when nodes have unknown shapes, 'upper' when an If
+   * of unknown condition is counted with its costlier branch; `memory` as `memory.bound`. Absent when exact.
+   */
+  bounds?: { compute?: 'lower' | 'upper'; memory?: 'lower' | 'upper' };
 }
