@@ -75,10 +75,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 /** The on-device lines `--device` adds to the human-readable report. */
 function humanEstimate(e: EstimateReport): string {
-  const yes = (b: boolean | undefined) => (b === false ? 'NO' : 'yes');
+  const undecided = new Set(e.undecided ?? []);
+  const yes = (b: boolean | undefined, k?: 'memory' | 'storage') => (k && undecided.has(k) ? 'no verdict (a bound)' : b === false ? 'NO' : 'yes');
+  const lat = e.bounds?.latency === 'lower' ? '≥ ' : e.bounds?.latency === 'upper' ? '≤ ' : '';
+  const mem = e.bounds?.memory === 'lower' ? '≥ ' : e.bounds?.memory === 'upper' ? '≤ ' : '';
+  const parts = e.ram ? [`arena ${formatBytes(e.ram.arenaBytes)}`, ...(e.ram.weightBytes ? [`weights ${formatBytes(e.ram.weightBytes)}`] : []), `runtime ${formatBytes(e.ram.runtimeBytes)}`].join(' + ') : '';
   return [
-    `  on ${e.device}: latency ${e.latencyMs.toFixed(3)} ms, energy ${e.energyMj.toFixed(3)} mJ/inference, RAM ${formatBytes(e.peakRamBytes)}, flash ${formatBytes(e.flashBytes)}`,
-    `  fits: RAM ${yes(e.fits.memory)}, flash ${yes(e.fits.storage)}, dtypes ${yes(e.fits.dtypes)}, operators ${yes(e.fits.operators)}`,
+    `  on ${e.device}: latency ${lat}${e.latencyMs.toFixed(3)} ms, energy ${lat}${e.energyMj.toFixed(3)} mJ/inference, RAM ${mem}${formatBytes(e.peakRamBytes)}${parts ? ` (${parts})` : ''}, flash ${formatBytes(e.flashBytes)}`,
+    `  fits: RAM ${yes(e.fits.memory, 'memory')}, flash ${yes(e.fits.storage, 'storage')}, dtypes ${yes(e.fits.dtypes)}, operators ${yes(e.fits.operators)}`,
     ...e.warnings.map((w) => `  warning: ${w}`),
     '',
   ].join('\n');

@@ -191,7 +191,7 @@ function offload(a: Analysis, input: EstimateInput, device: DeviceProfile, o: Ad
     ramWhy = `the device half (first ${k} nodes): ${e.resources.memory.assumption}`;
     flashWhy = `the device half: ${e.resources.storage.assumption}`;
   }
-  const edgeEst = estimate(input, edge, {});
+  const { ram: _edgeRam, ...edgeEst } = estimate(input, edge, {});
   const onDevice: Estimate = {
     ...edgeEst, device: device.id, deviceName: device.name, latencyMs: best.totalMs, energyMj: best.deviceEnergyMj,
     peakRamBytes, flashBytes,

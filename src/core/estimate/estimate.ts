@@ -123,7 +123,8 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   return {
     device: device.id, deviceName: device.name, latencyMs, energyMj,
     ...(energyPerPeriodMj !== undefined ? { energyPerPeriodMj, averagePowerW } : {}),
-    peakRamBytes, flashBytes, computeBoundMs, memoryBoundMs, overheadMs: nodeOverheadMs + device.overheadMs,
+    peakRamBytes, ram: { arenaBytes: input.arenaBytes, weightBytes: weightsInRam, runtimeBytes: runtimeRam, ...(input.activationView ? { view: input.activationView } : {}) },
+    flashBytes, computeBoundMs, memoryBoundMs, overheadMs: nodeOverheadMs + device.overheadMs,
     fits: {
       memory: memory.fits, storage: storage.fits, dtypes: unsupportedDtypes.size === 0, operators: unsupportedOps.size === 0,
       ...(compute ? { compute: compute.fits } : {}),

@@ -136,6 +136,7 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
     latencyMs: e.latencyMs,
     energyMj: e.energyMj,
     peakRamBytes: e.peakRamBytes,
+    ...(e.ram ? { ram: e.ram } : {}),
     flashBytes: e.flashBytes,
     fits: e.fits,
     headroom: {

@@ -99,6 +99,8 @@ export interface Estimate {
   energyPerPeriodMj?: number;
   averagePowerW?: number;
   peakRamBytes: number;
+  /** What peakRamBytes is made of: the activation arena (in `view`), weights copied to RAM, the runtime. */
+  ram?: RamParts;
   flashBytes: number;
   computeBoundMs: number;
   memoryBoundMs: number;
@@ -114,12 +116,22 @@ export interface Estimate {
   bounds?: EstimateInput['bounds'];
 }
 
+export interface RamParts {
+  arenaBytes: number;
+  weightBytes: number;
+  runtimeBytes: number;
+  /** How the activations were sized (EstimateInput.activationView). */
+  view?: string;
+}
+
 /** The `estimate` object `aiot-lens analyze --device ID --json` adds. */
 export interface EstimateReport {
   device: string;
   latencyMs: number;
   energyMj: number;
   peakRamBytes: number;
+  /** peakRamBytes = arena + weights in RAM + runtime (the same arena `analyze` reports). */
+  ram?: RamParts;
   flashBytes: number;
   fits: Estimate['fits'];
   headroom: { memoryBytes: number; storageBytes: number; computeMs?: number };
