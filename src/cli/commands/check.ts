@@ -25,7 +25,7 @@ function show(v: number, unit: string): string {
   if (unit === 'bytes') return formatBytes(v);
   if (unit === 'ms') return formatMs(v);
   if (unit === 'bytes/s') return `${formatBytes(v)}/s`;
-  if (unit === 'J') return `${v.toFixed(2)} J`;
+  if (unit === 'J') return v >= 1 ? `${v.toFixed(2)} J` : `${(v * 1000).toFixed(2)} mJ`;
   return `${v} ${unit}`;
 }
 
