@@ -114,3 +114,15 @@ test('advise on a model with unknown shapes warns, marks lower bounds and gives 
   assert.ok(p.resources.every((r) => r.bound === undefined), JSON.stringify(p.resources.map((r) => [r.name, r.bound])));
   assert.equal(p.resources.find((r) => r.name === 'memory')!.verdict, 'fits');
 });
+
+test('int8 models from the evidence set (built by another pipeline) are seen as int8: no int8 or float16 is printed', async () => {
+  const dir = join(models, 'evidence');
+  const esp = unwrap(getDevice(reg, 'esp32-s3'));
+  for (const name of ['mlperf_vww_mobilenetv1_025_int8', 'mlperf_kws_dscnn_int8', 'tflm_person_detect_mobilenetv1_025_int8']) {
+    const a = unwrap(analyzeModelFileSync(join(dir, `${name}.onnx`)));
+    assert.ok(appliedTechniques(a).some((x) => x.id === 'int8'), name);
+    const advice = await advise(a, esp, {});
+    const printed = [...advice.suggestions, ...advice.elsewhere].map((s) => s.technique);
+    assert.ok(!printed.some((t) => /^(int8|float16)/.test(t)), `${name}: ${printed.join(', ')}`);
+  }
+});
