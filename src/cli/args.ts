@@ -120,3 +120,14 @@ export function startCommand(
   }
   return { values, positionals };
 }
+
+/** A size such as `512M`, `2G`, `1.5GiB` or plain bytes (binary units: K = 1024) → bytes. */
+export function parseByteSize(name: string, value: unknown): Result<number | undefined> {
+  if (value === undefined) return ok(undefined);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(String(value));
+  if (!m) return err('invalid-argument', `--${name} expects a size such as 512M, 2G or a number of bytes, got '${String(value)}'`);
+  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const n = Math.round(Number(m[1]) * scale);
+  if (!(n > 0)) return err('invalid-argument', `--${name} must be positive, got '${String(value)}'`);
+  return ok(n);
+}

@@ -3,9 +3,12 @@
 
 import * as vscode from 'vscode';
 import { decodeModel } from '../core/onnx/decode';
+import { dirname } from 'node:path';
 import { encodeModel } from '../core/onnx/encode';
 import type { Model } from '../core/onnx/ir';
-import { fillElided, parseModelText, printModel, writeFileAtomic } from '../core/onnx/text';
+import { saveModel } from '../core/onnx/save';
+import { formatBytes } from '../core/format';
+import { fillElided, parseModelText, printModel } from '../core/onnx/text';
 
 export const ONNX_TEXT_SCHEME = 'aiot-onnx-text';
 export const OPEN_AS_TEXT_COMMAND = 'aiotLens.openAsText';
@@ -115,9 +118,10 @@ async function saveAsOnnx(arg: unknown): Promise<void> {
   }
   const { model, elided } = parsed.value;
   const fromView = doc.uri.scheme === ONNX_TEXT_SCHEME ? sourceOf(doc.uri)?.model : undefined;
+  // External data named in the text is relative to the model it was printed from.
+  let original = fromView;
   if (elided.length) {
     // Elided weights come from the model the text was printed from: the view's own source, or one the user picks.
-    let original = fromView;
     if (!original) {
       const choice = await vscode.window.showInformationMessage(
         `${elided.length} tensor(s) in ${name} are elided. Choose the original model to take their weights from.`,
@@ -140,11 +144,6 @@ async function saveAsOnnx(arg: unknown): Promise<void> {
       return;
     }
   }
-  const bytes = encodeModel(model);
-  if (!bytes.ok) {
-    void vscode.window.showErrorMessage(`AIoT Lens: cannot encode the model: ${bytes.error.message}`);
-    return;
-  }
   const base = fromView ?? doc.uri.with({ path: doc.uri.path.replace(/\.onnxtxt$/, '') });
   const suggested = base.with({ scheme: base.scheme === ONNX_TEXT_SCHEME ? 'file' : base.scheme, path: base.path.replace(/(\.onnx)?$/, '.edited.onnx') });
   const target = await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { 'ONNX models': ['onnx'] }, saveLabel: 'Save as ONNX' });
@@ -154,14 +153,27 @@ async function saveAsOnnx(arg: unknown): Promise<void> {
     if (replace !== 'Replace') return;
   }
   if (target.scheme === 'file') {
-    const written = writeFileAtomic(target.fsPath, bytes.value, { force: true });
+    // Weights the text keeps in external data go to TARGET.data beside the model, as `aiot-lens parse` writes them.
+    const sourceDir = original?.scheme === 'file' ? dirname(original.fsPath) : doc.uri.scheme === 'file' ? dirname(doc.uri.fsPath) : undefined;
+    const written = saveModel(model, target.fsPath, {
+      force: true, sourceDir, preferExternal: model.graph.initializers.some((t) => t.data.kind === 'external'),
+    });
     if (!written.ok) {
       void vscode.window.showErrorMessage(`AIoT Lens: ${target.fsPath}: ${written.error.message}`);
       return;
     }
-  } else {
-    await vscode.workspace.fs.writeFile(target, bytes.value);
+    const size = written.value.dataPath
+      ? `${formatBytes(written.value.fileBytes)} + ${formatBytes(written.value.externalDataBytes)} external data in ${written.value.dataPath}`
+      : `${written.value.fileBytes} bytes`;
+    void vscode.window.showInformationMessage(`AIoT Lens: saved ${target.fsPath} (${size}).`);
+    return;
   }
+  const bytes = encodeModel(model);
+  if (!bytes.ok) {
+    void vscode.window.showErrorMessage(`AIoT Lens: cannot encode the model: ${bytes.error.message}`);
+    return;
+  }
+  await vscode.workspace.fs.writeFile(target, bytes.value);
   void vscode.window.showInformationMessage(`AIoT Lens: saved ${target.fsPath} (${bytes.value.byteLength} bytes).`);
 }
 

@@ -22,7 +22,9 @@ test('analyze --json prints the contract for one model', async () => {
   const r = await cli(['analyze', fixtureModel('resnet8_cifar'), '--json']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(j.model).sort(), ['fileBytes', 'irVersion', 'nodeCount', 'opsets', 'path', 'producer']);
+  assert.deepEqual(Object.keys(j.model).sort(), ['externalDataBytes', 'fileBytes', 'irVersion', 'nodeCount', 'opsets', 'path', 'producer', 'totalBytes']);
+  assert.equal(j.model.externalDataBytes, 0);
+  assert.equal(j.model.totalBytes, j.model.fileBytes);
   for (const k of ['params', 'macs', 'flops', 'weightBytes', 'peakActivationBytes', 'arenaBytes']) assert.equal(typeof j.totals[k], 'number', k);
   assert.deepEqual(j.inputs, [{ name: 'input', dtype: 'float', shape: [1, 3, 32, 32] }]);
   assert.equal(j.model.opsets['ai.onnx'], 13);

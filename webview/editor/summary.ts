@@ -28,7 +28,9 @@ export function renderSummary(host: HTMLElement, fileName: string, result: Analy
       el('span', { text: `Producer: ${producer}` }),
       el('span', { text: `IR ${model.irVersion}` }),
       el('span', { text: `Opsets: ${fmt.opsets(model.opsets)}` }),
-      el('span', { text: `File: ${fmt.bytes(model.fileBytes)}` }),
+      el('span', { text: model.externalDataBytes
+        ? `File: ${fmt.bytes(model.totalBytes)} (${fmt.bytes(model.fileBytes)} + ${fmt.bytes(model.externalDataBytes)} external data)`
+        : `File: ${fmt.bytes(model.fileBytes)}` }),
     ]),
     el('div', { class: 'metrics' }, [
       metric('Nodes', fmt.exact(model.nodeCount), 'nodes', 'nodes'),

@@ -7,6 +7,7 @@ import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs } from '../../core/format';
 import { PIN_HELP, startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { formatDiskSize, type DiskSize } from '../modelOutput';
 import { deviceFor, linkFor, registryFor } from './devices';
 
 export const summary = 'find the binding resource on a device and rank techniques by their estimated effect';
@@ -67,7 +68,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value, inputValues: fills.value });
   if (!a.ok) return fail(a.error.message);
   const advice = await advise(a.value, device.value, o);
-  io.out(values['json'] ? `${JSON.stringify(advice, null, 2)}\n` : human(advice));
+  // The model's size on disk, external data included (the storage resource above counts weights, not files).
+  const { fileBytes, externalDataBytes, totalBytes } = a.value.report.model;
+  const size = { fileBytes, externalDataBytes, totalBytes };
+  io.out(values['json'] ? `${JSON.stringify({ ...advice, file: size }, null, 2)}\n` : human(advice, size));
   return EXIT_OK;
 }
 
@@ -79,8 +83,8 @@ function show(v: number, unit: string): string {
   return `${v} ${unit}`;
 }
 
-function human(a: Advice): string {
-  const lines = [`${a.model} on ${a.device}`, ''];
+function human(a: Advice, file: DiskSize): string {
+  const lines = [`${a.model} on ${a.device} (${formatDiskSize(file)} on disk)`, ''];
   for (const w of a.warnings) lines.push(`  warning: ${w}`);
   if (a.warnings.length) lines.push('');
   for (const r of a.resources) {

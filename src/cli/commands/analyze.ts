@@ -95,7 +95,8 @@ export function humanReport(a: Analysis, top: number): string {
   const lines = [
     `${r.model.path}`,
     `  producer     ${r.model.producer || '-'}   IR ${r.model.irVersion}   opsets ${opsets || '-'}`,
-    `  nodes        ${r.model.nodeCount}   file ${formatBytes(r.model.fileBytes)}`,
+    `  nodes        ${r.model.nodeCount}   file ${formatBytes(r.model.fileBytes)}` +
+      (r.model.externalDataBytes ? ` + external data ${formatBytes(r.model.externalDataBytes)} = ${formatBytes(r.model.totalBytes)}` : ''),
     ...r.inputs.map((i) => `  input        ${i.name}: ${i.dtype} ${formatShape(i.shape)}`),
     ...r.outputs.map((o) => `  output       ${o.name}: ${o.dtype} ${formatShape(o.shape)}`),
     '',

@@ -2,18 +2,20 @@
 // new file, reports before/after figures and, with --verify, proves the result in onnxruntime-node.
 
 import { existsSync } from 'node:fs';
-import { writeFileAtomic } from '../../core/atomicWrite';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyzeModel, checkPins } from '../../core/analyze';
 import type { Model, Shape } from '../../core/onnx/ir';
-import { encodeModel } from '../../core/onnx/encode';
 import { loadModelFile } from '../../core/onnx/load';
+import { saveModel, type SavedModel } from '../../core/onnx/save';
+import { ScratchSink } from '../../core/onnx/sink';
+import { verifyMemoryPlan, type VerifyMemoryPlan } from '../../core/verify/budget';
 import { passNames, runPasses, type PassOptions, type PassRun } from '../../core/passes';
 import { catchLens } from '../../core/result';
 import { verifyModels, type VerifyReport } from '../../core/verify';
 import { formatBytes, formatCount } from '../../core/format';
 import { parse, parseInputShapes, parseInputValues, parseNumber, parsePositiveInt } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { EXTERNAL_DATA_HELP, formatDiskSize, MEMORY_BUDGET_HELP, parseExternalData, parseMemoryBudget } from '../modelOutput';
 
 export const summary = 'apply optimization passes and verify the result with onnxruntime';
 
@@ -23,8 +25,8 @@ passes: ${passNames().join(', ')}
 
   --passes LIST            comma-separated passes, applied in order
   -o, --output OUT         where to write the optimized model (never the input file)
-  --force                  overwrite OUT if it exists
-  --calibration DIR        calibration/verification inputs: .npy or TensorProto .pb files (one per sample, or one
+  --force                  overwrite OUT (and OUT.data) if it exists
+${EXTERNAL_DATA_HELP}${MEMORY_BUDGET_HELP}  --calibration DIR        calibration/verification inputs: .npy or TensorProto .pb files (one per sample, or one
                            subfolder per sample with one file per input); seeded random inputs when absent
   --calibration-method M   minmax (default) or percentile (int8-static)
   --percentile P           percentile for --calibration-method percentile (default 99.99)
@@ -42,7 +44,12 @@ passes: ${passNames().join(', ')}
 `;
 
 interface Figures {
+  /** The .onnx protobuf alone. */
   fileBytes: number;
+  /** Its external-data file(s); 0 without. */
+  externalDataBytes: number;
+  /** fileBytes + externalDataBytes: the model's size on disk. */
+  totalBytes: number;
   nodeCount: number;
   macs: number | null;
   params: number | null;
@@ -56,6 +63,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     sparsity: { type: 'string' }, 'channel-sparsity': { type: 'string' }, energy: { type: 'string' }, rank: { type: 'string' },
     'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, verify: { type: 'boolean' }, runs: { type: 'string' },
     seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    'external-data': { type: 'string' }, 'memory-budget': { type: 'string' },
   });
   const fail = (message: string) => { io.err(`aiot-lens optimize: ${message}\n`); return EXIT_ERROR; };
   if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
@@ -89,42 +97,74 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const method = values['calibration-method'];
   if (method !== undefined && method !== 'minmax' && method !== 'percentile') return fail(`--calibration-method expects minmax or percentile, got '${String(method)}'`);
   const calibrationDir = values['calibration'] === undefined ? undefined : resolve(io.cwd, String(values['calibration']));
+  const externalData = parseExternalData(values['external-data']);
+  if (!externalData.ok) return fail(externalData.error.message);
+  const budget = parseMemoryBudget(values['memory-budget']);
+  if (!budget.ok) return fail(budget.error.message);
+  if (!existsSync(dirname(outPath))) return fail(`${outArg}: the folder ${dirname(outArg) || '.'} does not exist`);
 
   const loaded = loadModelFile(inPath);
   if (!loaded.ok) return fail(loaded.error.message);
-  const { model, bytes, modelDir } = loaded.value;
+  const { model, modelDir } = loaded.value;
+  const inputExternal = loaded.value.externalBytes > 0;
+  // When the result will have external data, the tensors passes make go to a scratch data file beside the output as
+  // they are made (deleted afterwards), so memory holds about one tensor whatever the model's size.
+  const scratch = externalData.value === 'always' || (externalData.value === 'auto' && inputExternal) ? new ScratchSink(dirname(outPath)) : undefined;
   const options: PassOptions = {
     path: file, modelDir, calibrationDir, inputShapes: shapes.value, inputValues: fills.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
     energy: nums['energy'], percentile: nums['percentile'], rank: rank && rank.ok ? rank.value : undefined,
     calibrationMethod: method as PassOptions['calibrationMethod'], seed: seed.ok ? seed.value : 1,
+    ...(scratch ? { sink: scratch } : {}), memoryBudgetBytes: budget.value,
   };
-  const result = await runPasses(model, passList, options);
-  if (!result.ok) return fail(`${file}: ${result.error.message}`);
-  const encoded = encodeModel(result.value.model);
-  if (!encoded.ok) return fail(`${file}: cannot encode the optimized model (${encoded.error.message})`);
-  const written = writeFileAtomic(outPath, encoded.value, { force: values['force'] === true });
-  if (!written.ok) return fail(`${outArg}: ${written.error.message}`);
-
   const pinsOk = checkPins(model, shapes.value, fills.value);
   if (!pinsOk.ok) return fail(`${file}: ${pinsOk.error.message}`);
-  const before = figures(model, bytes.byteLength, shapes.value, fills.value);
-  const after = figures(result.value.model, encoded.value.byteLength, shapes.value, fills.value);
-  let verify: VerifyReport | undefined;
-  if (values['verify']) {
-    const v = await verifyModels(model, bytes, encoded.value, {
-      calibrationDir, inputShapes: shapes.value, values: fills.value, seed: options.seed, runs: runs.ok ? runs.value : 20, optimizedModel: result.value.model,
+  let result: Awaited<ReturnType<typeof runPasses>>;
+  let saved: SavedModel;
+  try {
+    result = await runPasses(model, passList, options);
+    if (!result.ok) return fail(`${file}: ${result.error.message}`);
+    const s = saveModel(result.value.model, outPath, {
+      externalData: externalData.value, preferExternal: inputExternal, force: values['force'] === true, sourceDir: modelDir,
+      ...(scratch ? { scratch } : {}),
     });
-    if (!v.ok) return fail(`${file}: verification could not run: ${v.error.message}`);
-    verify = v.value;
+    if (!s.ok) return fail(`${outArg}: ${s.error.message}`);
+    saved = s.value;
+  } finally {
+    scratch?.dispose();
   }
-  const report = { input: file, output: outArg, passes: result.value.passes, before, after, ...(verify ? { verify } : {}) };
+
+  const before = figures(model, { fileBytes: loaded.value.fileBytes, externalDataBytes: loaded.value.externalDataBytes }, shapes.value, modelDir, fills.value);
+  const after = figures(saved.model, saved, shapes.value, dirname(outPath), fills.value);
+  let verify: VerifyReport | undefined;
+  let verifyMemory: (VerifyMemoryPlan & { measuredPeakRssBytes?: number }) | undefined;
+  if (values['verify']) {
+    verifyMemory = verifyMemoryPlan(before.totalBytes, after.totalBytes, budget.value);
+    if (verifyMemory.fits) {
+      // From the paths: onnxruntime then finds the external data beside each model itself.
+      const v = await verifyModels(model, inPath, outPath, {
+        calibrationDir, inputShapes: shapes.value, values: fills.value, seed: options.seed, runs: runs.ok ? runs.value : 20, optimizedModel: result.value.model,
+      });
+      if (!v.ok) return fail(`${file}: verification could not run: ${v.error.message}`);
+      verify = v.value;
+      verifyMemory.measuredPeakRssBytes = process.resourceUsage().maxRSS * 1024;
+    }
+  }
+  const dataFile = saved.dataPath ? relative(io.cwd, saved.dataPath) : undefined;
+  const report = {
+    input: file, output: outArg, ...(dataFile ? { outputData: dataFile } : {}), passes: result.value.passes, before, after,
+    ...(verify ? { verify } : {}), ...(verifyMemory ? { verifyMemory } : {}),
+    ...(verifyMemory && !verifyMemory.fits ? { verifyDeclined: verifyMemory.explanation } : {}),
+  };
   if (values['json']) io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else io.out(human(report.passes, before, after, verify, outArg));
-  return verify && !verify.ranOk ? EXIT_CHECK_FAILED : EXIT_OK;
+  else io.out(human(report.passes, before, after, verify, outArg, dataFile, verifyMemory));
+  const declined = verifyMemory !== undefined && !verifyMemory.fits;
+  return (verify && !verify.ranOk) || declined ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 
-function figures(model: Model, fileBytes: number, inputShapes: Record<string, Shape>, inputValues: Record<string, number>): Figures {
+function figures(model: Model, size: { fileBytes: number; externalDataBytes: number }, inputShapes: Record<string, Shape>, modelDir: string,
+  inputValues: Record<string, number>): Figures {
+  const { fileBytes, externalDataBytes } = size;
   // --input-shape pins symbolic dims for the figures; inputs with fixed declared dims keep them (so the original of a
   // resize-input run is measured at its own size).
   const pinned: Record<string, Shape> = {};
@@ -133,27 +173,31 @@ function figures(model: Model, fileBytes: number, inputShapes: Record<string, Sh
     if (!v || v.type.kind !== 'tensor' || !v.type.shape || v.type.shape.some((d) => typeof d !== 'number')) pinned[name] = dims;
   }
   const values = Object.fromEntries(Object.entries(inputValues).filter(([name]) => model.graph.inputs.some((i) => i.name === name)));
-  const a = catchLens(() => analyzeModel(model, { inputShapes: pinned, inputValues: values, fileBytes }));
+  const a = catchLens(() => analyzeModel(model, { inputShapes: pinned, inputValues: values, fileBytes, modelDir }));
   const t = a.ok ? a.value.report.totals : undefined;
   return {
-    fileBytes, nodeCount: model.graph.nodes.length, macs: t ? t.macs : null, params: t ? t.params : null,
+    fileBytes, externalDataBytes, totalBytes: fileBytes + externalDataBytes, nodeCount: model.graph.nodes.length, macs: t ? t.macs : null, params: t ? t.params : null,
     peakActivationBytes: t ? t.peakActivationBytes : null,
   };
 }
 
-function human(passes: PassRun[], b: Figures, a: Figures, v: VerifyReport | undefined, out: string): string {
+function human(passes: PassRun[], b: Figures, a: Figures, v: VerifyReport | undefined, out: string, dataFile?: string, memory?: VerifyMemoryPlan): string {
   const ratio = (x: number | null, y: number | null) => (x && y !== null ? ` (${(y / x).toFixed(3)}×)` : '');
   const row = (label: string, x: number | null, y: number | null, fmt: (n: number) => string) =>
     `  ${label.padEnd(20)} ${x === null ? '-' : fmt(x)} → ${y === null ? '-' : fmt(y)}${ratio(x, y)}`;
   const lines = [
     ...passes.map((p) => `  ${p.name.padEnd(16)} ${p.changed ? 'changed' : 'no change'}   ${summarize(p.details)}`),
     '',
-    row('file', b.fileBytes, a.fileBytes, formatBytes),
+    // The size on disk counts the external data: the protobuf alone says nothing about a model whose weights live beside it.
+    `  ${'size on disk'.padEnd(20)} ${formatDiskSize(b)} → ${formatDiskSize(a)}${ratio(b.totalBytes, a.totalBytes)}`,
     row('nodes', b.nodeCount, a.nodeCount, String),
     row('MACs', b.macs, a.macs, formatCount),
     row('params', b.params, a.params, formatCount),
     row('peak activations', b.peakActivationBytes, a.peakActivationBytes, formatBytes),
   ];
+  if (memory && (b.externalDataBytes > 0 || a.externalDataBytes > 0 || !memory.fits)) {
+    lines.push('', memory.fits ? `  verify memory: ${memory.explanation}` : `  verify: declined — ${memory.explanation}`);
+  }
   if (v) {
     lines.push('');
     if (!v.ranOk) lines.push(`  verify: FAILED — ${v.error ?? 'onnxruntime could not run the result'}`);
@@ -165,7 +209,7 @@ function human(passes: PassRun[], b: Figures, a: Figures, v: VerifyReport | unde
     }
     if (v.ranOk) lines.push(`  latency (median of ${v.runs}, onnxruntime CPU, 1 thread): ${v.latencyMsBefore} ms → ${v.latencyMsAfter} ms`);
   }
-  lines.push('', `  wrote ${out}`, '');
+  lines.push('', `  wrote ${out}${dataFile ? ` and ${dataFile}` : ''}`, '');
   return lines.join('\n');
 }
 

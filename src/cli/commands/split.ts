@@ -2,15 +2,16 @@
 // edge/cloud machine, with the cost of every cut; `--out-dir` exports the halves and proves them in onnxruntime.
 
 import { mkdirSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../core/atomicWrite';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs, textTable } from '../../core/format';
-import { encodeModel } from '../../core/onnx/encode';
+import { saveModel, withInlineTensors } from '../../core/onnx/save';
+import { verifyMemoryPlan } from '../../core/verify/budget';
 import { searchSplit, splitModel, topologicalOrder, verifySplit, type CutEvaluation, type SplitResult } from '../../core/partition';
 import { catchLensAsync } from '../../core/result';
 import { startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { EXTERNAL_DATA_HELP, MEMORY_BUDGET_HELP, parseExternalData, parseMemoryBudget } from '../modelOutput';
 import { deviceFor, linkFor, registryFor } from './devices';
 
 export const summary = 'find the best cut between a device and an edge/cloud machine; export and verify the halves';
@@ -27,7 +28,7 @@ const HELP = `usage: aiot-lens split MODEL --device ID --remote ID --link ID [--
   --compress         send float crossing tensors as fp16 or int8
   --out-dir D        write MODEL.device.onnx and MODEL.remote.onnx for the best cut and verify them in onnxruntime
   --value NAME=N     an input known at analysis time (e.g. sr=16000): decides If branches; verification feeds it
-`;
+${EXTERNAL_DATA_HELP.replace(/OUT/g, 'each half')}${MEMORY_BUDGET_HELP}`;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('split', argv, io, {
@@ -35,6 +36,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     'latency-weight': { type: 'string' }, compress: { type: 'string' }, 'out-dir': { type: 'string' }, force: { type: 'boolean' },
     'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true },
     profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    'external-data': { type: 'string' }, 'memory-budget': { type: 'string' },
   }, HELP, 1);
   if ('exit' in started) return started.exit;
   const { values, positionals } = started;
@@ -60,6 +62,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!link.ok) return fail(link.error.message);
   const shapes = parseInputShapes(values['input-shape']);
   if (!shapes.ok) return fail(shapes.error.message);
+  const externalData = parseExternalData(values['external-data']);
+  if (!externalData.ok) return fail(externalData.error.message);
+  const budget = parseMemoryBudget(values['memory-budget']);
+  if (!budget.ok) return fail(budget.error.message);
 
   const file = positionals[0]!;
   const path = isAbsolute(file) ? file : resolve(io.cwd, file);
@@ -84,12 +90,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const halves = splitModel(a.value.model, a.value.shapes.values, order, best.index);
       const stem = basename(file).replace(/\.onnx$/i, '');
       const paths = { device: join(dir, `${stem}.device.onnx`), remote: join(dir, `${stem}.remote.onnx`) };
-      const verify = await catchLensAsync(() => verifySplit(a.value.model, halves.device, halves.remote, { inputShapes: shapes.value, values: fills }));
+      // Weights in external data are read in for onnxruntime (which gets the halves as bytes), within the budget.
+      const modelDir = a.value.modelDir ?? dirname(path);
+      const external = a.value.report.model.externalDataBytes > 0;
+      // In memory: the model and its halves read in (2× the weights); in onnxruntime: the original and both halves.
+      const total = a.value.report.model.totalBytes;
+      const plan = verifyMemoryPlan(2 * total, total, budget.value);
+      if (!plan.fits) return fail(`${file}: the halves cannot be verified: ${plan.explanation}`);
+      const inl = (m: typeof halves.device) => (external ? withInlineTensors(m, modelDir) : m);
+      const verify = await catchLensAsync(() => verifySplit(inl(a.value.model), inl(halves.device), inl(halves.remote), { inputShapes: shapes.value, values: fills }));
       if (!verify.ok) return fail(`${file}: the halves could not be verified: ${verify.error.message}`);
       for (const role of ['device', 'remote'] as const) {
-        const bytes = encodeModel(halves[role]);
-        if (!bytes.ok) return fail(bytes.error.message);
-        const w = writeFileAtomic(paths[role], bytes.value, { force: values['force'] === true });
+        const w = saveModel(halves[role], paths[role], {
+          externalData: externalData.value, preferExternal: external, force: values['force'] === true, sourceDir: modelDir,
+        });
         if (!w.ok) return fail(`${paths[role]}: ${w.error.message}`);
       }
       exported = { device: paths.device, remote: paths.remote, verify: verify.value };
@@ -160,3 +174,4 @@ function human(file: string, r: SplitResult, exported?: { device: string; remote
   for (const x of r.assumptions) lines.push(`  assumption: ${x}`);
   return lines.join('\n') + '\n';
 }
+

@@ -51,13 +51,15 @@ export function analyzeModelFileSync(path: string, options: AnalyzeOptions = {})
 }
 
 export function analyzeLoaded(loaded: LoadedModel, options: AnalyzeOptions = {}): Result<Analysis> {
-  return catchLens(() => analyzeModel(loaded.model, { ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes }), loaded.path);
+  return catchLens(() => analyzeModel(loaded.model, {
+    ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes, externalDataBytes: loaded.externalDataBytes,
+  }), loaded.path);
 }
 
 /** Analyzes an in-memory model (optimization passes call this on their results). */
 export function analyzeModel(
   model: Model,
-  options: AnalyzeOptions & { path?: string; modelDir?: string; fileBytes?: number } = {},
+  options: AnalyzeOptions & { path?: string; modelDir?: string; fileBytes?: number; externalDataBytes?: number } = {},
 ): Analysis {
   const pins = checkPins(model, options.inputShapes, options.inputValues);
   if (!pins.ok) throw new LensException(pins.error.code, pins.error.message, options.path);
@@ -70,7 +72,7 @@ export function analyzeModel(
   });
   const cost = costModel(model, shapes, options.deadline);
   const memory = planActivations(model, shapes, { ...(options.order ? { order: options.order } : {}) });
-  const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0);
+  const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0, options.externalDataBytes ?? 0);
   return { model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0 };
 }
 
@@ -89,6 +91,7 @@ function buildReport(
   memory: ActivationPlan,
   path: string,
   fileBytes: number,
+  externalDataBytes: number,
 ): AnalysisReport {
   const g = model.graph;
   const initializers = new Set(g.initializers.map((t) => t.name));
@@ -128,6 +131,8 @@ function buildReport(
       producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
       nodeCount: g.nodes.length,
       fileBytes,
+      externalDataBytes,
+      totalBytes: fileBytes + externalDataBytes,
     },
     inputs: g.inputs.filter((i) => !initializers.has(i.name)).map((i) => describeValue(i.name, shapes.values.get(i.name))),
     outputs: g.outputs.map((o) => describeValue(o.name, shapes.values.get(o.name))),

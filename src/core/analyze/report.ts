@@ -14,7 +14,12 @@ export interface ModelSummary {
   opsets: Record<string, number>;
   producer: string;
   nodeCount: number;
+  /** The .onnx protobuf alone. */
   fileBytes: number;
+  /** External-data files the model names (each counted once); 0 when its weights are all inside the file. */
+  externalDataBytes: number;
+  /** fileBytes + externalDataBytes: the model's size on disk. */
+  totalBytes: number;
 }
 
 export interface ReportTotals {

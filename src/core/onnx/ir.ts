@@ -48,7 +48,14 @@ export type TensorData =
   | { kind: 'double'; values: ArrayLike<number> }
   | { kind: 'uint64'; values: ArrayLike<number> }
   | { kind: 'string'; values: Uint8Array[] }
-  | { kind: 'external'; location: string; offset: number; length?: number; checksum?: string; extra?: KeyValue[] }
+  | {
+    kind: 'external'; location: string; offset: number; length?: number; checksum?: string; extra?: KeyValue[];
+    /**
+     * Absolute folder `location` is relative to, when AIoT Lens knows it (a loaded model's folder, or a scratch folder
+     * a pass wrote into); never read from or written to a file. Reads still refuse locations that leave this folder.
+     */
+    baseDir?: string;
+  }
   | { kind: 'empty' };
 
 export interface Tensor {

@@ -18,6 +18,10 @@ export interface LoadedModel {
   bytes: Uint8Array;
   /** Total bytes of tensors stored in external files. */
   externalBytes: number;
+  /** Size of the external-data files the model names (each counted once): what ships beside the .onnx file. */
+  externalDataBytes: number;
+  /** Those files, by the location the model gives, with their sizes. */
+  externalFiles: { location: string; bytes: number }[];
 }
 
 /** Files larger than this are refused before reading (protobuf itself cannot exceed 2 GiB). */
@@ -41,7 +45,11 @@ export function loadModelFile(path: string): Result<LoadedModel> {
   const modelDir = dirname(path);
   const ext = checkExternalData(decoded.value, modelDir, path);
   if (!ext.ok) return ext;
-  return ok({ model: decoded.value, path, modelDir, fileBytes: size, bytes: bytes.value, externalBytes: ext.value });
+  const externalDataBytes = ext.value.files.reduce((a, f) => a + f.bytes, 0);
+  return ok({
+    model: decoded.value, path, modelDir, fileBytes: size, bytes: bytes.value, externalBytes: ext.value.total,
+    externalDataBytes, externalFiles: ext.value.files,
+  });
 }
 
 function readWhole(path: string, size: number): Result<Uint8Array> {
@@ -65,8 +73,9 @@ function readWhole(path: string, size: number): Result<Uint8Array> {
 }
 
 /** Every external tensor must resolve inside the model's folder and fit in its file. Returns total external bytes. */
-function checkExternalData(model: Model, modelDir: string, path: string): Result<number> {
+function checkExternalData(model: Model, modelDir: string, path: string): Result<{ total: number; files: { location: string; bytes: number }[] }> {
   const sizes = new Map<string, number>();
+  const files: { location: string; bytes: number }[] = [];
   let total = 0;
   const tensors: Tensor[] = [];
   collectTensors(model.graph, tensors, 0);
@@ -83,6 +92,7 @@ function checkExternalData(model: Model, modelDir: string, path: string): Result
         return err('external-data', `${path}: tensor '${t.name}': cannot read external file '${d.location}': ${(e as Error).message}`, path);
       }
       sizes.set(resolved.value, fileSize);
+      files.push({ location: d.location, bytes: fileSize });
     }
     const length = d.length ?? dtypeByteSize(t.dtype, tensorElementCount(t.dims));
     if (d.offset + length > fileSize) {
@@ -90,7 +100,7 @@ function checkExternalData(model: Model, modelDir: string, path: string): Result
     }
     total += length;
   }
-  return ok(total);
+  return ok({ total, files });
 }
 
 function collectTensors(graph: Graph, out: Tensor[], depth: number): void {

@@ -41,7 +41,11 @@ export function float16ToNumber(bits: number): number {
 /** A number to IEEE half-precision bits, rounding to nearest even. */
 export function numberToFloat16(value: number): number {
   f32[0] = value;
-  const x = u32[0];
+  return float32BitsToFloat16(u32[0]!);
+}
+
+/** float32 bits (as a uint32) to IEEE half-precision bits, rounding to nearest even: converts whole arrays fast. */
+export function float32BitsToFloat16(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
@@ -214,8 +218,9 @@ export function tensorToArray(t: Tensor, opts: TensorReadOptions = {}): Result<T
       if (count !== 0) return err('corrupt', `${where} declares ${count} elements but holds no data`);
       return ok(t.dtype === 'string' ? [] : arrayFor(t.dtype, 0));
     case 'external': {
-      if (!opts.modelDir) return err('external-data', `${where} is stored in external file '${d.location}'; the model folder is needed to read it`);
-      const bytes = readExternalData(opts.modelDir, d.location, d.offset, d.length ?? dtypeByteSize(t.dtype, count));
+      const dir = d.baseDir ?? opts.modelDir;
+      if (!dir) return err('external-data', `${where} is stored in external file '${d.location}'; the model folder is needed to read it`);
+      const bytes = readExternalData(dir, d.location, d.offset, d.length ?? dtypeByteSize(t.dtype, count));
       if (!bytes.ok) return bytes;
       return bytesToArray(t.dtype, count, bytes.value);
     }

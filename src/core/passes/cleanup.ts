@@ -2,7 +2,8 @@
 // dead nodes, unused and duplicate initializers, initializers exposed as graph inputs — and sorts the graph.
 
 import { createHash } from 'node:crypto';
-import type { Graph, Model, Node } from '../onnx/ir';
+import type { Graph, Model, Node, Tensor } from '../onnx/ir';
+import { externalSource, forEachByteChunk } from '../onnx/dataFile';
 import { attrInt, tensorElementCount } from '../onnx/ir';
 import type { DType } from '../onnx/dtype';
 import { dtypeFromCode } from '../onnx/dtype';
@@ -125,16 +126,32 @@ function skipChainedReshape(g: Graph, n: Node): boolean {
   return true;
 }
 
+/** sha1 of a tensor's bytes, external ones read a chunk at a time. */
+function digest(t: Tensor): string {
+  const h = createHash('sha1');
+  if (t.data.kind === 'raw') h.update(t.data.bytes);
+  else {
+    const src = externalSource(t);
+    forEachByteChunk(src.path, src.offset, src.length, (chunk) => h.update(chunk));
+  }
+  return h.digest('hex');
+}
+
 /** Initializers with identical dtype, dims and bytes collapse into the first one. */
 function mergeDuplicateInitializers(g: Graph): number {
   const inputs = new Set(g.inputs.map((v) => v.name));
   const outputs = graphOutputNames(g);
   const seen = new Map<string, string>();
   let merged = 0;
+  // Only tensors that share dtype and dims with another are hashed: external weights are read only when they could match.
+  const shapeKey = (t: Tensor) => `${t.dtype}|${t.dims.join('x')}`;
+  const shapeCount = new Map<string, number>();
+  for (const t of g.initializers) shapeCount.set(shapeKey(t), (shapeCount.get(shapeKey(t)) ?? 0) + 1);
   for (const t of g.initializers) {
-    if (inputs.has(t.name) || outputs.has(t.name) || t.data.kind !== 'raw') continue;
-    if (tensorElementCount(t.dims) === 0) continue;
-    const key = `${t.dtype}|${t.dims.join('x')}|${createHash('sha1').update(t.data.bytes).digest('hex')}`;
+    if (inputs.has(t.name) || outputs.has(t.name)) continue;
+    if (t.data.kind !== 'raw' && !(t.data.kind === 'external' && t.data.baseDir)) continue;
+    if (tensorElementCount(t.dims) === 0 || (shapeCount.get(shapeKey(t)) ?? 0) < 2) continue;
+    const key = `${shapeKey(t)}|${digest(t)}`;
     const first = seen.get(key);
     if (first === undefined) { seen.set(key, t.name); continue; }
     renameUses(g, t.name, first);

@@ -8,7 +8,9 @@ import {
   cloneModel, constantMap, consumerMap, graphOutputNames, NameGen, producerMap, promoteInitializerInputs,
   removeDeadNodes, removeUnusedInitializers, setAttr,
 } from './graph';
-import { float32Tensor, readFloat32 } from './numeric';
+import { emit, float32Tensor, readFloat32 } from './numeric';
+import { forEachFloatChunk } from '../onnx/dataFile';
+import { memorySink } from '../onnx/sink';
 import type { PassOptions, PassOutcome } from './types';
 
 interface Target {
@@ -17,7 +19,12 @@ interface Target {
   channels: number;
   /** Output rank (for aligning broadcast constants). */
   rank: number;
-  weight: Float32Array;
+  /**
+   * The original weight and the per-channel factors folded into it, in order (each product rounded to float32 as
+   * it would be in place): the weight is read and rewritten once, a chunk at a time, when the target is written.
+   */
+  weight: Tensor;
+  factors: ArrayLike<number>[];
   weightDims: number[];
   bias: Float32Array;
   /** Maps a weight element index to its output channel. */
@@ -67,7 +74,7 @@ export function foldBn(model: Model, options: PassOptions = {}): Result<PassOutc
         break;
       }
     }
-    for (const t of targets.values()) writeTarget(g, t, names);
+    for (const t of targets.values()) writeTarget(g, t, names, options);
     removeDeadNodes(g);
     removeUnusedInitializers(g);
     const changed = details.batchNormFolded + details.mulFolded + details.addFolded > 0 || promoted > 0;
@@ -87,8 +94,7 @@ function loadTarget(n: Node, consts: Map<string, Tensor>): Target | undefined {
     const channels = transB ? w.dims[0]! : w.dims[1]!;
     const alpha = attrFloat(n, 'alpha', 1);
     const beta = attrFloat(n, 'beta', 1);
-    const weight = readFloat32(w);
-    if (alpha !== 1) for (let i = 0; i < weight.length; i++) weight[i]! *= alpha;
+    const factors: ArrayLike<number>[] = alpha !== 1 ? [new Float64Array(channels).fill(alpha)] : [];
     const bias = new Float32Array(channels);
     if (n.inputs[2]) {
       const c = consts.get(n.inputs[2]);
@@ -101,7 +107,7 @@ function loadTarget(n: Node, consts: Map<string, Tensor>): Target | undefined {
       else return undefined;
     }
     const cols = w.dims[1]!;
-    return { node: n, channels, rank: 2, weight, weightDims: w.dims, bias, channelOf: transB ? (i) => Math.floor(i / cols) : (i) => i % cols };
+    return { node: n, channels, rank: 2, weight: w, factors, weightDims: w.dims, bias, channelOf: transB ? (i) => Math.floor(i / cols) : (i) => i % cols };
   }
   const w = consts.get(n.inputs[1] ?? '');
   if (!w || w.dtype !== 'float' || w.dims.length < 3) return undefined;
@@ -130,7 +136,7 @@ function loadTarget(n: Node, consts: Map<string, Tensor>): Target | undefined {
     if (!b || b.dtype !== 'float' || tensorElementCount(b.dims) !== channels) return undefined;
     bias.set(readFloat32(b));
   }
-  return { node: n, channels, rank: w.dims.length, weight: readFloat32(w), weightDims: w.dims, bias, channelOf };
+  return { node: n, channels, rank: w.dims.length, weight: w, factors: [], weightDims: w.dims, bias, channelOf };
 }
 
 function foldBatchNorm(t: Target, bn: Node, consts: Map<string, Tensor>): boolean {
@@ -141,7 +147,7 @@ function foldBatchNorm(t: Target, bn: Node, consts: Map<string, Tensor>): boolea
   const eps = attrFloat(bn, 'epsilon', 1e-5);
   const s = new Float64Array(t.channels);
   for (let c = 0; c < t.channels; c++) s[c] = scale![c]! / Math.sqrt(variance![c]! + eps);
-  for (let i = 0; i < t.weight.length; i++) t.weight[i] = t.weight[i]! * s[t.channelOf(i)]!;
+  t.factors.push(s);
   for (let c = 0; c < t.channels; c++) t.bias[c] = (t.bias[c]! - mean![c]!) * s[c]! + shift![c]!;
   return true;
 }
@@ -153,7 +159,7 @@ function foldAffine(t: Target, n: Node, consts: Map<string, Tensor>, constIdx: n
   const per = perChannel(c, t.channels, t.rank);
   if (!per) return false;
   if (n.opType === 'Mul') {
-    for (let i = 0; i < t.weight.length; i++) t.weight[i] = t.weight[i]! * per[t.channelOf(i)]!;
+    t.factors.push(per);
     for (let k = 0; k < t.channels; k++) t.bias[k] = t.bias[k]! * per[k]!;
   } else {
     for (let k = 0; k < t.channels; k++) t.bias[k] = t.bias[k]! + per[k]!;
@@ -178,11 +184,17 @@ function perChannel(c: Tensor, channels: number, rank: number): Float32Array | u
   return out;
 }
 
-function writeTarget(g: Graph, t: Target, names: NameGen): void {
+function writeTarget(g: Graph, t: Target, names: NameGen, options: PassOptions): void {
   const n = t.node;
   const wName = names.fresh(`${n.inputs[1]}_folded`);
   const bName = names.fresh(`${n.name || n.outputs[0]}_bias_folded`);
-  g.initializers.push(float32Tensor(wName, t.weightDims, t.weight), float32Tensor(bName, [t.channels], t.bias));
+  const out = (options.sink ?? memorySink).begin(wName, 'float', t.weightDims);
+  forEachFloatChunk(t.weight, (start, v) => {
+    const w = Float32Array.from(v);
+    for (const f of t.factors) for (let i = 0; i < w.length; i++) w[i] = w[i]! * f[t.channelOf(start + i)]!;
+    out.write(new Uint8Array(w.buffer));
+  }, options.modelDir);
+  g.initializers.push(out.end(), emit(options, float32Tensor(bName, [t.channels], t.bias)));
   n.inputs[1] = wName;
   n.inputs[2] = bName;
   if (n.opType === 'Gemm') {

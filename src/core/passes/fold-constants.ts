@@ -10,6 +10,7 @@ import { inferShapes } from '../shapes';
 import type { KnownValue } from '../shapes/types';
 import { catchLens, type Result } from '../result';
 import { cloneModel, constantNodeTensor, graphOutputNames, promoteInitializerInputs, removeDeadNodes, removeUnusedInitializers } from './graph';
+import { emit } from './numeric';
 import type { PassOptions, PassOutcome } from './types';
 
 /** Ops whose result must not be frozen even when their inputs are known. */
@@ -49,7 +50,7 @@ export function foldConstants(model: Model, options: PassOptions = {}): Result<P
       details.foldedOps[n.opType] = (details.foldedOps[n.opType] ?? 0) + 1;
     }
     g.nodes = keep;
-    g.initializers.push(...added);
+    g.initializers.push(...added.map((t) => emit(options, t)));
     removeDeadNodes(g);
     removeUnusedInitializers(g);
     return { model: m, changed: details.nodesFolded + details.constantNodesToInitializers + promoted > 0, details };

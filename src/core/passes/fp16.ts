@@ -2,14 +2,17 @@
 // boundary Casts. Constants outside float16's range and block-listed ops stay float32, with Casts between regions.
 
 import type { DType } from '../onnx/dtype';
-import type { Graph, Model, Node } from '../onnx/ir';
+import type { Graph, Model, Node, Tensor } from '../onnx/ir';
 import { subgraphsOf } from '../onnx/ir';
 import { catchLens, type Result } from '../result';
 import {
   cloneModel, constantMap, graphOutputNames, NameGen, outerNamesUsed, promoteInitializerInputs, removeDeadNodes, removeUnusedInitializers,
   topoSort,
 } from './graph';
-import { FLOAT16_MAX, float16Tensor, readNumbers } from './numeric';
+import { FLOAT16_MAX } from './numeric';
+import { forEachFloatChunk } from '../onnx/dataFile';
+import { memorySink } from '../onnx/sink';
+import { float32BitsToFloat16 } from '../onnx/tensor';
 import { allowedTypes, schemaFor } from './schemas';
 import { valueDtypes } from './facts';
 import type { PassOptions, PassOutcome } from './types';
@@ -21,7 +24,8 @@ export const FP16_BLOCK_LIST = [
   'CastLike', 'EyeLike', 'ConstantOfShape', 'Constant', 'STFT', 'DFT', 'If', 'Loop', 'Scan',
 ];
 
-const SMALLEST_SUBNORMAL = 2 ** -24;
+/** Half of float16's smallest subnormal: smaller magnitudes round to zero. */
+const HALF_SUBNORMAL = 2 ** -25;
 
 export function fp16(model: Model, options: PassOptions = {}): Result<PassOutcome> {
   return catchLens(() => {
@@ -37,18 +41,35 @@ export function fp16(model: Model, options: PassOptions = {}): Result<PassOutcom
       weightsOutOfRange: [] as string[], underflowedToZero: 0, castsInserted: 0,
     };
     const isFloat = (name: string) => dtypes.get(name) === 'float';
-    const inRange = new Map<string, boolean>();
-    const constInRange = (name: string) => {
-      let r = inRange.get(name);
-      if (r === undefined) {
-        const v = readNumbers(consts.get(name)!);
-        r = true;
-        for (let i = 0; i < v.length; i++) if (Math.abs(v[i]!) > FLOAT16_MAX) { r = false; break; }
-        if (!r) details.weightsOutOfRange.push(name);
-        inRange.set(name, r);
-      }
-      return r;
+    // Each float constant is converted once, when phase 1 first asks whether it fits float16: one streamed read checks
+    // the range and writes the float16 copy to the sink together (a weight may be larger than memory). A weight out
+    // of range is abandoned at the first such value.
+    const sink = options.sink ?? memorySink;
+    const converted = new Map<string, { tensor: Tensor; underflow: number } | null>();
+    const convert = (name: string) => {
+      if (converted.has(name)) return converted.get(name)!;
+      const src = consts.get(name)!;
+      const out = sink.begin(names.fresh(`${name}_fp16`), 'float16', src.dims);
+      let fits = true, underflow = 0;
+      let half = new Uint16Array(0);
+      forEachFloatChunk(src, (_, v) => {
+        if (!fits) return;
+        if (half.length !== v.length) half = new Uint16Array(v.length); // reused: fresh buffers cost page faults
+        const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
+        for (let k = 0; k < v.length; k++) {
+          const x = v[k]!;
+          if (x > FLOAT16_MAX || x < -FLOAT16_MAX) { fits = false; return; }
+          if (x !== 0 && x < HALF_SUBNORMAL && x > -HALF_SUBNORMAL) underflow++;
+          half[k] = float32BitsToFloat16(bits[k]!);
+        }
+        out.write(new Uint8Array(half.buffer, 0, v.length * 2));
+      }, options.modelDir);
+      const entry = fits ? { tensor: out.end(), underflow } : null;
+      if (!fits) { out.abort(); details.weightsOutOfRange.push(name); }
+      converted.set(name, entry);
+      return entry;
     };
+    const constInRange = (name: string) => convert(name) !== null;
 
     // 1. Decide each node's mode and which of its slots switch to float16.
     // Values read inside subgraphs (If/Loop bodies) keep float32: the bodies are typed against it.
@@ -118,15 +139,11 @@ export function fp16(model: Model, options: PassOptions = {}): Result<PassOutcom
         if (want === 'float16' && consts.has(name)) {
           let h = halfConst.get(name);
           if (!h) {
-            h = names.fresh(`${name}_fp16`);
-            const src = readNumbers(consts.get(name)!);
-            const vals = new Float32Array(src.length);
-            for (let k = 0; k < src.length; k++) {
-              const x = src[k]!;
-              if (x !== 0 && Math.abs(x) < SMALLEST_SUBNORMAL / 2) details.underflowedToZero++;
-              vals[k] = x;
-            }
-            g.initializers.push(float16Tensor(h, consts.get(name)!.dims, vals));
+            // Phase 1 converted it when it put this node in float16.
+            const c = convert(name)!;
+            g.initializers.push(c.tensor);
+            details.underflowedToZero += c.underflow;
+            h = c.tensor.name;
             halfConst.set(name, h);
             details.weightsConverted++;
           }

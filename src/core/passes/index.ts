@@ -1,10 +1,13 @@
 // Public surface of the optimization passes: the registry by CLI name, a runner for a list of passes, and the types.
 // Every pass is a pure function (model, options) → Result<{model, changed, details}>; the input model is not touched.
 
-import type { Model } from '../onnx/ir';
+import { realpathSync } from 'node:fs';
+import type { Attribute, Graph, Model } from '../onnx/ir';
 import { err, ok, type Result } from '../result';
 import { dtypeByteSize } from '../onnx/dtype';
+import { formatBytes } from '../format';
 import { tensorElementCount, type Tensor } from '../onnx/ir';
+import { passWorkingSet } from './budget';
 import { readExternalData } from '../onnx/tensor';
 import { PASSES } from './registry';
 import type { PassDetails, PassOptions } from './types';
@@ -13,6 +16,7 @@ export { PASSES } from './registry';
 export type { PassDef, PassDetails, PassOptions, PassOutcome } from './types';
 export { FP16_BLOCK_LIST } from './fp16';
 export { beamSchedule } from './reorder';
+export { passWorkingSet, type WorkingSet } from './budget';
 
 export interface PassRun {
   name: string;
@@ -30,14 +34,16 @@ export async function runPasses(model: Model, names: string[], options: PassOpti
   if (unknown.length > 0) {
     return err('invalid-argument', `unknown pass ${unknown.map((u) => `'${u}'`).join(', ')}; available: ${passNames().join(', ')}`);
   }
-  let current = model;
-  if (options.modelDir) {
-    const m = materializeExternal(model, options.modelDir);
-    if (!m.ok) return m;
-    current = m.value;
-  }
+  // External weights stay on disk: each tensor remembers its folder and passes read it (a chunk or a tensor at a time)
+  // when they need it, instead of the whole model being read into memory first.
+  let current = options.modelDir ? withExternalBase(model, options.modelDir) : model;
   const passes: PassRun[] = [];
   for (const name of names) {
+    const budget = options.memoryBudgetBytes;
+    const need = budget !== undefined ? passWorkingSet(name, current) : undefined;
+    if (need && budget !== undefined && need.bytes > budget) {
+      return err('too-large', `${name} ${need.why}: ${need.tensor ? `for '${need.tensor}' that is` : 'that is'} ${formatBytes(need.bytes)}, over the memory budget of ${formatBytes(budget)} (--memory-budget); nothing was written`);
+    }
     const r = await PASSES[name]!.run(current, options);
     if (!r.ok) return err(r.error.code, `${name}: ${r.error.message}`, r.error.path);
     passes.push({ name, changed: r.value.changed, details: r.value.details });
@@ -78,8 +84,39 @@ export function passHistory(model: Model): string[] {
 }
 
 /**
- * Reads weights stored in external files into the model (main graph initializers), so passes can read and rewrite
- * them; the optimized model is then written as one self-contained file.
+ * The model with every external tensor (initializers and attribute tensors, in subgraphs too) told the absolute folder
+ * its location is relative to, so any pass can read it without the model's folder being passed around. No weight is read.
+ */
+export function withExternalBase(model: Model, modelDir: string): Model {
+  let dir: string;
+  try {
+    dir = realpathSync(modelDir);
+  } catch {
+    return model;
+  }
+  const fix = (t: Tensor): Tensor => (t.data.kind === 'external' && !t.data.baseDir ? { ...t, data: { ...t.data, baseDir: dir } } : t);
+  const fixAttr = (a: Attribute): Attribute => {
+    switch (a.type) {
+      case 'tensor': return { ...a, value: fix(a.value) };
+      case 'tensors': return { ...a, value: a.value.map(fix) };
+      case 'graph': return { ...a, value: fixGraph(a.value) };
+      case 'graphs': return { ...a, value: a.value.map(fixGraph) };
+      default: return a;
+    }
+  };
+  const fixGraph = (g: Graph): Graph => ({
+    ...g,
+    initializers: g.initializers.map(fix),
+    nodes: g.nodes.map((n) => (n.attributes.some((a) => a.type === 'tensor' || a.type === 'tensors' || a.type === 'graph' || a.type === 'graphs')
+      ? { ...n, attributes: n.attributes.map(fixAttr) }
+      : n)),
+  });
+  return { ...model, graph: fixGraph(model.graph) };
+}
+
+/**
+ * Reads weights stored in external files into the model (main graph initializers). Kept for callers that need a
+ * self-contained model in memory; runPasses no longer does this (see withExternalBase).
  */
 export function materializeExternal(model: Model, modelDir: string): Result<Model> {
   if (!model.graph.initializers.some((t) => t.data.kind === 'external')) return ok(model);
@@ -87,7 +124,7 @@ export function materializeExternal(model: Model, modelDir: string): Result<Mode
   for (const t of model.graph.initializers) {
     const d = t.data;
     if (d.kind !== 'external') { initializers.push(t); continue; }
-    const bytes = readExternalData(modelDir, d.location, d.offset, d.length ?? dtypeByteSize(t.dtype, tensorElementCount(t.dims)));
+    const bytes = readExternalData(d.baseDir ?? modelDir, d.location, d.offset, d.length ?? dtypeByteSize(t.dtype, tensorElementCount(t.dims)));
     if (!bytes.ok) return bytes;
     initializers.push({ ...t, data: { kind: 'raw', bytes: bytes.value } });
   }

@@ -9,8 +9,9 @@ import { catchLens, LensException, type Result } from '../result';
 import {
   cloneModel, constantMap, NameGen, promoteInitializerInputs, removeDeadNodes, removeUnusedInitializers, topoSort,
 } from './graph';
-import { float32Tensor, int8Tensor, readFloat32 } from './numeric';
-import { quantizeWeight } from './quantize';
+import { emit, float32Tensor, readFloat32 } from './numeric';
+import { quantizeTransposedStreamed, quantizeWeightStreamed } from './quantize';
+import { memorySink } from '../onnx/sink';
 import type { PassOptions, PassOutcome } from './types';
 
 /** Weights smaller than this stay float: the extra nodes would cost more than the bytes saved. */
@@ -36,15 +37,15 @@ export function int8Dynamic(model: Model, options: PassOptions = {}): Result<Pas
         if (n.opType === 'Gemm' && attrInt(n, 'transA', 0) !== 0) { details.skipped.push(`${n.name}: transA`); nodes.push(n); continue; }
         const bias = n.opType === 'Gemm' && n.inputs[2] ? consts.get(n.inputs[2]) : undefined;
         if (n.opType === 'Gemm' && n.inputs[2] && !bias) { details.skipped.push(`${n.name}: bias is not constant`); nodes.push(n); continue; }
-        nodes.push(...dynamicMatMul(n, w, bias, names, added));
+        nodes.push(...dynamicMatMul(n, w, bias, names, added, options));
         if (n.opType === 'Gemm') details.gemmsQuantized++; else details.matmulsQuantized++;
         continue;
       }
       if (n.opType === 'Conv' && w.dims.length >= 3) {
         const axis = opset >= 13 ? 0 : undefined;
-        const q = quantizeWeight(w, axis);
         const qn = names.fresh(`${n.inputs[1]}_q`), sn = names.fresh(`${n.inputs[1]}_s`), dn = names.fresh(`${n.inputs[1]}_dq`);
-        added.push(int8Tensor(qn, w.dims, q.values), float32Tensor(sn, axis === undefined ? [] : [q.scales.length], q.scales));
+        const q = quantizeWeightStreamed(w, axis, qn, options.sink ?? memorySink, options.modelDir);
+        added.push(q.q, emit(options, float32Tensor(sn, axis === undefined ? [] : [q.scales.length], q.scales)));
         nodes.push({ name: names.fresh(`${dn}_DQ`), opType: 'DequantizeLinear', domain: '', inputs: [qn, sn], outputs: [dn], attributes: axis === undefined ? [] : [{ name: 'axis', type: 'int', value: axis }] });
         n.inputs[1] = dn;
         nodes.push(n);
@@ -63,22 +64,18 @@ export function int8Dynamic(model: Model, options: PassOptions = {}): Result<Pas
 }
 
 /** Y = (DynamicQuantize(X) ×int W_q) · (x_scale · w_scale[n]) [+ bias]: W is [K, N] per output column. */
-function dynamicMatMul(n: Node, w: Tensor, bias: Tensor | undefined, names: NameGen, added: Tensor[]): Node[] {
-  let k = w.dims[0]!, cols = w.dims[1]!;
-  let wv = readFloat32(w);
-  if (n.opType === 'Gemm' && attrInt(n, 'transB', 0) === 1) {
-    // Stored [N, K]: transpose once here so MatMulInteger sees [K, N].
-    const t = new Float32Array(wv.length);
-    for (let r = 0; r < k; r++) for (let c = 0; c < cols; c++) t[c * k + r] = wv[r * cols + c]!;
-    wv = t;
-    [k, cols] = [cols, k];
-  }
+function dynamicMatMul(n: Node, w: Tensor, bias: Tensor | undefined, names: NameGen, added: Tensor[], options: PassOptions): Node[] {
   const alpha = n.opType === 'Gemm' ? attrFloat(n, 'alpha', 1) : 1;
-  const q = quantizeWeight(float32Tensor('', [k, cols], wv), 1);
   const base = n.name || n.outputs[0]!;
   const wq = names.fresh(`${n.inputs[1]}_q`), ws = names.fresh(`${n.inputs[1]}_s`);
+  const sink = options.sink ?? memorySink;
+  // Stored [N, K] under transB: quantized per row and written transposed, so MatMulInteger sees [K, N].
+  const q = n.opType === 'Gemm' && attrInt(n, 'transB', 0) === 1
+    ? quantizeTransposedStreamed(w, wq, sink, options.modelDir)
+    : quantizeWeightStreamed(w, 1, wq, sink, options.modelDir);
+  const cols = q.q.dims[1]!;
   const scales = Float32Array.from(q.scales, (s) => s * alpha);
-  added.push(int8Tensor(wq, [k, cols], q.values), float32Tensor(ws, [cols], scales));
+  added.push(q.q, emit(options, float32Tensor(ws, [cols], scales)));
   const xq = names.fresh(`${base}_xq`), xs = names.fresh(`${base}_xs`), xz = names.fresh(`${base}_xz`);
   const acc = names.fresh(`${base}_acc`), accf = names.fresh(`${base}_accf`), sc = names.fresh(`${base}_scale`);
   const out = n.outputs[0]!;
@@ -94,9 +91,9 @@ function dynamicMatMul(n: Node, w: Tensor, bias: Tensor | undefined, names: Name
   ];
   if (bias) {
     const beta = attrFloat(n, 'beta', 1);
-    const bv = readFloat32(bias);
+    const bv = readFloat32(bias, options.modelDir);
     const bn = names.fresh(`${n.inputs[2]}_scaled`);
-    added.push(float32Tensor(bn, bias.dims, beta === 1 ? bv : bv.map((x) => x * beta)));
+    added.push(emit(options, float32Tensor(bn, bias.dims, beta === 1 ? bv : bv.map((x) => x * beta))));
     nodes.push(mk('Add', [pre, bn], [out]));
   }
   return nodes;

@@ -12,8 +12,9 @@ import {
   removeUnusedInitializers, topoSort,
 } from './graph';
 import { attrInt } from '../onnx/ir';
-import { float32Tensor, readFloat32, uint8Tensor } from './numeric';
-import { activationParams, quantizeBias, quantizeWeight, weightTensors } from './quantize';
+import { emit, float32Tensor, readFloat32, uint8Tensor } from './numeric';
+import { activationParams, quantizeBias, quantizeWeightStreamed } from './quantize';
+import { memorySink } from '../onnx/sink';
 import type { PassOptions, PassOutcome } from './types';
 
 /** Ops whose float activations get Q/DQ pairs (ORT fuses DQ→op→Q around these into integer kernels). */
@@ -99,11 +100,14 @@ export async function int8Static(model: Model, options: PassOptions = {}): Promi
       else if (n.opType === 'Gemm') { if (w.dims.length !== 2 || attrInt(n, 'transA', 0) !== 0) continue; axis = attrInt(n, 'transB', 0) ? 0 : 1; }
       else axis = w.dims.length === 2 ? 1 : undefined;
       if (!perChannel) axis = undefined;
-      const q = quantizeWeight(w, axis);
       const wn = n.inputs[1]!;
-      const t = weightTensors({ q: names.fresh(`${wn}_q`), scale: names.fresh(`${wn}_s`), zeroPoint: names.fresh(`${wn}_z`) }, w.dims, q);
+      const tn = { q: names.fresh(`${wn}_q`), scale: names.fresh(`${wn}_s`) };
+      names.fresh(`${wn}_z`); // reserved as before, so generated names stay the same
+      // Streamed: the float weight is read a chunk at a time and its int8 values go to the pass's sink.
+      const q = quantizeWeightStreamed(w, axis, tn.q, options.sink ?? memorySink, options.modelDir);
+      const t = { q: q.q, scale: float32Tensor(tn.scale, axis === undefined ? [] : [q.scales.length], q.scales) };
       // Symmetric weights: the int8 zero point is 0, DequantizeLinear's default, so it is not stored.
-      added.push(t.q, t.scale);
+      added.push(t.q, emit(options, t.scale));
       const wOut = names.fresh(`${wn}_dq`);
       const pre: Node[] = [dq(t.q.name, t.scale.name, undefined, wOut, axis)];
       n.inputs[1] = wOut;
@@ -114,8 +118,8 @@ export async function int8Static(model: Model, options: PassOptions = {}): Promi
       const channels = axis === undefined ? undefined : w.dims[axis]!;
       const biasOk = b && b.dtype === 'float' && b.dims.length === 1 && (n.opType !== 'Gemm' || attrFloatIs1(n));
       if (inScale !== undefined && b && biasOk && (channels === undefined || b.dims[0] === channels)) {
-        const bq = quantizeBias(readFloat32(b), inScale, q.scales, { q: names.fresh(`${bName}_q`), scale: names.fresh(`${bName}_s`) });
-        added.push(bq.q);
+        const bq = quantizeBias(readFloat32(b, options.modelDir), inScale, q.scales, { q: names.fresh(`${bName}_q`), scale: names.fresh(`${bName}_s`) });
+        added.push(emit(options, bq.q));
         // The bias scale is input scale × weight scales: a Mul of two stored scales (ORT folds it at load) instead
         // of a third per-channel float tensor in the file.
         const inScaleName = scaleName.get(n.inputs[0]!)!;

@@ -5,7 +5,7 @@ import type { Model, Node } from '../onnx/ir';
 import { attrInt } from '../onnx/ir';
 import { catchLens, LensException, type Result } from '../result';
 import { cloneModel, constantMap, NameGen, promoteInitializerInputs, removeDeadNodes, removeUnusedInitializers, setAttr, topoSort } from './graph';
-import { float32Tensor, readFloat32 } from './numeric';
+import { emit, float32Tensor, readFloat32 } from './numeric';
 import { svdSmall, svdTopK, type Svd } from './svd';
 import type { PassOptions, PassOutcome } from './types';
 
@@ -31,7 +31,7 @@ export function lowRank(model: Model, options: PassOptions = {}): Result<PassOut
       const label = n.name || n.outputs[0]!;
       const transB = n.opType === 'Gemm' && attrInt(n, 'transB', 0) === 1;
       const [K, N] = transB ? [w.dims[1]!, w.dims[0]!] : [w.dims[0]!, w.dims[1]!];
-      const wk = orientKN(readFloat32(w), w.dims[0]!, w.dims[1]!, transB);
+      const wk = orientKN(readFloat32(w, options.modelDir), w.dims[0]!, w.dims[1]!, transB);
       const breakEven = Math.floor((K * N) / (K + N));
       let svd: Svd;
       let total = 0;
@@ -59,7 +59,7 @@ export function lowRank(model: Model, options: PassOptions = {}): Result<PassOut
       for (let i = 0; i < K; i++) for (let j = 0; j < rank; j++) a[i * rank + j] = svd.u[i * svd.k + j]! * Math.sqrt(svd.s[j]!);
       for (let j = 0; j < rank; j++) for (let c = 0; c < N; c++) b[j * N + c] = Math.sqrt(svd.s[j]!) * svd.v[c * svd.k + j]!;
       const an = names.fresh(`${n.inputs[1]}_lr_a`), bn = names.fresh(`${n.inputs[1]}_lr_b`), mid = names.fresh(`${label}_lr`);
-      g.initializers.push(float32Tensor(an, [K, rank], a), float32Tensor(bn, [rank, N], b));
+      g.initializers.push(emit(options, float32Tensor(an, [K, rank], a)), emit(options, float32Tensor(bn, [rank, N], b)));
       nodes.push({ name: names.fresh(`${label}_lr_MatMul`), opType: 'MatMul', domain: '', inputs: [n.inputs[0]!, an], outputs: [mid], attributes: [] });
       n.inputs[0] = mid;
       n.inputs[1] = bn;

@@ -4,6 +4,8 @@
 import type { Tensor } from '../onnx/ir';
 import { LensException } from '../result';
 import { float16ToNumber, numberToFloat16, tensorToNumbers } from '../onnx/tensor';
+import { memorySink } from '../onnx/sink';
+import type { PassOptions } from './types';
 
 /** Copies little-endian bytes into an aligned buffer (raw views into the file may sit at odd offsets). */
 function aligned(bytes: Uint8Array): ArrayBuffer {
@@ -22,7 +24,18 @@ export function readNumbers(t: Tensor, modelDir?: string): ArrayLike<number> {
 /** A fresh, writable float32 copy of a tensor's elements. */
 export function readFloat32(t: Tensor, modelDir?: string): Float32Array {
   if (t.dtype === 'float' && t.data.kind === 'raw') return new Float32Array(aligned(t.data.bytes));
-  return Float32Array.from(readNumbers(t, modelDir));
+  const v = readNumbers(t, modelDir);
+  // External float data is read into a buffer of its own: already a private copy, so no second one.
+  if (t.dtype === 'float' && t.data.kind === 'external' && v instanceof Float32Array) return v;
+  return Float32Array.from(v);
+}
+
+/**
+ * Hands a tensor a pass made to the pass's sink (PassOptions.sink): a large one moves to scratch external data there,
+ * so a pass over a model larger than memory keeps only what it is working on.
+ */
+export function emit(options: PassOptions, t: Tensor): Tensor {
+  return (options.sink ?? memorySink).put(t);
 }
 
 /** True when the tensor's elements can be read in memory (not external, not string). */

@@ -9,7 +9,7 @@ import {
   cloneModel, constantMap, consumerMap, graphOutputNames, NameGen, promoteInitializerInputs, removeDeadNodes,
   removeUnusedInitializers,
 } from './graph';
-import { float32Tensor, readFloat32 } from './numeric';
+import { emit, float32Tensor, readFloat32 } from './numeric';
 import type { PassOptions, PassOutcome } from './types';
 
 /** Per-channel ops a pruned channel can pass through unchanged (they act on each channel independently). */
@@ -27,7 +27,7 @@ export function prune(model: Model, options: PassOptions = {}): Result<PassOutco
     const names = new NameGen(g);
     const details = { channelsRemoved: 0, convsNarrowed: 0, weightsPruned: 0, zeroWeights: 0, totalWeights: 0, sparsity: 0 };
     if (channelSparsity > 0) {
-      const r = pruneChannels(g, channelSparsity, names);
+      const r = pruneChannels(g, channelSparsity, names, options);
       details.channelsRemoved = r.channels; details.convsNarrowed = r.convs;
     }
     if (sparsity > 0) {
@@ -40,10 +40,10 @@ export function prune(model: Model, options: PassOptions = {}): Result<PassOutco
         if (!w || w.dtype !== 'float') continue;
         let out = done.get(name);
         if (!out) {
-          const v = readFloat32(w);
+          const v = readFloat32(w, options.modelDir);
           const zeroed = magnitudePrune(v, sparsity);
           out = names.fresh(`${name}_pruned`);
-          g.initializers.push(float32Tensor(out, w.dims, v));
+          g.initializers.push(emit(options, float32Tensor(out, w.dims, v)));
           done.set(name, out);
           details.weightsPruned++;
           details.zeroWeights += zeroed;
@@ -110,7 +110,7 @@ export function kthSmallest(a: Float32Array, k: number): number {
  * channel-wise activations; everything else (Add, Concat, depthwise, graph outputs) would need the same channels
  * removed elsewhere, so such Convs are left alone.
  */
-function pruneChannels(g: Graph, fraction: number, names: NameGen): { channels: number; convs: number } {
+function pruneChannels(g: Graph, fraction: number, names: NameGen, options: PassOptions): { channels: number; convs: number } {
   const consts = constantMap(g);
   const consumers = consumerMap(g);
   const outputs = graphOutputNames(g);
@@ -148,7 +148,7 @@ function pruneChannels(g: Graph, fraction: number, names: NameGen): { channels: 
     if (!ok || (consumers.get(n.inputs[1]!) ?? []).length !== 1) continue;
     const drop = Math.floor(outC * fraction);
     if (drop === 0 || drop >= outC) continue;
-    const wv = readFloat32(w);
+    const wv = readFloat32(w, options.modelDir);
     const per = wv.length / outC;
     const norms = Array.from({ length: outC }, (_, c) => {
       let s = 0;
@@ -160,24 +160,24 @@ function pruneChannels(g: Graph, fraction: number, names: NameGen): { channels: 
     const nw = new Float32Array(keep.length * per);
     keep.forEach((c, i) => nw.set(wv.subarray(c * per, (c + 1) * per), i * per));
     const wName = names.fresh(`${n.inputs[1]}_narrowed`);
-    g.initializers.push(float32Tensor(wName, [keep.length, ...w.dims.slice(1)], nw));
+    g.initializers.push(emit(options, float32Tensor(wName, [keep.length, ...w.dims.slice(1)], nw)));
     n.inputs[1] = wName;
     if (bias) {
-      const bv = readFloat32(bias);
+      const bv = readFloat32(bias, options.modelDir);
       const bName = names.fresh(`${n.inputs[2]}_narrowed`);
-      g.initializers.push(float32Tensor(bName, [keep.length], keep.map((c) => bv[c]!)));
+      g.initializers.push(emit(options, float32Tensor(bName, [keep.length], keep.map((c) => bv[c]!))));
       n.inputs[2] = bName;
     }
     // Consumers: keep the matching input channels (axis 1) of their weights.
     for (const { node, w: rw } of next) {
-      const rv = readFloat32(rw);
+      const rv = readFloat32(rw, options.modelDir);
       const o = rw.dims[0]!, inner = rw.dims.slice(2).reduce((a, b) => a * b, 1);
       const out = new Float32Array(o * keep.length * inner);
       for (let oc = 0; oc < o; oc++) {
         keep.forEach((c, i) => out.set(rv.subarray((oc * outC + c) * inner, (oc * outC + c + 1) * inner), (oc * keep.length + i) * inner));
       }
       const rName = names.fresh(`${node.inputs[1]}_narrowed`);
-      g.initializers.push(float32Tensor(rName, [o, keep.length, ...rw.dims.slice(2)], out));
+      g.initializers.push(emit(options, float32Tensor(rName, [o, keep.length, ...rw.dims.slice(2)], out)));
       node.inputs[1] = rName;
     }
     // Declared shapes along the chain are now stale: drop them so consumers re-infer.

@@ -1,6 +1,7 @@
 // The contract every optimization pass follows: a pure function from a model to a new model plus what it did.
 
 import type { Model, Shape } from '../onnx/ir';
+import type { TensorSink } from '../onnx/sink';
 import type { Result } from '../result';
 
 export interface PassOptions {
@@ -40,6 +41,13 @@ export interface PassOptions {
   modelDir?: string;
   /** Path of the model file, for error messages and resolving external data. */
   path?: string;
+  /**
+   * Where the tensors a pass makes go (see src/core/onnx/sink.ts): in memory by default; a ScratchSink moves large
+   * ones to a scratch data file as they are made, so memory stays near one tensor however large the model is.
+   */
+  sink?: TensorSink;
+  /** Largest working set a pass may hold for one tensor; runPasses refuses, before it starts, a pass that needs more. */
+  memoryBudgetBytes?: number;
 }
 
 export type PassDetails = Record<string, unknown>;

@@ -3,6 +3,7 @@
 
 import type { Model } from '../onnx/ir';
 import { encodeModel } from '../onnx/encode';
+import { withInlineTensors } from '../onnx/save';
 import { LensException } from '../result';
 import { createSession, outputNumbers, toFeeds } from './ort';
 import type { SampleSet } from './samples';
@@ -22,7 +23,8 @@ export async function calibrateRanges(model: Model, names: string[], set: Sample
   const existing = new Set(model.graph.outputs.map((o) => o.name));
   const extra = names.filter((n) => !existing.has(n)).map((name) => ({ name, type: { kind: 'tensor' as const, elemType: 'float' as const } }));
   const probe: Model = { ...model, graph: { ...model.graph, outputs: [...model.graph.outputs, ...extra] } };
-  const bytes = encodeModel(probe);
+  // The session is made from bytes: external weights (with their folder known to the tensors) are read in for it.
+  const bytes = encodeModel(withInlineTensors(probe));
   if (!bytes.ok) throw new LensException(bytes.error.code, bytes.error.message);
   const session = await createSession(bytes.value, 'the model for calibration');
   const ranges = new Map<string, Range>();

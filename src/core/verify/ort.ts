@@ -32,7 +32,8 @@ export interface OrtTensor {
   data: ArrayLike<number | bigint>;
 }
 
-export async function createSession(bytes: Uint8Array, what: string): Promise<OrtSession> {
+/** A session from the model's bytes, or from its path: then onnxruntime finds (and maps) its external data itself. */
+export async function createSession(bytes: Uint8Array | string, what: string): Promise<OrtSession> {
   try {
     return await ort().InferenceSession.create(bytes, {
       // One thread keeps latency comparisons stable on a shared machine; both models get the same setting.

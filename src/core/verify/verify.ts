@@ -40,7 +40,8 @@ export interface VerifyReport {
   error?: string;
 }
 
-export async function verifyModels(originalModel: Model, originalBytes: Uint8Array, optimizedBytes: Uint8Array, options: VerifyOptions = {}): Promise<Result<VerifyReport>> {
+/** `originalBytes`/`optimizedBytes` are the models' bytes, or their paths (needed when they have external data). */
+export async function verifyModels(originalModel: Model, originalBytes: Uint8Array | string, optimizedBytes: Uint8Array | string, options: VerifyOptions = {}): Promise<Result<VerifyReport>> {
   return catchLensAsync(async () => {
     const seed = options.seed ?? 1;
     const set = options.calibrationDir
