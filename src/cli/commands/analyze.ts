@@ -101,8 +101,8 @@ export function humanReport(a: Analysis, top: number): string {
     ...r.outputs.map((o) => `  output       ${o.name}: ${o.dtype} ${formatShape(o.shape)}`),
     '',
     `  params       ${t.params.toLocaleString('en-US')} (${formatCount(t.params)})`,
-    `  MACs         ${t.macs.toLocaleString('en-US')} (${formatCount(t.macs)})`,
-    `  FLOPs        ${t.flops.toLocaleString('en-US')} (${formatCount(t.flops)})`,
+    `  MACs         ${boundMark(r.bounds?.compute)}${t.macs.toLocaleString('en-US')} (${formatCount(t.macs)})${boundNote(r.bounds?.compute)}`,
+    `  FLOPs        ${boundMark(r.bounds?.compute)}${t.flops.toLocaleString('en-US')} (${formatCount(t.flops)})`,
     `  weights      ${formatBytes(t.weightBytes)}`,
     `  activations  ${boundMark(r.memory?.bound)}peak ${formatBytes(t.peakActivationBytes)} live, arena ${formatBytes(t.arenaBytes)} (greedy plan; ${r.memory?.view ?? 'as stored in the model'})`,
   ];
@@ -141,4 +141,8 @@ export function humanReport(a: Analysis, top: number): string {
 /** '≥ ' for lower bounds (unknown sizes left out), '≤ ' for upper bounds (the larger If branch). */
 export function boundMark(bound: 'lower' | 'upper' | undefined): string {
   return bound === 'lower' ? '≥ ' : bound === 'upper' ? '≤ ' : '';
+}
+
+function boundNote(bound: 'lower' | 'upper' | undefined): string {
+  return bound === 'lower' ? '   a lower bound: some shapes are unknown (see the warnings)' : bound === 'upper' ? '   an upper bound: an If of unknown condition counts its costlier branch' : '';
 }

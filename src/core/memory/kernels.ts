@@ -44,6 +44,12 @@ export interface ActivationPlan extends MemoryPlan {
   stepOwner?: number[];
   /** The model as written, planned tensor by tensor at its declared types (present when it differs). */
   reference?: { view: string; peakActivationBytes: number; arenaBytes: number };
+  /**
+   * The graph this plan was made over (QDQ islands fused, control-flow bodies inlined) with its value facts, for other
+   * planners (in-place, patch) to plan the same tensors; `stepOwner` maps its nodes to main-graph order steps.
+   * Absent when the plan is over the model's own graph.
+   */
+  planned?: { graph: Graph; values: Map<string, ValueFacts> };
 }
 
 interface Flat {
@@ -118,7 +124,7 @@ export function planActivations(model: Model, shapes: ShapeInference, options: A
   const result = perTopLevelStep(plan, owner, order.length);
   const asWritten = planMemory(g, shapes.values, { order });
   return {
-    ...result, order, view: views.join('; '), notes, stepOwner: owner,
+    ...result, order, view: views.join('; '), notes, stepOwner: owner, planned: { graph: { ...planned, nodes }, values: flat.values },
     ...(flat.upper ? { bound: 'upper' as const } : {}),
     reference: { view: 'as written (every tensor at its declared type, control-flow bodies not planned)', peakActivationBytes: asWritten.peakActivationBytes, arenaBytes: asWritten.arenaBytes },
   };
