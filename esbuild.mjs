@@ -11,8 +11,9 @@ const dev = args.has('--dev');
 const watch = args.has('--watch');
 const dist = join(root, 'dist');
 
-// onnxruntime-node carries native binaries: it is loaded from node_modules at run time, never bundled.
-const external = ['onnxruntime-node'];
+// onnxruntime-node carries native binaries and @litertjs/core its WebAssembly runtime: both are loaded from
+// node_modules at run time, never bundled.
+const external = ['onnxruntime-node', '@litertjs/core'];
 
 const common = {
   bundle: true,

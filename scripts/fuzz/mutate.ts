@@ -19,12 +19,15 @@ export interface Mutation {
 }
 
 const BYTE_MUTATIONS = ['bitflip', 'truncate', 'byte-run', 'varint', 'splice'] as const;
+/** Byte damage for flatbuffers (.tflite): offsets, vector lengths and vtable entries pointed far or slightly astray. */
+const FLAT_MUTATIONS = ['bitflip', 'truncate', 'byte-run', 'splice', 'offset'] as const;
 const MODEL_MUTATIONS = [
   'huge-dim', 'negative-dim', 'wrong-dtype', 'cycle', 'missing-producer', 'self-subgraph', 'deep-nesting',
   'drop-initializer', 'attr-type', 'duplicate-output', 'empty-names', 'huge-attr', 'rank-change', 'external-escape',
 ] as const;
 
 export function mutate(original: Uint8Array, rng: Rng): Mutation {
+  if (isTflite(original)) return mutateFlat(original, rng);
   if (rng() < 0.4) return mutateBytes(original, rng);
   const decoded = decodeModel(original);
   if (!decoded.ok || decoded.value.graph.nodes.length === 0) return mutateBytes(original, rng);
@@ -36,8 +39,8 @@ export function mutate(original: Uint8Array, rng: Rng): Mutation {
   return { kind, bytes: encoded.value };
 }
 
-function mutateBytes(original: Uint8Array, rng: Rng): Mutation {
-  const kind = pick(rng, BYTE_MUTATIONS);
+function mutateBytes(original: Uint8Array, rng: Rng, chosen?: (typeof BYTE_MUTATIONS)[number]): Mutation {
+  const kind = chosen ?? pick(rng, BYTE_MUTATIONS);
   const b = Uint8Array.from(original);
   switch (kind) {
     case 'bitflip': {
@@ -72,6 +75,26 @@ function mutateBytes(original: Uint8Array, rng: Rng): Mutation {
       return { kind, bytes: b };
     }
   }
+}
+
+function isTflite(b: Uint8Array): boolean {
+  return b.length >= 8 && b[4] === 0x54 && b[5] === 0x46 && b[6] === 0x4c && b[7] === 0x33;
+}
+
+function mutateFlat(original: Uint8Array, rng: Rng): Mutation {
+  const kind = pick(rng, FLAT_MUTATIONS);
+  if (kind !== 'offset') return mutateBytes(original, rng, kind);
+  // Every 4-aligned word is a candidate uoffset, vector length or vtable entry: make some huge, negative or near.
+  const b = Uint8Array.from(original);
+  const view = new DataView(b.buffer);
+  const words = 1 + int(rng, 8);
+  for (let i = 0; i < words; i++) {
+    const at = 4 * int(rng, Math.max(1, (b.length >> 2) - 1));
+    const v = view.getUint32(at, true);
+    const next = pick(rng, [0xffffffff, 0x7fffffff, 0x80000000, v + 4, v - 4, v * 2, int(rng, b.length), 0]);
+    view.setUint32(at, next >>> 0, true);
+  }
+  return { kind, bytes: b };
 }
 
 function anyNode(model: Model, rng: Rng): Node {

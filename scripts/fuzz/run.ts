@@ -1,13 +1,15 @@
-// `npm run fuzz -- --iterations N --seed S [--time-limit-ms 5000] [--suite]`: mutates and truncates the reference
+// `npm run fuzz -- --iterations N --seed S [--time-limit-ms 5000] [--suite] [--tflite]`: mutates and truncates the reference
 // models (and the ONNX conformance suite's) and runs decode → shapes → cost → memory plan → later stages on each.
 // Every case must end in a result or a clean error within the time bound: crashes, unhandled exceptions, timeouts
 // and heap blow-ups are counted and listed, and make the run fail.
 
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fork } from 'node:child_process';
+import { buildTflite } from '../../test/helpers/tflite-builder';
+import { controlFlowNet, convNet } from '../../test/helpers/tflite-samples';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +19,8 @@ const { values } = parseArgs({
     'heap-mb': { type: 'string', default: '1024' },
     suite: { type: 'boolean', default: true },
     'no-suite': { type: 'boolean' },
+    /** Only the .tflite corpus (flatbuffer mutations). */
+    tflite: { type: 'boolean' },
   },
 });
 const iterations = Number(values.iterations);
@@ -28,14 +32,28 @@ const root = join(__dirname, '..', '..');
 const corpus: string[] = [];
 const fixtures = join(root, 'test', 'fixtures', 'models');
 for (const f of readdirSync(fixtures)) if (f.endsWith('.onnx')) corpus.push(join(fixtures, f));
+// The published .tflite models, each twice so that flatbuffers are a fair share of a short run.
+for (const f of readdirSync(join(fixtures, 'tflite'))) if (f.endsWith('.tflite')) corpus.push(join(fixtures, 'tflite', f), join(fixtures, 'tflite', f));
+const modelDir = mkdtempSync(join(tmpdir(), 'aiot-fuzz-'));
+// Written .tflite models with what the published ones lack: per-channel int8, signature -1 dims, subgraphs
+// (IF, CALL_ONCE), buffers after the flatbuffer, an offline memory plan.
+const built: [string, Uint8Array][] = [
+  ['conv-int8.tflite', buildTflite(convNet())],
+  ['conv-int8-v3c.tflite', buildTflite(convNet({ buffersAfter: true }))],
+  ['control-flow.tflite', buildTflite(controlFlowNet())],
+];
+for (const [name, bytes] of built) {
+  writeFileSync(join(modelDir, name), bytes);
+  corpus.push(join(modelDir, name));
+}
+if (values.tflite) corpus.splice(0, corpus.length, ...corpus.filter((p) => p.endsWith('.tflite')));
 const SUITE = '/usr/share/libonnx-testdata/data/node';
-if (!values['no-suite'] && existsSync(SUITE)) {
+if (!values['no-suite'] && !values.tflite && existsSync(SUITE)) {
   for (const d of readdirSync(SUITE)) {
     const p = join(SUITE, d, 'model.onnx');
     if (existsSync(p)) corpus.push(p);
   }
 }
-const modelDir = mkdtempSync(join(tmpdir(), 'aiot-fuzz-'));
 
 /** What the child reports: `start` before a case, `done` with its outcome after it. */
 interface CaseMessage {

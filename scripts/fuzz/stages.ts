@@ -13,6 +13,8 @@ import type { Rng } from './mutate';
 
 export interface Stage {
   name: string;
+  /** The stage rewrites ONNX (optimization passes): not run on models read from other formats. */
+  onnxOnly?: boolean;
   run(analysis: Analysis, rng: Rng): Result<unknown>;
 }
 
@@ -29,6 +31,7 @@ export const extraStages: Stage[] = [
   },
   {
     name: 'pass',
+    onnxOnly: true,
     run: (a, rng) => {
       const name = PURE_PASSES[Math.floor(rng() * PURE_PASSES.length)]!;
       const r = PASSES[name]!.run(a.model, { sparsity: 0.5, seed: 1 });

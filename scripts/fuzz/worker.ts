@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { analyzeModel } from '../../src/core/analyze';
 import { decodeModel } from '../../src/core/onnx/decode';
+import { sniffFormat } from '../../src/core/model';
+import { decodeTflite } from '../../src/core/tflite/load';
+import { join } from 'node:path';
 import { catchLens } from '../../src/core/result';
 import { makeRng, mutate } from './mutate';
 import { extraStages } from './stages';
@@ -38,7 +41,11 @@ for (let i = job.from; i < job.to; i++) {
   let outcome: 'ok' | 'error' | 'crash' = 'ok';
   let detail = '';
   try {
-    const decoded = decodeModel(bytes, { path: 'fuzz.onnx' });
+    // The format is decided as the loader decides it: by the TFL3 identifier, whatever the source was.
+    const tflite = sniffFormat(bytes) === 'tflite';
+    const decoded = tflite
+      ? (() => { const r = decodeTflite(bytes, { path: join(job.modelDir, 'fuzz.tflite') }); return r.ok ? { ok: true as const, value: r.value.model } : r; })()
+      : decodeModel(bytes, { path: 'fuzz.onnx' });
     if (!decoded.ok) {
       outcome = decoded.error.code === 'internal' ? 'crash' : 'error';
       detail = decoded.error.message;
@@ -50,6 +57,7 @@ for (let i = job.from; i < job.to; i++) {
         detail = analyzed.error.message;
       } else {
         for (const stage of extraStages) {
+          if (tflite && stage.onnxOnly) continue;
           const r = stage.run(analyzed.value, rng);
           if (!r.ok) {
             outcome = r.error.code === 'internal' ? 'crash' : outcome;

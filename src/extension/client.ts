@@ -1,6 +1,7 @@
 // Starts the language server (dist/server.js over IPC) and exposes its requests to the extension's views.
 
 import * as vscode from 'vscode';
+import { MODEL_GLOB } from './modelFiles';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   ServerMethod,
@@ -35,7 +36,7 @@ export class LensClient implements vscode.Disposable {
       documentSelector: [{ scheme: 'file', language: 'python' }],
       // The server drops cached analyses of models that change on disk.
       // configurationSection: the server hears aiotLens.* changes (it still pulls values per resource).
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.onnx'), configurationSection: 'aiotLens' },
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(MODEL_GLOB), configurationSection: 'aiotLens' },
       outputChannelName: 'AIoT Lens',
       // The server loads workspace device profiles only in a trusted workspace (src/server/trust.ts).
       initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),

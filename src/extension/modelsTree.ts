@@ -1,8 +1,9 @@
-// The Models view: workspace *.onnx files with params/MACs and, for the active device, a fit icon per resource
+// The Models view: workspace *.onnx and *.tflite files with params/MACs and, for the active device, a fit icon per resource
 // (RAM, flash, latency vs aiotLens.latencyBudgetMs) from the server's aiotLens/analyze and aiotLens/estimate.
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { MODEL_GLOB } from './modelFiles';
 import { TrustNotification, type AnalyzeResult, type EstimateResult } from '../protocol';
 import type { LensClient } from './client';
 import { MODEL_EDITOR_VIEW_TYPE } from './modelEditorProvider';
@@ -47,7 +48,7 @@ export class ModelsTree implements vscode.TreeDataProvider<Node> {
   async getChildren(node?: Node): Promise<Node[]> {
     if (node instanceof ResourceNode) return [];
     if (node instanceof ModelNode) return (node.data?.resources ?? []).map((r) => new ResourceNode(r));
-    const files = await vscode.workspace.findFiles('**/*.onnx', '**/{node_modules,.git}/**', 1000);
+    const files = await vscode.workspace.findFiles(MODEL_GLOB, '**/{node_modules,.git}/**', 1000);
     files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
     const next = new Map<string, ModelNode>();
     for (const uri of files) next.set(uri.toString(), this.nodes.get(uri.toString()) ?? new ModelNode(uri));
@@ -94,7 +95,7 @@ export class ModelsTree implements vscode.TreeDataProvider<Node> {
 
 export function registerModelsTree(context: vscode.ExtensionContext, client: LensClient): ModelsTree {
   const tree = new ModelsTree(client);
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
+  const watcher = vscode.workspace.createFileSystemWatcher(MODEL_GLOB);
   let timer: ReturnType<typeof setTimeout> | undefined;
   // A training run may rewrite a model several times in a second: refresh once it settles.
   const soon = () => {

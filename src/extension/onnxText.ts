@@ -2,6 +2,7 @@
 // .onnxtxt text: thin adapters over src/core/onnx/text.
 
 import * as vscode from 'vscode';
+import { isTflitePath, needsOnnx } from './modelFiles';
 import { decodeModel } from '../core/onnx/decode';
 import { dirname } from 'node:path';
 import { encodeModel } from '../core/onnx/encode';
@@ -69,7 +70,7 @@ class OnnxTextProvider implements vscode.TextDocumentContentProvider {
 async function targetModel(arg: unknown): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputCustom && input.uri.path.endsWith('.onnx')) return input.uri;
+  if (input instanceof vscode.TabInputCustom && /\.(onnx|tflite)$/i.test(input.uri.path)) return input.uri;
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.path.endsWith('.onnx')) return active;
   const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, openLabel: 'Open as Text' });
@@ -79,6 +80,10 @@ async function targetModel(arg: unknown): Promise<vscode.Uri | undefined> {
 async function openAsText(arg: unknown): Promise<void> {
   const model = await targetModel(arg);
   if (!model) return;
+  if (isTflitePath(model.fsPath)) {
+    void vscode.window.showInformationMessage(`${needsOnnx('Open as Text')} For a readable listing of a .tflite, run: aiot-lens print ${vscode.workspace.asRelativePath(model)}`);
+    return;
+  }
   const doc = await vscode.workspace.openTextDocument(textUriFor(model));
   const typed = doc.languageId === ONNX_TEXT_LANGUAGE ? doc : await vscode.languages.setTextDocumentLanguage(doc, ONNX_TEXT_LANGUAGE);
   await vscode.window.showTextDocument(typed, { preview: true });

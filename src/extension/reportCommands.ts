@@ -3,6 +3,7 @@
 
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { modelStem } from './modelFiles';
 import { isLink, type DeviceProfile } from '../core/devices';
 import type { Budget } from '../core/advisor';
 import { writeFileAtomic } from '../core/atomicWrite';
@@ -71,7 +72,7 @@ export function registerReportCommands(context: vscode.ExtensionContext, client:
     if (!data) return;
     const target = await vscode.window.showSaveDialog({
       title: 'AIoT Lens: Export Report',
-      defaultUri: vscode.Uri.file(uri.fsPath.replace(/\.onnx$/i, '') + '.report.md'),
+      defaultUri: vscode.Uri.file(modelStem(uri.fsPath) + '.report.md'),
       filters: { Markdown: ['md'], HTML: ['html'], JSON: ['json'] },
     });
     if (!target) return;

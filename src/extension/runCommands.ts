@@ -4,6 +4,7 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { isTflitePath, needsOnnx } from './modelFiles';
 import { isLink, type DeviceProfile } from '../core/devices';
 import { PASSES } from '../core/passes';
 import { formatBytes, formatMs } from '../core/format';
@@ -50,7 +51,8 @@ const PASS_OF_TECHNIQUE: [RegExp, string][] = [[/^int8/, 'int8-static'], [/^floa
 export function registerRunCommands(context: vscode.ExtensionContext, client: LensClient): void {
   const profile = async (uri: vscode.Uri) => {
     if (!requireTrust('Profile with onnxruntime')) return;
-    const r = await runCli(context, `AIoT Lens: profiling ${basename(uri.fsPath)} in onnxruntime`, ['profile', uri.fsPath, '--json', '--runs', '20', ...(await shapeArgs(uri, client))]);
+    const runtime = isTflitePath(uri.fsPath) ? 'LiteRT.js' : 'onnxruntime';
+    const r = await runCli(context, `AIoT Lens: profiling ${basename(uri.fsPath)} in ${runtime}`, ['profile', uri.fsPath, '--json', '--runs', '20', ...(await shapeArgs(uri, client))]);
     if (!r.ok) return r.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${r.message}`);
     const p = parseJson<ProfileOutcome>(r.stdout);
     if (!p) return void vscode.window.showErrorMessage('AIoT Lens: the profiler printed no JSON');
@@ -63,6 +65,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
   };
 
   const optimize = async (uri: vscode.Uri) => {
+    if (isTflitePath(uri.fsPath)) return void vscode.window.showInformationMessage(needsOnnx('Optimize'));
     const device = readSettings(uri).activeDevice;
     // The advisor already re-estimates the main passes on the device: reuse its figures as each pass's effect.
     const effects = new Map<string, string>();
@@ -154,6 +157,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
       key: `split:${uri}`, viewType: 'aiotLens.split', title: `Split: ${basename(uri.fsPath)}`, body: splitBody(view),
       onAction: async (m) => {
         if (m.action !== 'exportSplit' || !requireTrust('Exporting split halves')) return;
+        if (isTflitePath(uri.fsPath)) return void vscode.window.showInformationMessage(needsOnnx('Exporting split halves'));
         const dirs = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'AIoT Lens: folder for the two halves', defaultUri: vscode.Uri.file(dirname(uri.fsPath)) });
         const dir = dirs?.[0];
         if (!dir) return;

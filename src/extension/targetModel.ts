@@ -1,6 +1,7 @@
 // Which model a command acts on: its argument (explorer/editor-title Uri, tree item), the active model editor, or a pick.
 
 import * as vscode from 'vscode';
+import { isModelPath, MODEL_GLOB } from './modelFiles';
 
 export function uriOfArg(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
@@ -15,13 +16,13 @@ export async function targetModel(arg: unknown): Promise<vscode.Uri | undefined>
   const fromArg = uriOfArg(arg);
   if (fromArg) return fromArg;
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputCustom && input.uri.path.toLowerCase().endsWith('.onnx')) return input.uri;
+  if (input instanceof vscode.TabInputCustom && isModelPath(input.uri.path)) return input.uri;
   const active = vscode.window.activeTextEditor?.document.uri;
-  if (active?.path.toLowerCase().endsWith('.onnx')) return active;
-  const files = await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 500);
+  if (active && isModelPath(active.path)) return active;
+  const files = await vscode.workspace.findFiles(MODEL_GLOB, '**/node_modules/**', 500);
   if (files.length === 1) return files[0];
   if (files.length === 0) {
-    void vscode.window.showInformationMessage('AIoT Lens: no .onnx model in this workspace. Open one first.');
+    void vscode.window.showInformationMessage('AIoT Lens: no .onnx or .tflite model in this workspace. Open one first.');
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(

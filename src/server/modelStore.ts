@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'vscode-languageserver/node';
 import { analyzeLoaded, applicablePins, type Analysis } from '../core/analyze';
-import { loadModelFile } from '../core/onnx/load';
+import { loadModelFile } from '../core/model';
 import type { Shape } from '../core/onnx/ir';
 import { deadlineAfter } from '../core/deadline';
 import type { GraphLayout } from '../core/layout';

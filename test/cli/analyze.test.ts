@@ -22,7 +22,8 @@ test('analyze --json prints the contract for one model', async () => {
   const r = await cli(['analyze', fixtureModel('resnet8_cifar'), '--json']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(j.model).sort(), ['externalDataBytes', 'fileBytes', 'irVersion', 'nodeCount', 'opsets', 'path', 'producer', 'totalBytes']);
+  assert.deepEqual(Object.keys(j.model).sort(), ['externalDataBytes', 'fileBytes', 'format', 'irVersion', 'nodeCount', 'opsets', 'path', 'producer', 'totalBytes']);
+  assert.equal(j.model.format, 'onnx');
   assert.equal(j.model.externalDataBytes, 0);
   assert.equal(j.model.totalBytes, j.model.fileBytes);
   for (const k of ['params', 'macs', 'flops', 'weightBytes', 'peakActivationBytes', 'arenaBytes']) assert.equal(typeof j.totals[k], 'number', k);

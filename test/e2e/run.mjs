@@ -15,6 +15,8 @@ const shotsDir = join(root, 'test-results', 'e2e');
 const SAMPLE = join(root, 'samples', 'mobilenet_v2_vww_96.onnx');
 /** torchvision's full MobileNetV2 (14 MB), the model issue 4 names. */
 const MOBILENET = join(root, 'test', 'fixtures', 'models', 'mobilenet_v2.onnx');
+// MediaPipe's BlazeFace as published in @mediapipe/face_detection (test/fixtures/models/tflite/MODELS.md).
+const BLAZEFACE = join(root, 'test', 'fixtures', 'models', 'tflite', 'face_detection_short_range.tflite');
 const EXTENSION_FOLDER = 'aiot-lens.aiot-lens-0.1.0';
 /** The run after the tools are installed is bounded: a stuck step can never hang CI (installs have their own limits). */
 const OVERALL_TIMEOUT_MS = 10 * 60_000;
@@ -116,6 +118,13 @@ function prepareRun() {
   const sample = join(workspace, basename(SAMPLE));
   cpSync(SAMPLE, sample);
   cpSync(MOBILENET, join(workspace, basename(MOBILENET)));
+  cpSync(BLAZEFACE, join(workspace, basename(BLAZEFACE)));
+  // A small int8 model with per-channel quantized weights, written by the tests' flatbuffer builder.
+  const int8 = join(workspace, 'conv_int8.tflite');
+  const wrote = spawnSync(process.execPath, ['--import', 'tsx', '-e',
+    `require('node:fs').writeFileSync(${JSON.stringify(int8)}, require('./test/helpers/tflite-builder').buildTflite(require('./test/helpers/tflite-samples').convNet()))`],
+  { cwd: root, encoding: 'utf8' });
+  if (wrote.status !== 0) throw new Error(`cannot write the int8 .tflite: ${wrote.stderr}`);
   // A truncated copy of the sample: what an interrupted download or a bad git-lfs checkout leaves behind.
   const broken = join(workspace, 'broken.onnx');
   writeFileSync(broken, readFileSync(SAMPLE).subarray(0, 1000));
@@ -484,6 +493,40 @@ async function main() {
     assert(summary.includes(`${exact(want.totals.macs)} MACs`), `'${exact(want.totals.macs)} MACs' not in:\n${summary}`);
     await waitFor('graph boxes', async () => (await f.locator('svg.aiot-graph g[data-id]').count()) > 20, 60_000);
     await page.screenshot({ path: join(shotsDir, 'mobilenet_v2.png') }).catch(() => {});
+  });
+
+  await check("MediaPipe's face_detection_short_range.tflite opens with the CLI's node count and MACs and its TFLite graph drawn", async () => {
+    const want = JSON.parse(cli(['analyze', BLAZEFACE, '--json']).stdout);
+    const name = basename(BLAZEFACE);
+    await quickOpen(page, name);
+    const f = await editorFrame(page, name, ['ready', 'error']);
+    const nodes = await f.locator('[data-metric=nodes] .metric-value').innerText();
+    assert(nodes.trim() === exact(want.model.nodeCount), `node count is '${nodes}', CLI says ${want.model.nodeCount}`);
+    const summary = await f.locator('#summary').innerText();
+    assert(summary.includes(`${exact(want.totals.macs)} MACs`), `'${exact(want.totals.macs)} MACs' not in:\n${summary}`);
+    assert(summary.includes('TFLite flatbuffer'), `the summary does not say TFLite:\n${summary}`);
+    await f.locator('#tab-graph').click();
+    await waitFor('graph boxes', async () => (await f.locator('svg.aiot-graph g[data-id]').count()) > 20, 60_000);
+    const titles = await f.locator('svg.aiot-graph g.nodes text.title').allTextContents();
+    assert(titles.includes('CONV_2D') && titles.includes('DEPTHWISE_CONV_2D'), `no CONV_2D/DEPTHWISE_CONV_2D boxes: ${titles.slice(0, 10).join(', ')}`);
+    await page.screenshot({ path: join(shotsDir, 'tflite-graph.png') }).catch(() => {});
+  });
+
+  await check('an int8 .tflite: the CONV_2D inspector shows per-channel scales and zero points and the CLI\'s MACs', async () => {
+    await quickOpen(page, 'conv_int8.tflite');
+    const f = await editorFrame(page, 'conv_int8.tflite', ['ready', 'error']);
+    await f.locator('#tab-graph').click();
+    await f.locator('svg.aiot-graph g.nodes g[data-id]').first().waitFor({ timeout: 30_000 });
+    const search = f.locator('.graph-app input.search');
+    await search.fill('c1');
+    await search.press('Enter');
+    await f.locator('.inspector:not([hidden]) h2').first().waitFor({ timeout: 20_000 });
+    await waitFor('the quantization rows', async () => (await f.locator('.inspector').innerText()).includes('per channel along dim 0 (4)'), 20_000);
+    const text = (await f.locator('.inspector').innerText()).replace(/\s+/g, ' ');
+    assert(text.includes('MACs 6,912'), `the inspector lacks the CONV_2D's 6,912 MACs: ${text.slice(0, 400)}`);
+    assert(text.includes('scale 0.5, zero point -1'), `the input's per-tensor quantization is missing: ${text.slice(0, 600)}`);
+    await f.locator('.inspector details.channels summary').first().click().catch(() => {});
+    await page.screenshot({ path: join(shotsDir, 'tflite-inspector.png') }).catch(() => {});
   });
 
   await check("the AIoT Lens activity bar lists the sample in the Models tree with the CLI's params and MACs", async () => {

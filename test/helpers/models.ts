@@ -39,3 +39,32 @@ export function modelReferences(): ModelReference[] {
   }
   return out;
 }
+
+export const TFLITE_DIR = join(MODELS_DIR, 'tflite');
+
+export interface TfliteReference {
+  file: string;
+  bytes: number;
+  params: number;
+  macs: number;
+  weightBytes: number;
+  arenaBytes: number;
+  custom: string[];
+}
+
+/** The independent figures of test/fixtures/models/tflite/MODELS.md (scripts/tflite-reference.py). */
+export function tfliteReferences(): TfliteReference[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const text: string = require('node:fs').readFileSync(join(TFLITE_DIR, 'MODELS.md'), 'utf8');
+  const num = (s: string) => Number(s.replace(/,/g, '').trim());
+  const out: TfliteReference[] = [];
+  for (const line of text.split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    if (cells.length !== 9 || !cells[1]!.endsWith('.tflite') || !/^[\d,]+$/.test(cells[2]!)) continue;
+    out.push({
+      file: cells[1]!, bytes: num(cells[2]!), params: num(cells[3]!), macs: num(cells[4]!), weightBytes: num(cells[5]!),
+      arenaBytes: num(cells[6]!), custom: cells[7] === '–' ? [] : cells[7]!.split(',').map((s) => s.trim()),
+    });
+  }
+  return out;
+}

@@ -26,7 +26,7 @@ export function renderSummary(host: HTMLElement, fileName: string, result: Analy
     el('h1', { class: 'model-name', text: fileName }),
     el('p', { class: 'model-meta' }, [
       el('span', { text: `Producer: ${producer}` }),
-      el('span', { text: `IR ${model.irVersion}` }),
+      el('span', { text: model.format === 'tflite' ? 'TFLite flatbuffer' : `IR ${model.irVersion}` }),
       el('span', { text: `Opsets: ${fmt.opsets(model.opsets)}` }),
       el('span', { text: model.externalDataBytes
         ? `File: ${fmt.bytes(model.totalBytes)} (${fmt.bytes(model.fileBytes)} + ${fmt.bytes(model.externalDataBytes)} external data)`

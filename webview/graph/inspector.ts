@@ -120,6 +120,8 @@ export class Inspector {
       h('div', { class: 'tensor-name', text: name || '(omitted)', title: t.name }),
       h('div', { class: 'tensor-type', text: `${t.dtype || '?'} ${t.shape ? `⟨${t.shape}⟩` : ''}` }),
     ]);
+    if (t.quantization) row.append(quantizationRows(t));
+    if (t.sparse) row.append(kv('sparse', t.sparse));
     if (t.isWeight && this.details) {
       const slot = h('div', { class: 'stats', attrs: { 'data-stats': t.name } });
       const known = this.stats.get(t.name);
@@ -138,6 +140,38 @@ export class Inspector {
     }
     return row;
   }
+}
+
+/** Integer range of a quantized storage type. */
+const Q_RANGE: Record<string, [number, number]> = {
+  int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535], int4: [-8, 7], uint4: [0, 15],
+  int32: [-2147483648, 2147483647],
+};
+
+/** Scale and zero point per tensor, or per channel with each channel's scale, zero point and real-value range. */
+function quantizationRows(t: TensorDetail): HTMLElement {
+  const q = t.quantization!;
+  const f = (v: number) => (Number.isInteger(v) ? String(v) : Number(v.toPrecision(4)).toString());
+  const range = (scale: number, zp: number) => {
+    const r = Q_RANGE[t.dtype];
+    return r ? ` → [${f(scale * (r[0] - zp))}, ${f(scale * (r[1] - zp))}]` : '';
+  };
+  const box = h('div', { class: 'quant' });
+  if (q.scale.length <= 1) {
+    box.append(kv('quantization', `scale ${f(q.scale[0] ?? 0)}, zero point ${q.zeroPoint[0] ?? 0}${range(q.scale[0] ?? 0, q.zeroPoint[0] ?? 0)}`));
+    return box;
+  }
+  const lo = Math.min(...q.scale);
+  const hi = Math.max(...q.scale);
+  const zps = [...new Set(q.zeroPoint)];
+  box.append(kv('quantization', `per channel along dim ${q.axis ?? 0} (${q.scale.length}): scale ${f(lo)}…${f(hi)}, zero point ${zps.length === 1 ? zps[0] : `${Math.min(...zps)}…${Math.max(...zps)}`}`));
+  const list = h('details', { class: 'channels' }, [h('summary', { text: 'channels' })]);
+  q.scale.forEach((scale, c) => {
+    const zp = q.zeroPoint[c] ?? q.zeroPoint[0] ?? 0;
+    list.append(kv(`#${c}`, `scale ${f(scale)}, zp ${zp}${range(scale, zp)}`));
+  });
+  box.append(list);
+  return box;
 }
 
 function fillStats(slot: HTMLElement, s: WeightStats | string): void {

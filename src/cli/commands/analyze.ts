@@ -79,7 +79,8 @@ function humanEstimate(e: EstimateReport): string {
   const yes = (b: boolean | undefined, k?: 'memory' | 'storage') => (k && undecided.has(k) ? 'no verdict (a bound)' : b === false ? 'NO' : 'yes');
   const lat = e.bounds?.latency === 'lower' ? '≥ ' : e.bounds?.latency === 'upper' ? '≤ ' : '';
   const mem = e.bounds?.memory === 'lower' ? '≥ ' : e.bounds?.memory === 'upper' ? '≤ ' : '';
-  const parts = e.ram ? [`arena ${formatBytes(e.ram.arenaBytes)}`, ...(e.ram.weightBytes ? [`weights ${formatBytes(e.ram.weightBytes)}`] : []), `runtime ${formatBytes(e.ram.runtimeBytes)}`].join(' + ') : '';
+  const parts = e.ram ? [`arena ${formatBytes(e.ram.arenaBytes)}`, ...(e.ram.persistentBytes ? [`persistent ${formatBytes(e.ram.persistentBytes)}`] : []),
+    ...(e.ram.weightBytes ? [`weights ${formatBytes(e.ram.weightBytes)}`] : []), `runtime ${formatBytes(e.ram.runtimeBytes)}`].join(' + ') : '';
   return [
     `  on ${e.device}: latency ${lat}${e.latencyMs.toFixed(3)} ms, energy ${lat}${e.energyMj.toFixed(3)} mJ/inference, RAM ${mem}${formatBytes(e.peakRamBytes)}${parts ? ` (${parts})` : ''}, flash ${formatBytes(e.flashBytes)}`,
     `  fits: RAM ${yes(e.fits.memory, 'memory')}, flash ${yes(e.fits.storage, 'storage')}, dtypes ${yes(e.fits.dtypes)}, operators ${yes(e.fits.operators)}`,
@@ -94,7 +95,9 @@ export function humanReport(a: Analysis, top: number): string {
   const opsets = Object.entries(r.model.opsets).map(([d, v]) => `${d} ${v}`).join(', ');
   const lines = [
     `${r.model.path}`,
-    `  producer     ${r.model.producer || '-'}   IR ${r.model.irVersion}   opsets ${opsets || '-'}`,
+    r.model.format === 'tflite'
+      ? `  format       TFLite flatbuffer   producer ${r.model.producer || '-'}   ${opsets || '-'}`
+      : `  producer     ${r.model.producer || '-'}   IR ${r.model.irVersion}   opsets ${opsets || '-'}`,
     `  nodes        ${r.model.nodeCount}   file ${formatBytes(r.model.fileBytes)}` +
       (r.model.externalDataBytes ? ` + external data ${formatBytes(r.model.externalDataBytes)} = ${formatBytes(r.model.totalBytes)}` : ''),
     ...r.inputs.map((i) => `  input        ${i.name}: ${i.dtype} ${formatShape(i.shape)}`),
@@ -110,6 +113,10 @@ export function humanReport(a: Analysis, top: number): string {
   if (ref) lines.push(`               ${ref.view}: peak ${formatBytes(ref.peakActivationBytes)}, arena ${formatBytes(ref.arenaBytes)} (a reference, not what a runtime holds)`);
   if (r.peak && r.peak.tensors.length) {
     lines.push(`  peak at      ${r.peak.nodeName}: ${r.peak.tensors.slice(0, 4).map((x) => `${x.name} ${formatBytes(x.bytes)}`).join(', ')}`);
+  }
+  const d = r.deployment;
+  if (d) {
+    lines.push(`  ${d.runtime.padEnd(12)} tensor_arena ≈ ${formatBytes(d.tensorArenaBytes)} (planned ${formatBytes(d.arenaBytes)} + persistent ≈ ${formatBytes(d.persistentBytes)}), flash ${formatBytes(d.flashBytes)} (the file)`);
   }
   const rows = [...r.nodes]
     .map((n, i) => ({ n, i }))

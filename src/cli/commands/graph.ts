@@ -2,7 +2,7 @@
 
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { isAbsolute, resolve } from 'node:path';
-import { loadModelFile } from '../../core/onnx/load';
+import { loadModelFile } from '../../core/model';
 import { layoutModel, renderSvg, type ValueShapes } from '../../core/layout';
 import type { Model } from '../../core/onnx/ir';
 import { startCommand, parseInputShapes, parseInputValues } from '../args';

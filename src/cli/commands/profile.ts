@@ -4,11 +4,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { formatMs, textTable } from '../../core/format';
 import { catchLensAsync } from '../../core/result';
-import { profileModel } from '../../core/runtime';
+import { median, percentile, profileModel } from '../../core/runtime';
+import { timeTflite } from '../../core/runtime/litert';
+import { formatOfFile } from '../../core/model';
 import { parse, parseInputShapes, parseInputValues, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 
-export const summary = 'measure latency in onnxruntime-node (median, p90) and per-node times';
+export const summary = 'measure latency in onnxruntime-node (median, p90) and per-node times; a .tflite in LiteRT.js';
 
 const HELP = `usage: aiot-lens profile MODEL [--runs N] [--threads N] [--input-shape NAME=DIMS]... [--value NAME=N]... [--json]
 
@@ -17,6 +19,10 @@ const HELP = `usage: aiot-lens profile MODEL [--runs N] [--threads N] [--input-s
   --input-shape NAME=DIMS  dims for symbolic input dimensions (others are taken as 1)
   --value NAME=N           fill an input with one value instead of seeded random data (e.g. sr=16000)
   --json                   {"medianMs","p90Ms","runs","nodes":[{"name","opType","ms"}]}
+
+A .tflite model runs in LiteRT.js (@litertjs/core: LiteRT's CPU kernels, XNNPACK, as WebAssembly, one thread):
+end-to-end times only (it reports no per-operator times), models with float32/int32 inputs (it cannot feed int8
+tensors) and without variable tensors.
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -38,6 +44,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const fills = parsedFills.value;
   const file = positionals[0]!;
   const path = isAbsolute(file) ? file : resolve(io.cwd, file);
+  if (formatOfFile(path) === 'tflite') return profileTflite(file, path, runs.ok ? runs.value : 50, values['json'] === true, io);
   const r = await catchLensAsync(() => profileModel(path, {
     runs: runs.ok ? runs.value : 50, threads: threads.ok ? threads.value : 1,
     inputShapes: shapes.ok ? shapes.value : {}, values: fills,
@@ -61,6 +68,32 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     `  unoptimized profiled run: ${formatMs(p.unoptimizedKernelMs ?? 0)} in ${p.nodes.length} node kernels`,
     '',
     textTable(['node', 'op', 'ms', 'share'], top.map((n) => [n.name, n.opType, n.ms.toFixed(3), `${((n.ms / (p.unoptimizedKernelMs || 1)) * 100).toFixed(1)}%`])),
+    '',
+  ].join('\n'));
+  return EXIT_OK;
+}
+
+/** A .tflite in LiteRT.js: end-to-end wall and CPU time (LiteRT.js exposes no per-operator profile). */
+async function profileTflite(file: string, path: string, runs: number, json: boolean, io: CliIO): Promise<number> {
+  const r = await catchLensAsync(() => timeTflite(path, { runs }), file);
+  if (!r.ok) {
+    io.err(`aiot-lens profile: ${file}: ${r.error.message.replace(`${file}: `, '')}\n`);
+    return EXIT_ERROR;
+  }
+  const t = r.value;
+  const sorted = [...t.wallMs].sort((a, b) => a - b);
+  const p = { medianMs: median(t.wallMs), p90Ms: percentile(sorted, 90), runs: t.wallMs.length, minMs: sorted[0]!, cpuMedianMs: median(t.cpuMs), threads: 1, nodes: [] };
+  const runtime = `LiteRT.js ${t.version} (XNNPACK CPU kernels, WebAssembly, 1 thread)`;
+  if (json) {
+    io.out(`${JSON.stringify({ ...p, runtime, inputs: t.inputs, outputs: t.outputs }, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  io.out([
+    `${file}  (${runtime})`,
+    `  median ${formatMs(p.medianMs)}   p90 ${formatMs(p.p90Ms)}   min ${formatMs(p.minMs)}   over ${p.runs} runs`,
+    `  CPU time per run:   median ${formatMs(p.cpuMedianMs)}`,
+    `  inputs: ${t.inputs.map((i) => `${i.name} ${i.dtype}[${i.shape.join(', ')}]`).join(', ')} (seeded random data)`,
+    '  per-operator times: LiteRT.js reports none',
     '',
   ].join('\n'));
   return EXIT_OK;

@@ -54,8 +54,11 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
   const appliedIds = new Set(applied.map((x) => x.id));
 
   const out = (suffix: string) => model.replace(/\.onnx$/i, '') + `.${suffix}.onnx`;
+  const tflite = analysis.format === 'tflite';
   const ctx: TechniqueContext = {
-    analysis, device, options: o, input,
+    analysis, device, options: o, input, tflite,
+    hint: (text) => `# ${text} (aiot-lens optimize rewrites ONNX models)`,
+    adviseCommand: (pins) => `aiot-lens advise ${model} ${dev}${pinFlags(pins ?? o.inputShapes, o.inputValues) ? ` ${pinFlags(pins ?? o.inputShapes, o.inputValues)}` : ''}`,
     async optimized(passes, passOptions, pins) {
       const shapes = pins ?? o.inputShapes ?? {};
       try {
@@ -91,7 +94,7 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
     const { e, r } = evaluate(p.input, device, { ...o, ...(p.overrides ?? {}) });
     candidates.push({
       technique: p.technique, module: p.module, resources: p.resources, command: p.command,
-      ...(p.note ? { note: p.note } : {}), ...(p.caveat ? { caveat: p.caveat } : {}), after: e, resourcesAfter: r,
+      ...(p.note ? { note: p.note } : {}), ...(p.caveat ? { caveat: p.caveat } : {}), ...(p.analytic ? { analytic: true } : {}), after: e, resourcesAfter: r,
     });
   }
 

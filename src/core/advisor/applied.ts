@@ -45,6 +45,16 @@ const DETECTORS: Detector[] = [
     return n > 0 ? { id: 'int8', evidence: `${n} integer kernels (QLinear*/…Integer)` } : undefined;
   },
   (a) => {
+    // Integer arithmetic for most MACs: an int8 model in another form (a .tflite with int8 tensors, QLinear ops).
+    let int = 0, all = 0;
+    for (const c of a.cost.nodes) {
+      if (c.macs === 0) continue;
+      all += c.macs;
+      if (/^u?int(8|4|16)$/.test(c.computeDtype)) int += c.macs;
+    }
+    return all > 0 && int / all >= 0.5 ? { id: 'int8', evidence: `${((100 * int) / all).toFixed(0)}% of MACs in integer arithmetic` } : undefined;
+  },
+  (a) => {
     const n = a.model.graph.nodes.filter((x) => x.opType === 'DynamicQuantizeLinear').length;
     return n > 0 ? { id: 'int8-dynamic', evidence: `${n} DynamicQuantizeLinear node(s): int8 weights, activations quantized at run time` } : undefined;
   },

@@ -11,12 +11,23 @@ import type { Analysis } from '../analyze';
 import type { DeviceProfile } from '../devices/types';
 import type { EstimateInput } from '../estimate/types';
 import type { Shape } from '../onnx/ir';
-import type { PassOptions } from '../passes';
+import { analyzeModel } from '../analyze';
+import { planActivations } from '../memory/kernels';
+import { isFloatDType } from '../onnx/dtype';
+import { beamSchedule, type PassOptions } from '../passes';
+import { quantizeInput, reduceInput } from './transforms';
 import type { AppliedId } from './applied';
 import type { AdviseOptions, Module, ResourceName } from './types';
 
 export interface TechniqueContext {
   analysis: Analysis;
+  /**
+   * The model is a .tflite: no pass rewrites it, so a technique prints where to apply it when converting and predicts
+   * its effect analytically (`analytic`), or by re-planning/re-analyzing where that needs no rewrite.
+   */
+  tflite: boolean;
+  /** The printed command for the TFLite converter hint. */
+  hint(text: string): string;
   device: DeviceProfile;
   options: AdviseOptions;
   /** The estimator input of the model as it is, on the device. */
@@ -31,6 +42,8 @@ export interface TechniqueContext {
   optimizeCommand(passes: string[], flags: string, suffix: string, pins?: Record<string, Shape>): string;
   /** The estimator input of an analysis on the device. */
   inputOf(a: Analysis): EstimateInput;
+  /** `aiot-lens advise MODEL --device ID <pins>`: the command that shows a setting no pass writes. */
+  adviseCommand(pins?: Record<string, Shape>): string;
 }
 
 export interface Proposal {
@@ -45,6 +58,8 @@ export interface Proposal {
   note?: string;
   /** Why it may not help on this device (shown when it does not relieve the binding resource). */
   caveat?: string;
+  /** The effect is scaled analytically (a .tflite, which no pass rewrites), not computed from a transformed model. */
+  analytic?: boolean;
 }
 
 export interface Technique {
@@ -58,10 +73,22 @@ export interface Technique {
 
 const MODEL_RESOURCES: ResourceName[] = ['storage', 'memory', 'compute', 'energy'];
 
+/** Whether any MAC-bearing node computes in floating point (an all-integer model gains nothing from quantizing). */
+function floatCompute(ctx: TechniqueContext): boolean {
+  return ctx.input.costs.some((c) => c.macs > 0 && isFloatDType(c.computeDtype));
+}
+
 export const TECHNIQUES: Technique[] = [
   {
     id: 'int8', label: 'int8 quantization', ruledOutBy: ['int8', 'int8-dynamic', 'fp16'],
     async propose(ctx) {
+      if (ctx.tflite) {
+        return floatCompute(ctx) ? {
+          technique: 'int8 quantization (weights and activations)', module: 'model', resources: MODEL_RESOURCES, analytic: true,
+          command: ctx.hint('TFLite converter: optimizations = [tf.lite.Optimize.DEFAULT], a representative_dataset, supported_ops = [TFLITE_BUILTINS_INT8]'),
+          input: quantizeInput(ctx.input, 'int8'), note: 'estimated analytically: float weights, activations and arithmetic scaled to int8',
+        } : undefined;
+      }
       const r = await ctx.optimized(['fold-bn', 'int8-static'], {});
       if (r === 'unchanged' || 'error' in r) return undefined;
       const lacks = !ctx.device.dtypes.includes('int8');
@@ -76,19 +103,34 @@ export const TECHNIQUES: Technique[] = [
   {
     id: 'fp16', label: 'float16', ruledOutBy: ['fp16', 'int8', 'int8-dynamic'],
     async propose(ctx) {
+      const lacks = !ctx.device.dtypes.includes('float16');
+      const caveat = lacks ? { caveat: `${ctx.device.id} has no float16 arithmetic: its runtime computes and holds activations in float32, only flash shrinks` } : {};
+      if (ctx.tflite) {
+        return floatCompute(ctx) ? {
+          technique: 'float16 weights and compute', module: 'model', resources: MODEL_RESOURCES, analytic: true, ...caveat,
+          command: ctx.hint('TFLite converter: optimizations = [tf.lite.Optimize.DEFAULT], target_spec.supported_types = [tf.float16]'),
+          input: quantizeInput(ctx.input, 'float16'), note: 'estimated analytically: float weights, activations and arithmetic scaled to float16',
+        } : undefined;
+      }
       const r = await ctx.optimized(['fp16'], {});
       if (r === 'unchanged' || 'error' in r) return undefined;
-      const lacks = !ctx.device.dtypes.includes('float16');
       return {
         technique: 'float16 weights and compute', module: 'model', resources: MODEL_RESOURCES,
-        command: ctx.optimizeCommand(['fp16'], '', 'fp16'), input: ctx.inputOf(r),
-        ...(lacks ? { caveat: `${ctx.device.id} has no float16 arithmetic: its runtime computes and holds activations in float32, only flash shrinks` } : {}),
+        command: ctx.optimizeCommand(['fp16'], '', 'fp16'), input: ctx.inputOf(r), ...caveat,
       };
     },
   },
   {
     id: 'prune', label: 'structured pruning', ruledOutBy: ['channel-pruning', 'int8', 'int8-dynamic'],
     async propose(ctx) {
+      if (ctx.tflite) {
+        return {
+          technique: 'structured pruning (30% of conv channels)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'], analytic: true,
+          command: ctx.hint('prune channels in training (tfmot) and convert again'),
+          input: reduceInput(ctx.input, 0.49, new Set(['conv', 'depthwise', 'matmul']), 'analytic structured pruning: 0.7 x 0.7 of conv/matmul work and weights kept'),
+          note: 'estimated analytically: 30% of channels removed keeps ~49% of conv MACs and weights (0.7 x 0.7)',
+        };
+      }
       const r = await ctx.optimized(['prune'], { channelSparsity: 0.3, sparsity: 0 });
       if (r === 'unchanged' || 'error' in r) return undefined;
       return {
@@ -102,6 +144,14 @@ export const TECHNIQUES: Technique[] = [
     id: 'low-rank', label: 'low-rank factorization', ruledOutBy: ['low-rank', 'int8', 'int8-dynamic'],
     async propose(ctx) {
       if (!ctx.input.costs.some((c) => c.opClass === 'matmul' && c.weightBytes > 0)) return undefined;
+      if (ctx.tflite) {
+        return {
+          technique: 'low-rank factorization of fully connected weights', module: 'model', resources: ['compute', 'storage', 'energy'], analytic: true,
+          command: ctx.hint('factorize the fully connected layers in the source model and convert again'),
+          input: reduceInput(ctx.input, 0.5, new Set(['matmul']), 'analytic low-rank: half of Gemm/MatMul work and weights'),
+          note: 'estimated analytically: rank halved, so fully connected MACs and weights halve',
+        };
+      }
       const r = await ctx.optimized(['low-rank'], { energy: 0.95 });
       if (r === 'unchanged' || 'error' in r) return undefined;
       return {
@@ -113,6 +163,19 @@ export const TECHNIQUES: Technique[] = [
   {
     id: 'reorder', label: 'operator reordering', ruledOutBy: ['reordered'],
     async propose(ctx) {
+      if (ctx.tflite) {
+        // TFLite Micro runs operators in file order: the same schedule, re-planned with its planner's rules.
+        const a = ctx.analysis;
+        const order = beamSchedule(a.model.graph, a.shapes.values, a.model.graph.nodes.length <= 300 ? 24 : 4);
+        if (!order) return undefined;
+        const plan = planActivations(a.model, a.shapes, { order, ...(a.model.deployment ? { rules: a.model.deployment.arena } : {}) });
+        if (plan.arenaBytes >= a.memory.arenaBytes) return undefined;
+        return {
+          technique: 'operator reordering for peak memory', module: 'model', resources: ['memory'],
+          command: ctx.hint('TFLite Micro runs operators in file order: emit them in this order when converting'),
+          input: { ...ctx.input, arenaBytes: plan.arenaBytes, peakActivationBytes: plan.peakActivationBytes },
+        };
+      }
       const r = await ctx.optimized(['reorder'], {});
       if (r === 'unchanged' || 'error' in r) return undefined;
       if (r.memory.arenaBytes >= ctx.analysis.memory.arenaBytes) return undefined;
@@ -128,6 +191,19 @@ export const TECHNIQUES: Technique[] = [
       const smaller = smallerShapes(ctx.analysis);
       if (!smaller) return undefined;
       const pins = { ...(ctx.options.inputShapes ?? {}), ...smaller.shapes };
+      if (ctx.tflite) {
+        // No pass rewrites a .tflite: the figures are the model re-analyzed at the new size (what `advise` prints for it).
+        try {
+          const a = analyzeModel(ctx.analysis.model, { inputShapes: pins, ...(ctx.options.inputValues ? { inputValues: ctx.options.inputValues } : {}) });
+          if (a.cost.totals.partialNodes > ctx.analysis.cost.totals.partialNodes) return undefined;
+          return {
+            technique: `smaller input resolution (${smaller.label})`, module: 'sensor data', resources: ['compute', 'memory', 'energy', 'communication'],
+            command: ctx.adviseCommand(pins), input: ctx.inputOf(a), note: 'convert the model at the new resolution; accuracy needs fine-tuning',
+          };
+        } catch {
+          return undefined;
+        }
+      }
       const r = await ctx.optimized(['resize-input'], { inputShapes: pins }, pins);
       if (r === 'unchanged' || 'error' in r) return undefined;
       return {

@@ -3,7 +3,7 @@
 import { costModel, type GraphCost } from '../cost';
 import { planActivations, type ActivationPlan } from '../memory/kernels';
 import { defaultOpset, type Model, type Shape } from '../onnx/ir';
-import { loadModelFile, type LoadedModel } from '../onnx/load';
+import { loadModelFile, type LoadedModel } from '../model';
 import { inferShapes } from '../shapes';
 import type { ShapeInference, ValueFacts } from '../shapes/types';
 import type { Deadline } from '../deadline';
@@ -28,6 +28,8 @@ export interface AnalyzeOptions {
 }
 
 export interface Analysis {
+  /** The file's format (set when analyzed from a file): optimization passes and exports rewrite ONNX only. */
+  format?: 'onnx' | 'tflite';
   model: Model;
   shapes: ShapeInference;
   cost: GraphCost;
@@ -51,9 +53,13 @@ export function analyzeModelFileSync(path: string, options: AnalyzeOptions = {})
 }
 
 export function analyzeLoaded(loaded: LoadedModel, options: AnalyzeOptions = {}): Result<Analysis> {
-  return catchLens(() => analyzeModel(loaded.model, {
-    ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes, externalDataBytes: loaded.externalDataBytes,
-  }), loaded.path);
+  return catchLens(() => {
+    const a = analyzeModel(loaded.model, {
+      ...options, path: loaded.path, modelDir: loaded.modelDir, fileBytes: loaded.fileBytes, externalDataBytes: loaded.externalDataBytes,
+    });
+    a.report.model.format = loaded.format;
+    return { ...a, format: loaded.format };
+  }, loaded.path);
 }
 
 /** Analyzes an in-memory model (optimization passes call this on their results). */
@@ -71,7 +77,8 @@ export function analyzeModel(
     deadline: options.deadline,
   });
   const cost = costModel(model, shapes, options.deadline);
-  const memory = planActivations(model, shapes, { ...(options.order ? { order: options.order } : {}) });
+  // A format whose runtime fixes the activation planner (TFLite → TFLite Micro) brings its rules with the model.
+  const memory = planActivations(model, shapes, { ...(options.order ? { order: options.order } : {}), ...(model.deployment ? { rules: model.deployment.arena } : {}) });
   const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0, options.externalDataBytes ?? 0);
   return { model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0 };
 }
@@ -123,7 +130,15 @@ function buildReport(
     warnings.push('the model imports no ai.onnx opset');
   }
   const peakNode = g.nodes[memory.order[memory.peakStep] ?? memory.peakStep];
+  const d = model.deployment;
   return {
+    ...(d ? {
+      deployment: {
+        runtime: d.runtime, arenaBytes: memory.arenaBytes, persistentBytes: d.persistentBytes,
+        tensorArenaBytes: memory.arenaBytes + d.persistentBytes, flashBytes: d.flashBytes,
+        basis: [...d.arena.basis, d.persistentBasis, `flash: ${d.flashBasis}`],
+      },
+    } : {}),
     model: {
       path,
       irVersion: model.irVersion,

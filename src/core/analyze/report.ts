@@ -10,6 +10,8 @@ export interface TensorDesc {
 
 export interface ModelSummary {
   path: string;
+  /** 'onnx' or 'tflite' (absent for in-memory models). */
+  format?: string;
   irVersion: number;
   opsets: Record<string, number>;
   producer: string;
@@ -81,4 +83,16 @@ export interface AnalysisReport {
    * of unknown condition is counted with its costlier branch; `memory` as `memory.bound`. Absent when exact.
    */
   bounds?: { compute?: 'lower' | 'upper'; memory?: 'lower' | 'upper' };
+  /**
+   * How the format's own runtime places the model (a .tflite on TFLite Micro): the planned arena, the runtime's
+   * persistent bytes, the tensor_arena they need together, and the flash the model file takes.
+   */
+  deployment?: {
+    runtime: string;
+    arenaBytes: number;
+    persistentBytes: number;
+    tensorArenaBytes: number;
+    flashBytes: number;
+    basis: string[];
+  };
 }

@@ -4,7 +4,7 @@ import { dtypeByteSize, isFloatDType, type DType } from '../onnx/dtype';
 import { subgraphsOf, tensorElementCount, type Graph, type Model, type Node, type Tensor } from '../onnx/ir';
 import { isKnownValue, type ShapeInference, type ValueFacts } from '../shapes/types';
 import { ifDecision, inputsBehind, loopMayStopEarly, tripCount, type Lookup } from '../shapes/control-flow';
-import { isComputeOp, opClassOf, opWork, type Operand } from './rules';
+import { controlKind, isComputeOp, opClassOf, opWork, type Operand } from './rules';
 import type { ExecutedBody, NodeCost } from './types';
 import type { Deadline } from '../deadline';
 
@@ -89,7 +89,8 @@ function collectWeights(graph: Graph, consumerCompute: Map<string, boolean>): Ma
   const weights = new Map<string, WeightInfo>();
   const add = (t: Tensor, fromConstantNode: boolean, name = t.name) => {
     const elements = tensorElementCount(t.dims);
-    weights.set(name, { elements, bytes: dtypeByteSize(t.dtype, elements), fromConstantNode });
+    // A sparse (compressed) tensor occupies what the file stores, not its dense size.
+    weights.set(name, { elements, bytes: t.sparse?.storedBytes ?? dtypeByteSize(t.dtype, elements), fromConstantNode });
   };
   // An initializer that is also a graph input is a default the caller may override; it is still stored.
   for (const t of graph.initializers) add(t, false);
@@ -126,6 +127,7 @@ function costGraph(graph: Graph, lookup: Lookup, ctx: CostContext, depth: number
   }
   const weights = collectWeights(graph, consumerCompute);
   const counted = new Set<string>();
+  const unknownOps = new Map<string, number>();
   const nodes: NodeCost[] = [];
   const totals: CostTotals = { params: 0, macs: 0, flops: 0, weightBytes: 0, constantParams: 0, partialNodes: 0, upperBoundNodes: 0 };
   const graphInputs = new Set(graph.inputs.map((i) => i.name));
@@ -142,6 +144,7 @@ function costGraph(graph: Graph, lookup: Lookup, ctx: CostContext, depth: number
     const outputs = node.outputs.map((n) => (n ? operandOf(lookup(n)) : {}));
     const work = node.opType === 'Constant' ? { macs: 0, flops: 0, partial: false } : opWork(node, inputs, outputs);
     let { macs, flops, partial } = work;
+    if (work.unknownOp) unknownOps.set(node.opType, (unknownOps.get(node.opType) ?? 0) + 1);
     let params = 0;
     let weightBytes = 0;
     let inputBytes = 0;
@@ -208,9 +211,14 @@ function costGraph(graph: Graph, lookup: Lookup, ctx: CostContext, depth: number
     nodes.push(cost);
     totals.macs += macs;
     totals.flops += flops;
-    if (partial) totals.partialNodes++;
+    // Custom operators are named in their own warning, not counted among nodes with unknown shapes.
+    if (partial && !work.unknownOp) totals.partialNodes++;
     if (body?.bound === 'upper') totals.upperBoundNodes++;
   });
+  if (unknownOps.size) {
+    const list = [...unknownOps].map(([op, n]) => `${op} (${n} node${n > 1 ? 's' : ''})`).join(', ');
+    ctx.warnings.push(`custom operator${unknownOps.size > 1 ? 's' : ''} ${list} ha${unknownOps.size > 1 ? 've' : 's'} no cost model: their MACs, FLOPs and latency are left out, so the totals are lower bounds`);
+  }
   const unused = [...weights.keys()].filter((k) => !counted.has(k));
   if (unused.length && depth === 0) {
     ctx.warnings.push(`${unused.length} initializer(s) are not read by any node (they still take flash): ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', …' : ''}`);
@@ -243,27 +251,36 @@ function costSubgraphs(
   let repeat = 1;
   let bound: 'upper' | undefined;
   let branch: 'then' | 'else' | undefined;
-  if (node.opType === 'If') {
-    const d = ifDecision(node, lookup);
+  // How the node runs its subgraphs: ONNX If/Loop/Scan, or another format's (TFLite IF, WHILE, CALL_ONCE).
+  const kind = controlKind(node);
+  if (kind === 'once') {
+    // Run once at start-up (TFLite CALL_ONCE): nothing per inference.
+    return { macs: 0, flops: 0, params, weightBytes, partial: false };
+  }
+  if (kind === 'branch') {
+    const d = node.opType === 'If' && node.domain === '' ? ifDecision(node, lookup) : {};
     const byGraph = (g: Graph | undefined) => costs.find((c) => c.graph === g);
     if (d.taken) {
       branch = d.taken;
       pick = byGraph(d[d.taken]) ?? pick;
       partial = (pick?.totals.partialNodes ?? 0) > 0;
     } else {
-      const t = byGraph(d.then), e = byGraph(d.else);
-      const heavier = t && e ? (e.totals.macs + e.totals.flops > t.totals.macs + t.totals.flops ? e : t) : (t ?? e);
-      pick = heavier;
-      branch = heavier === e ? 'else' : 'then';
+      const heaviest = costs.reduce<(typeof costs)[number] | undefined>((a, b) => (!a || b.totals.macs + b.totals.flops > a.totals.macs + a.totals.flops ? b : a), undefined);
+      pick = heaviest;
+      if (d.then || d.else) branch = heaviest?.graph === d.else ? 'else' : 'then';
       bound = 'upper';
-      if (depth === 0 || (t && e && t.totals.macs + t.totals.flops !== e.totals.macs + e.totals.flops)) {
+      const distinct = new Set(costs.map((c) => c.totals.macs + c.totals.flops)).size > 1;
+      if (depth === 0 || distinct) {
         const behind = inputsBehind(parent, node.inputs[0] ?? '', lookup);
-        ctx.assumptions.push(`${label}: condition unknown, so the costlier branch (${branch}) is counted: its MACs, FLOPs, memory and latency are upper bounds` +
+        ctx.assumptions.push(`${label}: condition unknown, so the costlier branch${branch ? ` (${branch})` : ''} is counted: its MACs, FLOPs, memory and latency are upper bounds` +
           (behind.length ? ` (give the input it depends on, e.g. --value ${behind[0]}=N)` : ''));
       }
     }
-  } else if (node.opType === 'Loop' || node.opType === 'Scan') {
-    const trips = tripCount(node, lookup, ctx.opset);
+  } else if (kind === 'loop') {
+    // The body is the subgraph named 'body' where there are several (TFLite WHILE: cond and body).
+    const named = costs.find((c) => subgraphsOf(node).some((s) => s.attribute === 'body' && s.graph === c.graph));
+    if (named) pick = named;
+    const trips = node.domain === '' ? tripCount(node, lookup, ctx.opset) : undefined;
     if (trips === undefined) {
       partial = true;
       ctx.assumptions.push(`${label}: trip count unknown, so its body is counted once: its MACs, FLOPs and latency are per iteration`);

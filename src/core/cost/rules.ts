@@ -3,6 +3,7 @@
 
 import { attrInt, attrInts, attrString, type Node } from '../onnx/ir';
 import type { OpClass } from './types';
+import { customWork, tfliteOpClass, tfliteWork } from './tflite';
 
 /** What the rules need to know about one of the node's inputs or outputs. */
 export interface Operand {
@@ -16,6 +17,28 @@ export interface OpWork {
   flops: number;
   /** A needed shape was unknown, so the counts are lower bounds. */
   partial: boolean;
+  /** The operator has no cost model at all (a custom operator): it is named in a warning. */
+  unknownOp?: boolean;
+}
+
+/** How a control-flow node runs its subgraphs: one of its branches, a body per iteration, or once at start-up. */
+export type ControlKind = 'branch' | 'loop' | 'once';
+
+/** Rules of operator domains other than ONNX's, registered by domain as ONNX's are by op type. */
+const DOMAIN_RULES: Record<string, {
+  opClass(node: Node, inputs: Operand[]): OpClass;
+  work(node: Node, inputs: Operand[], outputs: Operand[]): OpWork;
+  control?: Record<string, ControlKind>;
+}> = {
+  tflite: { opClass: tfliteOpClass, work: tfliteWork, control: { IF: 'branch', WHILE: 'loop', CALL_ONCE: 'once' } },
+  'tflite.custom': { opClass: () => 'elementwise', work: customWork },
+};
+
+const ONNX_CONTROL: Record<string, ControlKind> = { If: 'branch', Loop: 'loop', Scan: 'loop' };
+
+export function controlKind(node: Node): ControlKind | undefined {
+  const d = DOMAIN_RULES[node.domain];
+  return d ? d.control?.[node.opType] : ONNX_CONTROL[node.opType];
 }
 
 const DATA_OPS = new Set([
@@ -53,6 +76,8 @@ const PER_ELEMENT_FLOPS: Record<string, number> = {
 };
 
 export function opClassOf(node: Node, inputs: Operand[]): OpClass {
+  const domain = DOMAIN_RULES[node.domain];
+  if (domain) return domain.opClass(node, inputs);
   const op = node.opType;
   if (op === 'Conv' || op === 'ConvTranspose' || op === 'QLinearConv' || op === 'ConvInteger' || op === 'FusedConv') {
     const group = attrInt(node, 'group', 1);
@@ -79,6 +104,8 @@ function product(dims: readonly number[], from = 0, to = dims.length): number {
 
 /** The work of one node (control-flow nodes return zero here: their subgraphs are costed separately). */
 export function opWork(node: Node, inputs: Operand[], outputs: Operand[]): OpWork {
+  const domain = DOMAIN_RULES[node.domain];
+  if (domain) return domain.work(node, inputs, outputs);
   const op = node.opType;
   const out0 = outputs[0];
   const outElems = out0?.elements;

@@ -97,16 +97,23 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
 
   const runtimeRam = device.runtimeRamBytes ?? 0;
   const weightsInRam = device.executeInPlace ? 0 : input.weightBytes;
-  const peakRamBytes = input.arenaBytes + weightsInRam + runtimeRam;
+  const deployed = input.deployment;
+  const persistent = deployed?.persistentBytes ?? 0;
+  const peakRamBytes = input.arenaBytes + persistent + weightsInRam + runtimeRam;
   const memory = verdict(peakRamBytes, device.ramBytes, 'bytes',
     `RAM = activation arena ${input.arenaBytes} B${input.activationView ? ` (${input.activationView})` : ''}` +
+      (deployed ? ` + ${deployed.runtime} persistent ≈ ${persistent} B` : '') +
       (device.executeInPlace ? ' (weights execute in place from flash)' : ` + weights ${input.weightBytes} B copied to RAM`) +
       ` + runtime ${runtimeRam} B` + (input.bounds?.memory ? `; a ${input.bounds.memory} bound: ${input.bounds.why?.memory ?? 'some activations are bounds'}` : ''),
     input.bounds?.memory);
   const runtimeFlash = device.runtimeFlashBytes ?? 0;
-  const flashBytes = input.weightBytes + runtimeFlash;
+  // A format whose runtime reads the model file in place (TFLite on TFLM) occupies its whole file in flash: the weights
+  // plus the graph, quantization and metadata around them.
+  const modelFlash = input.weightBytes + (deployed?.flashOverheadBytes ?? 0);
+  const flashBytes = modelFlash + runtimeFlash;
   const storage = verdict(flashBytes, device.flashBytes, 'bytes',
-    `flash = weights ${input.weightBytes} B as stored in the model + runtime code ${runtimeFlash} B`);
+    (deployed ? `flash = the model file as ${deployed.runtime} reads it in place, ${modelFlash} B: weights ${input.weightBytes} B + graph, quantization and metadata ${deployed.flashOverheadBytes} B` : `flash = weights ${input.weightBytes} B as stored in the model`) + ` + runtime code ${runtimeFlash} B`);
+  if (deployed) assumptions.push(deployed.persistentBasis);
   if (device.maxWeightBytes !== undefined && input.weightBytes > device.maxWeightBytes) {
     assumptions.push(`weights (${input.weightBytes} B) exceed the ${device.maxWeightBytes} B the accelerator holds on-chip: they stream from external memory, so latency is optimistic`);
   }
@@ -123,7 +130,10 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   return {
     device: device.id, deviceName: device.name, latencyMs, energyMj,
     ...(energyPerPeriodMj !== undefined ? { energyPerPeriodMj, averagePowerW } : {}),
-    peakRamBytes, ram: { arenaBytes: input.arenaBytes, weightBytes: weightsInRam, runtimeBytes: runtimeRam, ...(input.activationView ? { view: input.activationView } : {}) },
+    peakRamBytes, ram: {
+      arenaBytes: input.arenaBytes, weightBytes: weightsInRam, runtimeBytes: runtimeRam, ...(persistent ? { persistentBytes: persistent } : {}),
+      ...(input.activationView ? { view: input.activationView } : {}),
+    },
     flashBytes, computeBoundMs, memoryBoundMs, overheadMs: nodeOverheadMs + device.overheadMs,
     fits: {
       memory: memory.fits, storage: storage.fits, dtypes: unsupportedDtypes.size === 0, operators: unsupportedOps.size === 0,

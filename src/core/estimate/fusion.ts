@@ -10,6 +10,18 @@ const FUSABLE = new Set(['Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSi
 const NONDETERMINISTIC = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
 
 /**
+ * Other domains whose operators carry a fused activation option: a separate activation whose only input is such an
+ * operator's output (feeding nothing else) runs inside it, as TFLite's converter and XNNPACK fuse it. Their
+ * operators with constant inputs only (DEQUANTIZE of float16 weights, DENSIFY of sparse ones) run once at Prepare.
+ */
+const ACTIVATION_FUSION: Record<string, { producers: Set<string>; activations: Set<string> }> = {
+  tflite: {
+    producers: new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'TRANSPOSE_CONV', 'ADD', 'SUB', 'MUL', 'CONCATENATION']),
+    activations: new Set(['RELU', 'RELU6', 'RELU_N1_TO_1', 'RELU_0_TO_1']),
+  },
+};
+
+/**
  * Maps node index → reason: `folded (...)` for ahead-of-time work, `fused into NAME` for epilogue fusion.
  * The estimator always drops folded nodes and drops fused ones only on profiles that fuse.
  */
@@ -29,13 +41,26 @@ export function findFusedNodes(model: Model, values?: Map<string, ValueFacts>): 
     const inputs = n.inputs.filter((x) => x !== '');
     const allConstant = inputs.every((x) => constant.has(x));
     const staticShape = (n.opType === 'Shape' || n.opType === 'Size') && inputs.length > 0 && isStatic(values?.get(inputs[0]!));
-    if (n.domain === '' && !NONDETERMINISTIC.has(n.opType) && (allConstant || staticShape) && n.attributes.every((a) => a.type !== 'graph')) {
+    const folds = n.domain === '' || (ACTIVATION_FUSION[n.domain] !== undefined && inputs.length > 0);
+    if (folds && !NONDETERMINISTIC.has(n.opType) && (allConstant || staticShape) && n.attributes.every((a) => a.type !== 'graph')) {
       out.set(i, n.opType === 'Constant' ? 'folded (constant)' : 'folded (constant inputs)');
       for (const o of n.outputs) constant.add(o);
       continue;
     }
     if (n.domain === '' && (n.opType === 'Identity' || n.opType === 'Dropout')) {
       out.set(i, 'folded (no-op at inference)');
+      continue;
+    }
+    const other = ACTIVATION_FUSION[n.domain];
+    if (other) {
+      const x = inputs[0];
+      const p = x === undefined ? undefined : producer.get(x);
+      const pn = p === undefined ? undefined : g.nodes[p]!;
+      const free = pn?.attributes.find((a) => a.name === 'fused_activation_function');
+      if (other.activations.has(n.opType) && inputs.length === 1 && pn && other.producers.has(pn.opType) && pn.domain === n.domain &&
+        consumers.get(x!) === 1 && (!free || (free.type === 'string' && free.value === 'NONE'))) {
+        out.set(i, `fused into ${pn.name || `#${p} ${pn.opType}`}`);
+      }
       continue;
     }
     if (n.domain !== '' || !FUSABLE.has(n.opType)) continue;

@@ -78,6 +78,8 @@ export function estimateInputOf(a: AnalysisLike, device?: DeviceProfile): Estima
   if (qdq) assumptions.push(`${qdq.islands} quantize/dequantize islands run as fused int8 kernels, activations stored as int8 (as ORT, TFLite and the MCU toolchains run QDQ models)`);
   const plan = devicePlan(a, device);
   const bounds = boundsOf(a, inputBytes === undefined);
+  const deployment = a.model?.deployment;
+  if (deployment) assumptions.push(...deployment.arena.basis);
   return {
     ...(bounds ? { bounds } : {}),
     costs: qdq ? qdq.costs : a.cost.nodes,
@@ -88,6 +90,12 @@ export function estimateInputOf(a: AnalysisLike, device?: DeviceProfile): Estima
     weightBytesByDtype: byDtype,
     ...(inputBytes !== undefined ? { inputBytes } : {}),
     ...(outputBytes !== undefined ? { outputBytes } : {}),
+    ...(deployment ? {
+      deployment: {
+        runtime: deployment.runtime, flashOverheadBytes: Math.max(0, deployment.flashBytes - a.cost.totals.weightBytes), flashBasis: deployment.flashBasis,
+        persistentBytes: deployment.persistentBytes, persistentBasis: deployment.persistentBasis,
+      },
+    } : {}),
     ...(a.model ? {
       fusedNodes: fused,
       convGeometry: convGeometry(a.model, a.shapes?.values),
@@ -155,7 +163,7 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
 /** The `estimate` object for `analyze --device ID --json`. */
 export function estimateReport(analysis: AnalysisLike, device: DeviceProfile, options: EstimateOptions = {}): EstimateReport {
   const warnings = analysis.report.warnings.some((x) => /lower bound/.test(x))
-    ? ['some node costs are lower bounds (unknown shapes), so latency is too']
+    ? ['some node costs are lower bounds (unknown shapes or operators without a cost model), so latency is too']
     : [];
   return toReport(estimate(estimateInputOf(analysis, device), device, options), warnings);
 }

@@ -4,6 +4,7 @@ import type { NodeCost, OpClass } from '../cost/types';
 import type { ComputeDType } from '../devices/types';
 import type { Model } from '../onnx/ir';
 import type { ValueFacts } from '../shapes/types';
+import type { Deployment } from '../onnx/ir';
 
 /** What the estimator needs from an analysis: per-node costs and whole-model memory totals. */
 export interface EstimateInput {
@@ -35,6 +36,11 @@ export interface EstimateInput {
    * bound over it) gets no fit verdict: see ResourceVerdict.verdict.
    */
   bounds?: { latency?: FigureBound; memory?: FigureBound; inputBytes?: FigureBound; why?: { latency?: string; memory?: string } };
+  /** How the model's own runtime stores it (a .tflite on TFLite Micro): flash is its file, RAM adds its persistent tail. */
+  deployment?: Pick<Deployment, 'runtime' | 'flashBasis' | 'persistentBytes' | 'persistentBasis'> & {
+    /** Flash the model file holds beside its weights (graph, quantization, metadata): flash = weightBytes + this. */
+    flashOverheadBytes: number;
+  };
   /** Conv channel counts by node index, for devices that pad channels to a SIMD block. */
   convGeometry?: ReadonlyMap<number, { cin: number; cout: number; group: number }>;
 }
@@ -120,6 +126,8 @@ export interface RamParts {
   arenaBytes: number;
   weightBytes: number;
   runtimeBytes: number;
+  /** The format's runtime's persistent allocations beside the arena (a .tflite on TFLite Micro). */
+  persistentBytes?: number;
   /** How the activations were sized (EstimateInput.activationView). */
   view?: string;
 }

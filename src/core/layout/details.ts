@@ -1,7 +1,7 @@
 // What the inspector shows for one node (attributes, tensors with dtype and shape, cost) and weight statistics,
 // computed on the host side from the IR so the webview receives plain data.
 
-import type { Attribute, Graph, Tensor } from '../onnx/ir';
+import type { Attribute, Graph, Quantization, Tensor } from '../onnx/ir';
 import { tensorToNumbers } from '../onnx/tensor';
 import type { NodeCost } from '../cost/types';
 import { err, ok, type Result } from '../result';
@@ -64,20 +64,23 @@ export function nodeDetails(graph: Graph, nodeIndex: number, shapes?: ValueShape
   const node = graph.nodes[nodeIndex];
   if (!node) return err('invalid-argument', `node ${nodeIndex} does not exist (the graph has ${graph.nodes.length})`);
   const weights = weightTensors(graph);
-  const declared = new Map<string, { dtype?: string; shape?: string }>();
-  for (const v of [...graph.inputs, ...graph.valueInfo, ...graph.outputs]) {
-    if (v.type.kind === 'tensor') declared.set(v.name, { dtype: v.type.elemType, shape: formatShape(v.type.shape) });
+  const declared = new Map<string, { dtype?: string; shape?: string; quantization?: Quantization }>();
+  for (const v of [...graph.inputs, ...graph.valueInfo, ...graph.outputs, ...(graph.states ?? [])]) {
+    if (v.type.kind === 'tensor') declared.set(v.name, { dtype: v.type.elemType, shape: formatShape(v.type.shape), ...(v.quantization ? { quantization: v.quantization } : {}) });
   }
   const describe = (name: string, formal: string): TensorDetail => {
     const w = weights.get(name);
     const inferred = shapes?.get(name);
     const d = declared.get(name);
+    const q = w?.quantization ?? d?.quantization;
     return {
       name,
       formal,
       dtype: w?.dtype ?? inferred?.dtype ?? d?.dtype ?? '',
       shape: w ? formatShape(w.dims) : inferred?.shape ? formatShape(inferred.shape) : d?.shape ?? '',
       isWeight: w !== undefined,
+      ...(q ? { quantization: { scale: q.scale, zeroPoint: q.zeroPoint, ...(q.axis !== undefined ? { axis: q.axis } : {}) } } : {}),
+      ...(w?.sparse ? { sparse: `${w.sparse.format}, ${w.sparse.storedBytes} B stored` } : {}),
     };
   };
   const details: NodeDetails = {

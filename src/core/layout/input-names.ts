@@ -1,6 +1,7 @@
 // Formal input names per op (Conv → X, W, B) from the bundled ONNX schemas, for labelling weights inside boxes.
 
 import schemas from '../onnx/schemas/operator-schemas.json';
+import { TFLITE_INPUT_NAMES } from '../tflite/ops';
 
 interface SchemaEntry {
   domain: string;
@@ -23,7 +24,8 @@ export function formalInputName(opType: string, index: number): string {
       cache.set(s.name, s.inputs.map((i) => i.name));
     }
   }
-  const names = cache.get(opType);
+  // TFLite builtin names (CONV_2D) are upper-case, so they never collide with ONNX's (Conv).
+  const names = cache.get(opType) ?? TFLITE_INPUT_NAMES[opType];
   if (!names || names.length === 0) return '';
   if (index < names.length) return names[index]!;
   // Extra inputs belong to a variadic last parameter (Concat's `inputs`).

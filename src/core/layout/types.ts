@@ -94,6 +94,10 @@ export interface TensorDetail {
   shape: string;
   /** The tensor is a weight (initializer or Constant): its statistics can be requested. */
   isWeight: boolean;
+  /** Affine quantization the file states (TFLite): one scale per tensor, or one per channel along `axis`. */
+  quantization?: { scale: number[]; zeroPoint: number[]; axis?: number };
+  /** Stored compressed (TFLite sparsity): format and stored bytes. */
+  sparse?: string;
 }
 
 /** Everything the inspector shows for one node; computed by the host from the IR, shapes and costs. */

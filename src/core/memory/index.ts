@@ -2,7 +2,7 @@
 // and a greedy offset-based arena as TFLite Micro's GreedyMemoryPlanner builds it.
 
 import { dtypeByteSize, type DType } from '../onnx/dtype';
-import { tensorElementCount, type Graph } from '../onnx/ir';
+import { tensorElementCount, type ArenaRules, type Graph } from '../onnx/ir';
 import { isKnownValue, type ValueFacts } from '../shapes/types';
 
 export interface Buffer {
@@ -41,6 +41,8 @@ export interface PlanOptions {
    * (float16 widened to float32 on a target without float16 kernels). Default: the inferred dtype.
    */
   dtypeOf?: (name: string, dtype: DType) => DType;
+  /** The target runtime's planner rules: buffer alignment, offsets fixed ahead of time, order of equal sizes. */
+  rules?: ArenaRules;
 }
 
 /** Plans the activations of `graph` given the facts shape inference produced. */
@@ -56,6 +58,13 @@ export function planMemory(graph: Graph, values: Map<string, ValueFacts>, option
     if (initializers.has(input.name)) continue;
     first.set(input.name, -1);
     last.set(input.name, -1);
+  }
+  // Buffers nodes read that no node writes (a delegate's scratch) live from the start; state the runtime keeps
+  // outside the arena (TFLM's variable tensors, in its persistent tail) is not planned here.
+  for (const s of graph.states ?? []) {
+    if (options.rules?.persistent?.has(s.name)) continue;
+    first.set(s.name, -1);
+    last.set(s.name, -1);
   }
   for (let s = 0; s < steps; s++) {
     const node = graph.nodes[order[s]!]!;
@@ -81,7 +90,9 @@ export function planMemory(graph: Graph, values: Map<string, ValueFacts>, option
   const unknownTensors: string[] = [];
   for (const [name, f] of first) {
     const facts = values.get(name);
-    const bytes = tensorBytes(facts, options.dtypeOf ? (d) => options.dtypeOf!(name, d) : undefined);
+    const raw = tensorBytes(facts, options.dtypeOf ? (d) => options.dtypeOf!(name, d) : undefined);
+    const align = options.rules?.alignmentBytes ?? 1;
+    const bytes = raw === undefined || align <= 1 ? raw : Math.ceil(raw / align) * align;
     if (bytes === undefined) {
       unknownTensors.push(name);
       continue;
@@ -115,7 +126,7 @@ export function planMemory(graph: Graph, values: Map<string, ValueFacts>, option
     .sort((a, b) => b.bytes - a.bytes)
     .map((b) => ({ name: b.name, bytes: b.bytes }));
 
-  const arenaBytes = greedyArena(buffers, span);
+  const arenaBytes = greedyArena(buffers, span, options.rules);
   return { peakActivationBytes: peak, arenaBytes, peakStep, peakTensors, liveBytesByStep, buffers, unknownTensors };
 }
 
@@ -144,10 +155,17 @@ export function outerReferences(graph: Graph): Set<string> {
 
 /**
  * TFLite Micro's greedy planner: place buffers largest first, each at the lowest offset where it does not overlap
- * (in memory) any already placed buffer whose lifetime overlaps its own.
+ * (in memory) any already placed buffer whose lifetime overlaps its own. Buffers with fixed (offline-planned) offsets
+ * are placed first where the plan puts them; `tieRank` orders equal sizes as the runtime does.
  */
-function greedyArena(buffers: Buffer[], span: number): number {
-  const sorted = [...buffers].sort((a, b) => b.bytes - a.bytes || a.firstStep - b.firstStep);
+function greedyArena(buffers: Buffer[], span: number, rules?: ArenaRules): number {
+  const fixed = rules?.fixedOffsets;
+  const rank = rules?.tieRank;
+  const tie = rank
+    ? (a: Buffer, b: Buffer) => (rank.get(b.name) ?? -1) - (rank.get(a.name) ?? -1)
+    : (a: Buffer, b: Buffer) => a.firstStep - b.firstStep;
+  const sorted = [...buffers].sort((a, b) => b.bytes - a.bytes || tie(a, b));
+  if (fixed?.size) sorted.sort((a, b) => Number(fixed.has(b.name)) - Number(fixed.has(a.name)));
   // Buffers placed so far, bucketed by every step they are live in, to find lifetime overlaps quickly.
   const byStep: Buffer[][] = Array.from({ length: span }, () => []);
   const seen = new Map<Buffer, number>();
@@ -157,21 +175,26 @@ function greedyArena(buffers: Buffer[], span: number): number {
   for (const b of sorted) {
     stamp++;
     conflicts.length = 0;
-    for (let s = b.firstStep + 1; s <= b.lastStep + 1; s++) {
-      for (const o of byStep[s]!) {
-        if (seen.get(o) === stamp) continue;
-        seen.set(o, stamp);
-        conflicts.push(o);
+    const at = fixed?.get(b.name);
+    if (at !== undefined) {
+      b.offset = at;
+    } else {
+      for (let s = b.firstStep + 1; s <= b.lastStep + 1; s++) {
+        for (const o of byStep[s]!) {
+          if (seen.get(o) === stamp) continue;
+          seen.set(o, stamp);
+          conflicts.push(o);
+        }
       }
+      conflicts.sort((x, y) => x.offset - y.offset);
+      let offset = 0;
+      for (const o of conflicts) {
+        if (offset + b.bytes <= o.offset) break;
+        offset = Math.max(offset, o.offset + o.bytes);
+      }
+      b.offset = offset;
     }
-    conflicts.sort((x, y) => x.offset - y.offset);
-    let offset = 0;
-    for (const o of conflicts) {
-      if (offset + b.bytes <= o.offset) break;
-      offset = Math.max(offset, o.offset + o.bytes);
-    }
-    b.offset = offset;
-    arena = Math.max(arena, offset + b.bytes);
+    arena = Math.max(arena, b.offset + b.bytes);
     for (let s = b.firstStep + 1; s <= b.lastStep + 1; s++) byStep[s]!.push(b);
   }
   return arena;

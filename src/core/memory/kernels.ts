@@ -10,7 +10,7 @@
 // The plan as written (every tensor at its declared type, control nodes opaque) is kept as a labelled reference.
 
 import type { DType } from '../onnx/dtype';
-import { attrGraph, type Graph, type Model, type Node, type Tensor } from '../onnx/ir';
+import { attrGraph, type ArenaRules, type Graph, type Model, type Node, type Tensor } from '../onnx/ir';
 import { ifDecision, type Lookup } from '../shapes/control-flow';
 import type { ShapeInference, ValueFacts } from '../shapes/types';
 import { planMemory, type MemoryPlan } from './index';
@@ -26,6 +26,8 @@ export interface ActivationPlanOptions {
   kernelDtypes?: readonly string[];
   /** Names the target in the plan's description (`esp32-s3 has no float16 kernels`). */
   target?: string;
+  /** The format's planner rules (a .tflite on TFLite Micro: alignment, offline offsets, tie order). */
+  rules?: ArenaRules;
 }
 
 export interface ActivationPlan extends MemoryPlan {
@@ -74,17 +76,18 @@ export function planActivations(model: Model, shapes: ShapeInference, options: A
   const order = options.order ?? g.nodes.map((_, i) => i);
   const widen = widening(options.kernelDtypes);
   const dtypeOf = widen.size ? (_: string, d: DType) => (widen.has(d) ? 'float' as DType : d) : undefined;
+  const rules = options.rules ? { rules: options.rules } : {};
   const notes: string[] = [];
   const control = hasControlFlow(g);
   const quantized = g.nodes.some((n) => n.opType === 'DequantizeLinear');
   const hasWidened = dtypeOf !== undefined && [...shapes.values.values()].some((f) => widen.has(f.dtype));
 
   if (!control && !quantized) {
-    const plan = planMemory(g, shapes.values, { order, ...(dtypeOf ? { dtypeOf } : {}) });
+    const plan = planMemory(g, shapes.values, { order, ...rules, ...(dtypeOf ? { dtypeOf } : {}) });
     if (hasWidened) notes.push(widenNote(widen, options.target));
     const view = hasWidened ? `float16 held as float32 (${options.target ?? 'the target'} has no float16 kernels)` : 'as stored in the model';
     if (!hasWidened) return { ...plan, order, view, notes };
-    const asWritten = planMemory(g, shapes.values, { order });
+    const asWritten = planMemory(g, shapes.values, { order, ...rules });
     return { ...plan, order, view, notes, reference: { view: 'as stored in the model', peakActivationBytes: asWritten.peakActivationBytes, arenaBytes: asWritten.arenaBytes } };
   }
 
@@ -120,9 +123,10 @@ export function planActivations(model: Model, shapes: ShapeInference, options: A
   }
   if (views.length === 0) views = ['as stored in the model'];
 
-  const plan = planMemory({ ...planned, nodes }, flat.values, { ...(dtypeOf ? { dtypeOf } : {}) });
+  // Offsets fixed ahead of time name tensors of the model as written; they do not carry over to a re-planned graph.
+  const plan = planMemory({ ...planned, nodes }, flat.values, { ...(dtypeOf ? { dtypeOf } : {}), ...(options.rules ? { rules: { ...options.rules, fixedOffsets: undefined } } : {}) });
   const result = perTopLevelStep(plan, owner, order.length);
-  const asWritten = planMemory(g, shapes.values, { order });
+  const asWritten = planMemory(g, shapes.values, { order, ...rules });
   return {
     ...result, order, view: views.join('; '), notes, stepOwner: owner, planned: { graph: { ...planned, nodes }, values: flat.values },
     ...(flat.upper ? { bound: 'upper' as const } : {}),

@@ -27,6 +27,10 @@ export interface DecodeOptions {
 export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Result<Model> {
   return catchLens(() => {
     if (bytes.byteLength === 0) throw new LensException('not-onnx', 'the file is empty', options.path);
+    // "TFL3" at bytes 4..7 is the TFLite flatbuffer identifier: say so instead of a protobuf parse error.
+    if (bytes.byteLength >= 8 && bytes[4] === 0x54 && bytes[5] === 0x46 && bytes[6] === 0x4c && bytes[7] === 0x33) {
+      throw new LensException('unsupported', 'this is a TFLite model (.tflite flatbuffer), not ONNX: this operation needs an ONNX model', options.path);
+    }
     let msg: Msg;
     try {
       msg = ModelProtoType.decode(bytes);

@@ -27,9 +27,26 @@ export type TypeInfo =
   | { kind: 'opaque'; domain: string; name: string; denotation?: string }
   | { kind: 'unknown' };
 
+/**
+ * Affine quantization of a tensor's stored integers: real = scale × (q − zeroPoint). One scale is per tensor; several
+ * are per channel along `axis`. Readers of formats that store it per tensor (TFLite) fill it in.
+ */
+export interface Quantization {
+  scale: number[];
+  zeroPoint: number[];
+  /** The dimension the per-channel scales run along. */
+  axis?: number;
+  /** Calibration ranges, when the file keeps them. */
+  min?: number[];
+  max?: number[];
+  /** A scheme other than scale/zero point (blockwise, custom), by name. */
+  details?: string;
+}
+
 export interface ValueInfo {
   name: string;
   type: TypeInfo;
+  quantization?: Quantization;
   docString?: string;
   metadataProps?: KeyValue[];
   /** Per-dimension denotations, kept only so that encoding is lossless. */
@@ -63,6 +80,12 @@ export interface Tensor {
   dtype: DType;
   dims: number[];
   data: TensorData;
+  quantization?: Quantization;
+  /**
+   * The tensor is stored compressed (TFLite sparsity): `data` holds the dense elements, `storedBytes` what the file
+   * holds (values plus index arrays), `format` how (e.g. `CSR over dims 0,1, blocks 1x4`).
+   */
+  sparse?: { format: string; storedBytes: number };
   docString?: string;
   metadataProps?: KeyValue[];
   /** TensorProto.segment, kept for lossless encoding. */
@@ -125,6 +148,11 @@ export interface Graph {
   inputs: ValueInfo[];
   outputs: ValueInfo[];
   valueInfo: ValueInfo[];
+  /**
+   * Values nodes read but no node produces, with no constant data: state that persists between inferences (TFLite
+   * variable tensors) or buffers the runtime provides. Neither weights nor activations of one run.
+   */
+  states?: ValueInfo[];
   docString?: string;
   metadataProps?: KeyValue[];
   /** TensorAnnotation entries, kept as decoded protobuf objects. */
@@ -162,6 +190,35 @@ export interface Model {
   /** TrainingInfoProto and DeviceConfigurationProto entries, kept as decoded protobuf objects. */
   trainingInfo?: unknown[];
   configuration?: unknown[];
+  /** Set by readers whose format fixes how its runtime places the model on a device (a .tflite runs on TFLite Micro). */
+  deployment?: Deployment;
+}
+
+/** How a format's own runtime stores a model and plans its memory: data the memory plan and the estimator follow. */
+export interface Deployment {
+  /** The runtime, e.g. 'TFLite Micro'. */
+  runtime: string;
+  /** Flash the model occupies as deployed (a TFLite model's whole flatbuffer), with what it counts. */
+  flashBytes: number;
+  flashBasis: string;
+  /** RAM the runtime holds outside the activation arena (TFLM's persistent tail), with how it was estimated. */
+  persistentBytes: number;
+  persistentBasis: string;
+  /** The runtime's activation planner: buffer alignment, fixed (offline-planned) offsets, tie order. */
+  arena: ArenaRules;
+}
+
+export interface ArenaRules {
+  /** Every buffer's size is rounded up to this many bytes (TFLM: 16). */
+  alignmentBytes: number;
+  /** Offsets fixed ahead of time (TFLM's OfflineMemoryAllocation metadata), by value name. */
+  fixedOffsets?: ReadonlyMap<string, number>;
+  /** Equal-sized buffers are placed in descending order of this rank (TFLM: higher tensor index first). */
+  tieRank?: ReadonlyMap<string, number>;
+  /** Values the runtime keeps outside the arena (TFLM allocates variable tensors in its persistent tail). */
+  persistent?: ReadonlySet<string>;
+  /** What the plan assumes, in words. */
+  basis: string[];
 }
 
 /** Default-domain opset version of a model (ai.onnx), or undefined when it imports none. */

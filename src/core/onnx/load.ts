@@ -52,7 +52,8 @@ export function loadModelFile(path: string): Result<LoadedModel> {
   });
 }
 
-function readWhole(path: string, size: number): Result<Uint8Array> {
+/** The first `size` bytes of a file (all of it when shorter), read into one buffer. */
+export function readWhole(path: string, size: number): Result<Uint8Array> {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

@@ -28,8 +28,10 @@ export function resizeInput(model: Model, options: PassOptions = {}): Result<Pas
       input.type = { ...input.type, shape: [...dims] };
       changes.push(`${name}: ${(old ?? []).map((d) => d ?? '?').join('x')} → ${dims.join('x')}`);
     }
-    // Every declared intermediate and output shape may be stale now; inference recomputes them.
-    g.valueInfo = [];
+    // Every declared intermediate and output shape may be stale now; inference recomputes them. Declared element types
+    // and quantization stay (a TFLite model's int8 activations are known only from them).
+    g.valueInfo = g.valueInfo.flatMap((v) => (v.type.kind === 'tensor' && (v.type.elemType !== 'undefined' || v.quantization)
+      ? [{ ...v, type: { kind: 'tensor' as const, elemType: v.type.elemType } }] : []));
     const shapes = inferShapes(m, { defaultBatch: 1 });
     const problem = findInvalid(m, shapes.values);
     if (problem) throw new LensException('unsupported', `cannot resize the input: ${problem}`, options.path);

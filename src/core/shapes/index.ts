@@ -14,8 +14,10 @@ import { mlRules } from './ops/ml';
 import { nnRules } from './ops/nn';
 import { sequenceRules } from './ops/sequence';
 import { tensorRules } from './ops/tensor';
+import { tfliteRules } from './ops/tflite';
 import type { KnownValue, ShapeInference, ShapeOptions, ValueFacts } from './types';
 import { tensorFacts } from './values';
+import { allNumeric } from './dims';
 import { propagateSymbolic } from './symbolic';
 import { schemaFallback } from './schema-fallback';
 
@@ -30,6 +32,17 @@ const RULES: Record<string, Rule> = {
   ...elementwiseRules, ...tensorRules, ...nnRules, ...sequenceRules, ...controlRules,
 };
 const RULE_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.preview.training']);
+
+/**
+ * Rules of other domains. `declaresTypes`: the format declares every value's type (TFLite does), so while a node's
+ * inputs are as declared its outputs take the declared types (the rule is checked against them), and once pinned
+ * shapes change an input the rule alone decides: a declared shape never stands in for one the rule cannot know.
+ */
+const DOMAIN_RULES: Record<string, { rules: Record<string, Rule>; declaresTypes?: boolean }> = {
+  'ai.onnx.ml': { rules: mlRules },
+  tflite: { rules: tfliteRules, declaresTypes: true },
+  'tflite.custom': { rules: {}, declaresTypes: true },
+};
 
 /** Ops that generate values at random: never folded. */
 const NO_FOLD = new Set(['RandomUniform', 'RandomNormal', 'RandomUniformLike', 'RandomNormalLike', 'Bernoulli', 'Multinomial', 'Dropout']);
@@ -226,8 +239,9 @@ function inferNodes(
     });
     let outs: OutFacts[];
     let fold: OpCtx | undefined;
+    let typed = false;
     try {
-      ({ outs, fold } = inferNode(node, inputs, scope, eng, opsets, depth, where));
+      ({ outs, fold, typed = false } = inferNode(node, inputs, scope, eng, opsets, depth, where, declared));
     } catch (e) {
       warnOnce(eng, `err:${node.opType}`, `${where}: shape rule for ${node.opType} failed on node '${node.name}': ${(e as Error).message}`);
       outs = [];
@@ -245,7 +259,7 @@ function inferNodes(
     for (const f of facts) knowEmpty(f);
     node.outputs.forEach((name, i) => {
       if (!name) return;
-      scope.values.set(name, declared ? withDeclared(facts[i], declared.get(name), eng.symbols) : facts[i]);
+      scope.values.set(name, declared && !typed ? withDeclared(facts[i], declared.get(name), eng.symbols) : facts[i]);
     });
   }
 }
@@ -276,13 +290,15 @@ class NodeCtx implements OpCtx {
 
 function inferNode(
   node: Node, inputs: (ValueFacts | undefined)[], scope: Scope, eng: Engine, opsets: Map<string, number>, depth: number,
-  where: string,
-): { outs: OutFacts[]; fold?: OpCtx } {
+  where: string, declared?: Map<string, TypeInfo>,
+): { outs: OutFacts[]; fold?: OpCtx; typed?: boolean } {
   const domain = node.domain === 'ai.onnx' ? '' : node.domain;
   const fn = eng.functions.get(`${domain}\u0000${node.opType}`);
   if (fn) return { outs: inferFunctionCall(node, fn, inputs, eng, depth, where) };
-  const rule = RULE_DOMAINS.has(domain) ? RULES[node.opType] : domain === 'ai.onnx.ml' ? mlRules[node.opType] : undefined;
+  const spec = DOMAIN_RULES[domain];
+  const rule = RULE_DOMAINS.has(domain) ? RULES[node.opType] : spec?.rules[node.opType];
   const c = new NodeCtx(node, opsets.get(domain) ?? 21, inputs, scope, eng, opsets, depth, where);
+  if (spec?.declaresTypes) return { outs: inferAsDeclared(c, rule, declared, eng), typed: true };
   if (!rule) {
     const typed = schemaFallback(c, domain);
     const what = typed ? 'shapes are unknown (dtypes from its schema)' : 'its outputs are unknown';
@@ -292,6 +308,54 @@ function inferNode(
   const outs = rule(c);
   propagateSymbolic(c, outs);
   return { outs, fold: c };
+}
+
+/** A declared type's facts with the dims fixed by pins or the default batch substituted. */
+function declaredFacts(name: string, declared: Map<string, TypeInfo> | undefined, eng: Engine): ValueFacts | undefined {
+  const t = declared?.get(name);
+  if (!t) return undefined;
+  const f = factsFromType(name, t);
+  if (f.shape && eng.symbols.size) f.shape = f.shape.map((d) => (typeof d === 'string' && eng.symbols.has(d) ? eng.symbols.get(d)! : d));
+  return f;
+}
+
+function sameShape(a: Shape | undefined, b: Shape | undefined): boolean {
+  return !!a && !!b && a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Outputs of a node whose format declares every type (see DOMAIN_RULES). */
+function inferAsDeclared(c: NodeCtx, rule: Rule | undefined, declared: Map<string, TypeInfo> | undefined, eng: Engine): OutFacts[] {
+  const node = c.node;
+  const asDeclared = node.inputs.every((name, i) => {
+    if (!name) return true;
+    const d = declaredFacts(name, declared, eng);
+    return !d?.shape || sameShape(c.in[i]?.shape, d.shape);
+  });
+  let ruled: OutFacts[] | undefined;
+  try {
+    ruled = rule?.(c);
+  } catch {
+    ruled = undefined;
+  }
+  const label = `${node.domain}.${node.opType}`;
+  return node.outputs.map((name, i) => {
+    const d = name ? declaredFacts(name, declared, eng) : undefined;
+    const r = ruled?.[i];
+    // The file's element type wins (quantized types); without one, the rule's, else the first input's.
+    const dtype = d && d.dtype !== 'undefined' ? d.dtype : r && r.dtype !== 'undefined' ? r.dtype : (c.in[0]?.dtype ?? 'undefined');
+    const known = r && Object.getOwnPropertyDescriptor(r, 'value')?.value !== undefined ? { value: r.value } : {};
+    if (asDeclared && d?.shape) {
+      if (r?.shape && allNumeric(r.shape) && allNumeric(d.shape) && !sameShape(r.shape, d.shape)) {
+        warnOnce(eng, `decl:${label}`, `shape rule for ${label} gives [${r.shape.join(', ')}] for '${name}', the file declares [${d.shape.join(', ')}]: the file's shape is used`);
+      }
+      return { dtype, shape: d.shape.slice(), ...known };
+    }
+    if (!r || !r.shape) {
+      if (!rule) warnOnce(eng, `op:${label}`, `no shape rule for ${label} (e.g. node '${node.name}'): with pinned input shapes its outputs are unknown`);
+      return { dtype };
+    }
+    return { ...r, dtype };
+  });
 }
 
 /** Infers a subgraph with its formal inputs bound to `args` (declared types fill in what args leave unknown). */
@@ -312,6 +376,7 @@ function inferSubgraph(
     scope.values.set(vi.name, bound);
   });
   for (const t of g.initializers) if (!scope.values.has(t.name)) scope.values.set(t.name, tensorFacts(t.name, t, eng.maxFold, eng.modelDir));
+  for (const vi of g.states ?? []) if (!scope.values.has(vi.name)) scope.values.set(vi.name, factsFromType(vi.name, vi.type));
   inferNodes(g.nodes, scope, eng, opsets, depth, where, declaredTypes(g));
   eng.subgraphs.set(g, scope.values);
   return g.outputs.map((vi) => {
@@ -323,6 +388,8 @@ function inferSubgraph(
 function declaredTypes(g: Graph): Map<string, TypeInfo> | undefined {
   if (g.valueInfo.length === 0 && g.outputs.length === 0) return undefined;
   const m = new Map<string, TypeInfo>();
+  // Inputs and states are never node outputs, so ONNX's fill-in is unchanged; typed domains compare against them.
+  for (const vi of [...g.inputs, ...(g.states ?? [])]) m.set(vi.name, vi.type);
   for (const vi of g.valueInfo) m.set(vi.name, vi.type);
   for (const vi of g.outputs) m.set(vi.name, vi.type);
   return m;
@@ -444,6 +511,7 @@ export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInfe
     const name = s.values.name;
     if (name && !scope.values.has(name)) scope.values.set(name, { name, dtype: s.values.dtype, shape: s.dims.slice() });
   }
+  for (const vi of g.states ?? []) if (!scope.values.has(vi.name)) scope.values.set(vi.name, factsFromType(vi.name, vi.type));
   const opsets = opsetMap(model.opsetImports);
   inferNodes(g.nodes, scope, eng, opsets, 0, 'graph', declaredTypes(g));
   return { values: scope.values, subgraphs: eng.subgraphs, assumptions, warnings: eng.warnings };

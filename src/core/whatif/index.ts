@@ -62,6 +62,11 @@ export function resolutionSweep(analysis: Analysis, device: DeviceProfile, scale
       const resized = resizeInput(analysis.model, { inputShapes: inputShapes as Record<string, Shape> });
       if (!resized.ok) return { scale, inputShapes, ok: false, reason: resized.error.message.replace(/^cannot resize the input: /, '') };
       a = analyzeModel(resized.value.model, { modelDir: analysis.modelDir });
+      // Shapes that became unknown at the new size: an operator fixed to the old one (a TFLite RESHAPE to fixed dims).
+      if (a.cost.totals.partialNodes > analysis.cost.totals.partialNodes) {
+        const why = a.report.warnings.find((w) => !analysis.report.warnings.includes(w));
+        return { scale, inputShapes, ok: false, reason: why ?? 'some shapes are unknown at this input size' };
+      }
     }
     const e = estimate(estimateInputOf(a, device), device);
     return {
