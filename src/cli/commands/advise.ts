@@ -98,8 +98,11 @@ function human(a: Advice, file: DiskSize): string {
   lines.push('', `  binding: ${a.bottleneck.resource} (${a.bottleneck.module}): ${a.bottleneck.reason}`);
   if (a.applied.length) lines.push('', `  already applied: ${a.applied.map((x) => `${x.id} (${x.evidence})`).join('; ')}`);
   const byReason = new Map<string, string[]>();
-  for (const n of a.notSuggested) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), n.technique]);
-  for (const [reason, list] of byReason) lines.push(`  not suggested again: ${list.join(', ')} (${reason.replace(/ \(.*\)$/, '')})`);
+  for (const n of a.notSuggested) {
+    const why = `${n.because} already applied${n.instead ? `: ${n.instead}` : ''}`;
+    byReason.set(why, [...(byReason.get(why) ?? []), n.technique]);
+  }
+  for (const [why, list] of byReason) lines.push(`  not suggested: ${list.join(', ')} (${why})`);
   const item = (s: Advice['suggestions'][number], i: number | string) => {
     const after = s.estimate;
     const fits = Object.entries(after.fits).filter(([, v]) => !v).map(([k]) => k);

@@ -81,12 +81,14 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
   };
 
   const candidates: Candidate[] = [];
-  const notSuggested: { technique: string; reason: string }[] = [];
+  const notSuggested: Advice['notSuggested'] = [];
   for (const t of TECHNIQUES) {
-    const blocker = t.ruledOutBy.find((id) => appliedIds.has(id));
+    const rules = typeof t.ruledOutBy === 'function' ? t.ruledOutBy(tflite) : t.ruledOutBy;
+    const blocker = rules.find((id) => appliedIds.has(id));
     if (blocker) {
       const why = applied.find((x) => x.id === blocker)!;
-      notSuggested.push({ technique: t.label, reason: `already applied: ${blocker} (${why.evidence})` });
+      const instead = t.instead?.[blocker];
+      notSuggested.push({ technique: t.label, reason: `already applied: ${blocker} (${why.evidence})${instead ? `; ${instead}` : ''}`, because: blocker, ...(instead ? { instead } : {}) });
       continue;
     }
     const p = await t.propose(ctx);

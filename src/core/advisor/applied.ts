@@ -7,7 +7,7 @@
 // that rule it out in its Technique's `ruledOutBy` (techniques.ts). A structural detector goes in DETECTORS.
 
 import type { Analysis } from '../analyze';
-import { isFloatDType } from '../onnx/dtype';
+import { dtypeByteSize, isFloatDType } from '../onnx/dtype';
 import { tensorElementCount, type Tensor } from '../onnx/ir';
 import { tensorToArray } from '../onnx/tensor';
 import { findQdqIslands } from '../memory/qdq-islands';
@@ -40,7 +40,7 @@ const INT8_OPS = new Set(['QLinearConv', 'QLinearMatMul', 'ConvInteger', 'MatMul
 const DETECTORS: Detector[] = [
   (a) => {
     const q = findQdqIslands(a.model.graph, a.shapes.values);
-    if (q) return { id: 'int8', evidence: `${q.islands.size} quantize/dequantize islands (QDQ int8)` };
+    if (q) return { id: 'int8', evidence: `${q.islands.size} QDQ islands (DequantizeLinear → op → QuantizeLinear)` };
     const n = a.model.graph.nodes.filter((x) => INT8_OPS.has(x.opType)).length;
     return n > 0 ? { id: 'int8', evidence: `${n} integer kernels (QLinear*/…Integer)` } : undefined;
   },
@@ -65,7 +65,15 @@ const DETECTORS: Detector[] = [
       all += c.macs;
       if (c.computeDtype === 'float16' || c.computeDtype === 'bfloat16') half += c.macs;
     }
-    return all > 0 && half / all >= 0.5 ? { id: 'fp16', evidence: `${((100 * half) / all).toFixed(0)}% of MACs in float16` } : undefined;
+    if (all > 0 && half / all >= 0.5) return { id: 'fp16', evidence: `${((100 * half) / all).toFixed(0)}% of MACs in float16` };
+    // float16 storage computed in float32 (TFLite's float16 quantization dequantizes its weights at load).
+    let h = 0, f = 0;
+    for (const t of a.model.graph.initializers) {
+      const bytes = dtypeByteSize(t.dtype, tensorElementCount(t.dims));
+      if (t.dtype === 'float16' || t.dtype === 'bfloat16') h += bytes;
+      else if (isFloatDType(t.dtype)) f += bytes;
+    }
+    return h > 0 && h >= f ? { id: 'fp16', evidence: `${((100 * h) / (h + f)).toFixed(0)}% of float weight bytes stored as float16` } : undefined;
   },
   (a) => {
     const { zeros, total } = zeroWeights(a);

@@ -66,12 +66,21 @@ export interface Technique {
   id: string;
   /** Shown when the technique is ruled out. */
   label: string;
-  /** Applied techniques after which this one is not suggested. */
-  ruledOutBy: AppliedId[];
+  /** Applied techniques after which this one is not suggested (for a .tflite, which is converted again from source, maybe fewer). */
+  ruledOutBy: AppliedId[] | ((tflite: boolean) => AppliedId[]);
+  /** What to do instead, by the applied technique that rules this one out. */
+  instead?: Partial<Record<AppliedId, string>>;
   propose(ctx: TechniqueContext): Promise<Proposal | undefined>;
 }
 
 const MODEL_RESOURCES: ResourceName[] = ['storage', 'memory', 'compute', 'energy'];
+
+/** float16 storage on a device without float16 arithmetic: the weights halve in flash; compute and activations stay float32. */
+function floatStorageOnly(input: EstimateInput): EstimateInput {
+  const q = quantizeInput(input, 'float16');
+  return { ...input, weightBytes: q.weightBytes, ...(q.weightBytesByDtype ? { weightBytesByDtype: q.weightBytesByDtype } : {}),
+    assumptions: [...(input.assumptions ?? []), 'float16 weights dequantized to float32 for computation (no float16 arithmetic on the device)'] };
+}
 
 /** Whether any MAC-bearing node computes in floating point (an all-integer model gains nothing from quantizing). */
 function floatCompute(ctx: TechniqueContext): boolean {
@@ -80,7 +89,10 @@ function floatCompute(ctx: TechniqueContext): boolean {
 
 export const TECHNIQUES: Technique[] = [
   {
-    id: 'int8', label: 'int8 quantization', ruledOutBy: ['int8', 'int8-dynamic', 'fp16'],
+    id: 'int8', label: 'int8 quantization',
+    // A float16 .tflite is converted again from its source with int8; an ONNX float16 model is not re-quantized.
+    ruledOutBy: (tflite) => (tflite ? ['int8', 'int8-dynamic'] : ['int8', 'int8-dynamic', 'fp16']),
+    instead: { fp16: 'quantize the float32 original instead' },
     async propose(ctx) {
       if (ctx.tflite) {
         return floatCompute(ctx) ? {
@@ -109,7 +121,9 @@ export const TECHNIQUES: Technique[] = [
         return floatCompute(ctx) ? {
           technique: 'float16 weights and compute', module: 'model', resources: MODEL_RESOURCES, analytic: true, ...caveat,
           command: ctx.hint('TFLite converter: optimizations = [tf.lite.Optimize.DEFAULT], target_spec.supported_types = [tf.float16]'),
-          input: quantizeInput(ctx.input, 'float16'), note: 'estimated analytically: float weights, activations and arithmetic scaled to float16',
+          input: lacks ? floatStorageOnly(ctx.input) : quantizeInput(ctx.input, 'float16'),
+          note: lacks ? 'estimated analytically: float16 weights in flash, computed in float32 (the device has no float16 arithmetic)'
+            : 'estimated analytically: float weights, activations and arithmetic scaled to float16',
         } : undefined;
       }
       const r = await ctx.optimized(['fp16'], {});
@@ -122,6 +136,7 @@ export const TECHNIQUES: Technique[] = [
   },
   {
     id: 'prune', label: 'structured pruning', ruledOutBy: ['channel-pruning', 'int8', 'int8-dynamic'],
+    instead: { int8: 'prune the float model, then quantize', 'int8-dynamic': 'prune the float model, then quantize' },
     async propose(ctx) {
       if (ctx.tflite) {
         return {
@@ -142,6 +157,7 @@ export const TECHNIQUES: Technique[] = [
   },
   {
     id: 'low-rank', label: 'low-rank factorization', ruledOutBy: ['low-rank', 'int8', 'int8-dynamic'],
+    instead: { int8: 'factorize the float model, then quantize', 'int8-dynamic': 'factorize the float model, then quantize' },
     async propose(ctx) {
       if (!ctx.input.costs.some((c) => c.opClass === 'matmul' && c.weightBytes > 0)) return undefined;
       if (ctx.tflite) {

@@ -3,7 +3,7 @@
 
 import type { DeviceProfile, LinkProfile } from '../devices/types';
 import type { Shape } from '../onnx/ir';
-import type { Applied } from './applied';
+import type { Applied, AppliedId } from './applied';
 
 export type ResourceName = 'compute' | 'memory' | 'storage' | 'communication' | 'energy';
 export type Module = 'sensor data' | 'model' | 'hardware';
@@ -61,7 +61,7 @@ export interface Advice {
   /** What the model shows has already been applied (structure, or the optimize history in its metadata). */
   applied: Applied[];
   /** Techniques not evaluated because what they do has been applied. */
-  notSuggested: { technique: string; reason: string }[];
+  notSuggested: { technique: string; reason: string; because: AppliedId; instead?: string }[];
   assumptions: string[];
   /** The analysis's warnings (unknown shapes and the like) and which figures are bounds because of them. */
   warnings: string[];
