@@ -55,11 +55,13 @@ export interface AnalyzeOk {
 /** `aiotLens/analyze` result: the analysis or a readable error (a broken file is not a server failure). */
 export type AnalyzeResult = AnalyzeOk | Failed;
 
-/** Names one model file in a server request (and the pinned input shapes its analysis uses). */
+/** Names one model file in a server request (and the pinned input shapes and values its analysis uses). */
 export interface ModelParams {
   uri?: string;
   path?: string;
   inputShapes?: InputShapes;
+  /** Inputs known at analysis time (`--value NAME=N`); default: the aiotLens.inputValues setting. */
+  inputValues?: Record<string, number>;
 }
 
 /** `aiotLens/layout` params: lay out the graph with these scopes expanded ('auto': collapsed when large). */
@@ -75,6 +77,8 @@ export type LayoutResult = { ok: true; contentHash: string; layout: GraphLayout;
 /** `aiotLens/metrics` params: per-node overlay figures; latency/energy on `deviceId` (default: the active device). */
 export interface MetricsParams extends ModelParams {
   deviceId?: string;
+  /** Figures for the nodes of this nested graph (If branch, Loop/Scan body) instead of the main graph's. */
+  graphPath?: SubgraphStep[];
 }
 export type MetricsResult = { ok: true; metrics: NodeMetrics } | Failed;
 
@@ -82,7 +86,7 @@ export type MetricsResult = { ok: true; metrics: NodeMetrics } | Failed;
 export interface NodeDetailsParams extends ModelParams {
   nodeIndex: number;
   deviceId?: string;
-  /** The node is in this nested graph (no device estimate there: estimates are per main-graph node). */
+  /** The node is in this nested graph (its estimate is there when the graph is the one that runs). */
   graphPath?: SubgraphStep[];
 }
 export type NodeDetailsResult = { ok: true; details: NodeDetails } | Failed;

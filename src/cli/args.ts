@@ -21,7 +21,7 @@ export function parse(argv: string[], options: Options): Result<Parsed> {
   }
 }
 
-/** `NAME=1x3x224x224` (dims may be symbolic names, `?` for unknown) → [name, shape]. */
+/** `NAME=1x3x224x224` → [name, shape]; every dim a positive whole number (the model's rank is checked later). */
 export function parseInputShape(text: string): Result<[string, Shape]> {
   const eq = text.lastIndexOf('=');
   if (eq <= 0 || eq === text.length - 1) {
@@ -31,10 +31,8 @@ export function parseInputShape(text: string): Result<[string, Shape]> {
   const dims = text.slice(eq + 1).split(/[x,×]/).map((d) => d.trim());
   const shape: Shape = [];
   for (const d of dims) {
-    if (/^\d+$/.test(d)) shape.push(Number(d));
-    else if (d === '?' ) shape.push(null);
-    else if (/^[A-Za-z_][\w.:-]*$/.test(d)) shape.push(d);
-    else return err('invalid-argument', `--input-shape ${text}: '${d}' is not a dimension`);
+    if (/^\d+$/.test(d) && Number(d) > 0) shape.push(Number(d));
+    else return err('invalid-argument', `--input-shape ${text}: '${d}' is not a positive whole number (dims are sizes, e.g. ${name}=1x3x224x224)`);
   }
   return ok([name, shape]);
 }
@@ -49,6 +47,25 @@ export function parseInputShapes(values: unknown): Result<Record<string, Shape>>
   }
   return ok(shapes);
 }
+
+/** `--value NAME=N` (repeatable): inputs known at analysis time, such as a sample rate `sr=16000`. */
+export function parseInputValues(values: unknown): Result<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const item of asList(values)) {
+    const eq = item.lastIndexOf('=');
+    const n = eq > 0 ? Number(item.slice(eq + 1)) : NaN;
+    if (eq <= 0 || item.slice(eq + 1).trim() === '' || !Number.isFinite(n)) {
+      return err('invalid-argument', `--value expects NAME=NUMBER such as sr=16000, got '${item}'`);
+    }
+    out[item.slice(0, eq)] = n;
+  }
+  return ok(out);
+}
+
+/** Help text lines shared by every command that analyzes a model. */
+export const PIN_HELP = `  --input-shape NAME=DIMS  pin a graph input's dims, e.g. input=1x3x224x224 (repeatable)
+  --value NAME=N           an input known at analysis time, e.g. sr=16000: decides If branches and Loop counts (repeatable)
+`;
 
 export function parsePositiveInt(name: string, value: unknown, fallback: number): Result<number> {
   if (value === undefined) return ok(fallback);

@@ -64,8 +64,7 @@ export class GraphHost {
   onSettingsChanged(): void {
     if (!this.graphReady || !this.analysis) return;
     this.post({ type: 'setMetric', metric: this.metric() });
-    // Device figures exist per main-graph node only; a nested graph keeps its plain drawing.
-    if (this.graphPath.length === 0) void this.pushMetrics();
+    void this.pushMetrics();
   }
 
   async handle(msg: GraphToHost): Promise<void> {
@@ -131,26 +130,28 @@ export class GraphHost {
     }
   }
 
-  /** Draws the nested graph at `graphPath`: its own outline, a whole layout, and no per-node device figures. */
+  /** Draws the nested graph at `graphPath`: its own outline, a whole layout, and its nodes' figures. */
   private async pushSubgraph(): Promise<void> {
     try {
       const r = await this.client.layout({ uri: this.uri.toString(), expanded: 'all', graphPath: this.graphPath });
       if (!r.ok) return this.post({ type: 'error', message: r.error.message });
       if (r.outline) this.post({ type: 'outline', outline: r.outline });
       this.post({ type: 'layout', layout: r.layout });
-      this.post({ type: 'metrics', metrics: { values: {} } });
+      await this.pushMetrics();
     } catch (e) {
       this.post({ type: 'error', message: `layout failed: ${(e as Error).message}` });
     }
   }
 
+  /** Overlay figures for the graph on screen (the main graph or the nested one at `graphPath`). */
   private async pushMetrics(): Promise<void> {
+    const inner = this.graphPath.length ? { graphPath: this.graphPath } : {};
     try {
-      const r = await this.client.metrics({ uri: this.uri.toString() });
+      const r = await this.client.metrics({ uri: this.uri.toString(), ...inner });
       if (r.ok) this.post({ type: 'metrics', metrics: r.metrics });
       // An unknown device id leaves the overlay on device-independent metrics; the status bar names the problem.
       else {
-        const fallback = await this.client.metrics({ uri: this.uri.toString(), deviceId: '' });
+        const fallback = await this.client.metrics({ uri: this.uri.toString(), deviceId: '', ...inner });
         if (fallback.ok) this.post({ type: 'metrics', metrics: fallback.metrics });
       }
     } catch {

@@ -112,7 +112,9 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('aiotLens', document.uri)) return;
         post(readSettings(document.uri));
-        graph.onSettingsChanged();
+        // New pins change every figure: analyze again (the server caches per pin set).
+        if (e.affectsConfiguration('aiotLens.defaultInputShapes', document.uri) || e.affectsConfiguration('aiotLens.inputValues', document.uri)) void load();
+        else graph.onSettingsChanged();
       }),
     ];
     panel.onDidDispose(() => {

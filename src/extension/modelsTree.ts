@@ -106,7 +106,7 @@ export function registerModelsTree(context: vscode.ExtensionContext, client: Len
     vscode.window.createTreeView(MODELS_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
     watcher, watcher.onDidCreate(soon), watcher.onDidChange(soon), watcher.onDidDelete(soon),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('aiotLens.activeDevice') || e.affectsConfiguration('aiotLens.latencyBudgetMs') || e.affectsConfiguration('aiotLens.defaultInputShapes')) tree.refresh();
+      if (e.affectsConfiguration('aiotLens.activeDevice') || e.affectsConfiguration('aiotLens.latencyBudgetMs') || e.affectsConfiguration('aiotLens.defaultInputShapes') || e.affectsConfiguration('aiotLens.inputValues')) tree.refresh();
     }),
     vscode.commands.registerCommand('aiotLens.refreshModels', () => tree.refresh()),
     client.onDidRestart(() => tree.refresh()),

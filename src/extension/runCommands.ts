@@ -21,10 +21,23 @@ import { showPanel } from './panels';
 import { readSettings } from './settings';
 import { requireTrust, targetModel } from './targetModel';
 
-/** `aiotLens.defaultInputShapes` as CLI flags, so the child analyzes what the editor shows. */
-function shapeArgs(uri: vscode.Uri): string[] {
-  const shapes = vscode.workspace.getConfiguration('aiotLens', uri).get<Record<string, (number | string)[]>>('defaultInputShapes', {});
-  return Object.entries(shapes).flatMap(([name, dims]) => ['--input-shape', `${name}=${dims.join('x')}`]);
+/**
+ * `aiotLens.defaultInputShapes` and `aiotLens.inputValues` as CLI flags, so the child analyzes what the editor shows.
+ * The settings apply to every model; the CLI takes only pins naming this model's inputs with its ranks, so they are
+ * filtered against the server's analysis (which applied the same ones).
+ */
+async function shapeArgs(uri: vscode.Uri, client: LensClient): Promise<string[]> {
+  const c = vscode.workspace.getConfiguration('aiotLens', uri);
+  const shapes = c.get<Record<string, number[]>>('defaultInputShapes', {});
+  const values = c.get<Record<string, number>>('inputValues', {});
+  if (!Object.keys(shapes).length && !Object.keys(values).length) return [];
+  const r = await client.analyze({ uri: uri.toString() }).catch(() => undefined);
+  const inputs = new Map((r?.ok ? r.report.inputs : []).map((i) => [i.name, i.shape?.length]));
+  return [
+    ...Object.entries(shapes).filter(([name, dims]) => inputs.has(name) && (inputs.get(name) === undefined || inputs.get(name) === dims.length))
+      .flatMap(([name, dims]) => ['--input-shape', `${name}=${dims.join('x')}`]),
+    ...Object.entries(values).filter(([name]) => inputs.has(name)).flatMap(([name, v]) => ['--value', `${name}=${v}`]),
+  ];
 }
 
 /** `aiotLens.verifyThresholds` as CLI flags: what a verification verdict checks against. */
@@ -50,7 +63,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
   const profile = async (uri: vscode.Uri) => {
     if (!requireTrust('Profile with onnxruntime')) return;
     const runtime = isTflitePath(uri.fsPath) ? 'LiteRT.js' : 'onnxruntime';
-    const r = await runCli(context, `AIoT Lens: profiling ${basename(uri.fsPath)} in ${runtime}`, ['profile', uri.fsPath, '--json', '--runs', '20', ...shapeArgs(uri)]);
+    const r = await runCli(context, `AIoT Lens: profiling ${basename(uri.fsPath)} in ${runtime}`, ['profile', uri.fsPath, '--json', '--runs', '20', ...(await shapeArgs(uri, client))]);
     if (!r.ok) return r.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${r.message}`);
     const p = parseJson<ProfileOutcome>(r.stdout);
     if (!p) return void vscode.window.showErrorMessage('AIoT Lens: the profiler printed no JSON');
@@ -71,7 +84,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
       const adv = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'AIoT Lens: estimating pass effects' }, () =>
         client.request<AdviseResult>(ServerMethod.advise, { uri: uri.toString(), deviceId: device }).catch(() => undefined));
       if (adv?.ok) {
-        for (const s of adv.advice.suggestions) {
+        for (const s of [...adv.advice.suggestions, ...adv.advice.elsewhere]) {
           const pass = PASS_OF_TECHNIQUE.find(([re]) => re.test(s.technique))?.[1];
           if (pass && !effects.has(pass)) {
             effects.set(pass, `on ${device}: ${formatMs(adv.estimate.latencyMs)} → ${formatMs(s.estimate.latencyMs)}, RAM ${formatBytes(adv.estimate.peakRamBytes)} → ${formatBytes(s.estimate.peakRamBytes)}, flash ${formatBytes(adv.estimate.flashBytes)} → ${formatBytes(s.estimate.flashBytes)}`);
@@ -96,7 +109,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
     const out = await vscode.window.showSaveDialog({ title: 'AIoT Lens: optimized model', defaultUri: vscode.Uri.file(suggestion), filters: { ONNX: ['onnx'] } });
     if (!out) return;
     if (out.fsPath === uri.fsPath) return void vscode.window.showErrorMessage('AIoT Lens: the optimized model must be a new file; the input model is never modified.');
-    const args = ['optimize', uri.fsPath, '--passes', passes.join(','), '-o', out.fsPath, '--force', '--json', ...shapeArgs(uri)];
+    const args = ['optimize', uri.fsPath, '--passes', passes.join(','), '-o', out.fsPath, '--force', '--json', ...(await shapeArgs(uri, client))];
     // Verification runs both models in onnxruntime: only in a trusted workspace.
     if (trusted) args.push('--verify', ...thresholdArgs(uri));
     const started = Date.now();
@@ -163,7 +176,7 @@ export function registerRunCommands(context: vscode.ExtensionContext, client: Le
       if (!dir) return;
       const x = await runCli(context, `AIoT Lens: exporting and verifying cut ${cut} of ${basename(uri.fsPath)}`,
         ['split', uri.fsPath, '--device', device, '--remote', remote.id, '--link', link.id, '--objective', objective, '--cut', String(cut), '--out-dir', dir.fsPath, '--force', '--json',
-          ...shapeArgs(uri), ...thresholdArgs(uri)], dirname(uri.fsPath));
+          ...(await shapeArgs(uri, client)), ...thresholdArgs(uri)], dirname(uri.fsPath));
       if (!x.ok) return x.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${x.message}`);
       const j = parseJson<{ exportedCut?: number; files?: { device: string; remote: string }; verify?: SplitVerifyView }>(x.stdout);
       if (!j?.files || !j.verify || j.exportedCut === undefined) return void vscode.window.showWarningMessage('AIoT Lens: no halves were written.');

@@ -4,7 +4,7 @@ import type { AnalysisReport } from '../core/analyze/report';
 import type { ProfileEntry } from '../core/devices/types';
 import type { EstimateReport } from '../core/estimate/types';
 import { formatBytes, formatCount } from '../core/format';
-import { fitRows, resourceValue } from '../core/report';
+import { boundedValue, fitRows, resourceValue } from '../core/report';
 
 export type Fit = 'fits' | 'over' | 'unknown';
 
@@ -25,15 +25,20 @@ export function modelItemData(fileName: string, analysis: AnalysisReport | undef
   if (estimateError) return { label: fileName, description: `${description} · no estimate`, tooltip: `${description}\nNo estimate: ${estimateError}`, fit: 'unknown', resources: [] };
   if (!estimate) return { label: fileName, description, tooltip: `${description}\nNo device selected: no budget check.`, fit: 'unknown', resources: [] };
   const rows = fitRows(estimate, latencyBudgetMs);
+  // A demand that is only a lower bound within budget (unknown shapes) gets no verdict: 'unknown', never 'fits'.
   const resources = rows.map((r) => ({
     label: r.label,
-    description: `${resourceValue(r.demand, r.unit)} / ${resourceValue(r.budget, r.unit)} (${r.budget > 0 ? ((r.demand / r.budget) * 100).toFixed(0) : '∞'}%)`,
-    fit: (r.fits ? 'fits' : 'over') as Fit,
+    description: `${boundedValue(r.demand, r.unit, r.bound)} / ${resourceValue(r.budget, r.unit)} (${r.budget > 0 ? ((r.demand / r.budget) * 100).toFixed(0) : '∞'}%)${r.verdict === 'unknown' ? ` · no verdict: a ${r.bound} bound` : ''}`,
+    fit: r.verdict as Fit,
   }));
   const over = resources.filter((r) => r.fit === 'over').map((r) => r.label);
-  const fit: Fit = over.length ? 'over' : 'fits';
-  const tooltip = [`${fileName} on ${estimate.device}`, description, ...resources.map((r) => `${r.fit === 'fits' ? '✓' : '✗'} ${r.label}: ${r.description}`)].join('\n');
-  return { label: fileName, description: `${description} · ${over.length ? `over: ${over.join(', ')}` : 'fits'}`, tooltip, fit, resources };
+  const undecided = resources.filter((r) => r.fit === 'unknown').map((r) => r.label);
+  const fit: Fit = over.length ? 'over' : undecided.length ? 'unknown' : 'fits';
+  const shapeWarnings = analysis.warnings.filter((w) => /unknown (shapes|sizes)|condition unknown/.test(w));
+  const tooltip = [`${fileName} on ${estimate.device}`, description, ...resources.map((r) => `${r.fit === 'fits' ? '✓' : r.fit === 'over' ? '✗' : '?'} ${r.label}: ${r.description}`),
+    ...shapeWarnings.map((w) => `⚠ ${w}`), ...(undecided.length ? ['Pin the inputs (aiotLens.defaultInputShapes, aiotLens.inputValues) for a verdict.'] : [])].join('\n');
+  const summary = over.length ? `over: ${over.join(', ')}` : undecided.length ? `no verdict: ${undecided.join(', ')} (unknown shapes)` : 'fits';
+  return { label: fileName, description: `${description} · ${summary}`, tooltip, fit, resources };
 }
 
 export interface DeviceGroup {

@@ -21,7 +21,7 @@ export function estimateOn(entry: ModelEntry, deviceId: string, workspaceDir: st
   if (!device.ok) return device;
   let e = entry.estimates.get(deviceId);
   if (!e) {
-    e = estimate(estimateInputOf(entry.analysis), device.value);
+    e = estimate(estimateInputOf(entry.analysis, device.value), device.value);
     entry.estimates.set(deviceId, e);
   }
   return ok({ device: device.value, estimate: e });

@@ -3,7 +3,9 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'vscode-languageserver/node';
-import { analyzeModelFile, type Analysis } from '../core/analyze';
+import { analyzeLoaded, applicablePins, type Analysis } from '../core/analyze';
+import { loadModelFile } from '../core/model';
+import type { Shape } from '../core/onnx/ir';
 import { deadlineAfter } from '../core/deadline';
 import type { GraphLayout } from '../core/layout';
 import type { PreparedGraph } from '../core/layout';
@@ -33,6 +35,7 @@ export interface ModelRef {
   uri?: string;
   path?: string;
   inputShapes?: InputShapes;
+  inputValues?: Record<string, number>;
 }
 
 export class ModelStore {
@@ -51,9 +54,10 @@ export class ModelStore {
     const path = where.value;
     const settings = await this.getSettings(ref.uri);
     const inputShapes = ref.inputShapes ?? settings.defaultInputShapes;
-    const variant = JSON.stringify(inputShapes);
+    const inputValues = ref.inputValues ?? settings.inputValues ?? {};
+    const variant = JSON.stringify([inputShapes, inputValues]);
     try {
-      const hit = await this.cache.get(path, variant, () => this.compute(path, inputShapes, settings.analysisTimeBudgetMs));
+      const hit = await this.cache.get(path, variant, () => this.compute(path, inputShapes, inputValues, settings.analysisTimeBudgetMs));
       if (!hit.value.ok) return hit.value;
       return { ok: true, entry: hit.value.entry, contentHash: hit.contentHash, cached: hit.cached, path };
     } catch (e) {
@@ -67,7 +71,7 @@ export class ModelStore {
     this.cache.invalidate(path);
   }
 
-  private async compute(path: string, inputShapes: InputShapes, budgetMs: number): Promise<Computed> {
+  private async compute(path: string, inputShapes: InputShapes, inputValues: Record<string, number>, budgetMs: number): Promise<Computed> {
     // Server-initiated progress: shown in VS Code's status area while a large model is analyzed.
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin(`AIoT Lens: analyzing ${basename(path)}`, undefined, undefined, false);
@@ -76,8 +80,15 @@ export class ModelStore {
       await new Promise((resolve) => setImmediate(resolve));
       const started = performance.now();
       const deadline = deadlineAfter(budgetMs, `analyzing ${basename(path)}`);
-      const r = await analyzeModelFile(path, { deadline, ...(Object.keys(inputShapes).length ? { inputShapes } : {}) });
+      const loaded = loadModelFile(path);
+      if (!loaded.ok) return loaded;
+      // Settings pins apply to every model in the workspace: keep the ones that fit this model, say which do not.
+      const pins = applicablePins(loaded.value.model, inputShapes as Record<string, Shape>, inputValues);
+      const r = analyzeLoaded(loaded.value, {
+        deadline, ...(Object.keys(pins.shapes).length ? { inputShapes: pins.shapes } : {}), ...(Object.keys(pins.values).length ? { inputValues: pins.values } : {}),
+      });
       if (!r.ok) return r;
+      r.value.report.warnings.push(...pins.notes);
       return { ok: true, entry: { analysis: r.value, analyzeMs: performance.now() - started, layouts: new Map(), estimates: new Map() } };
     } catch (e) {
       // The engine returns errors as values; anything thrown is a bug, reported as one readable line.

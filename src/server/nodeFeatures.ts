@@ -3,7 +3,11 @@
 
 import type { Connection } from 'vscode-languageserver/node';
 import { estimateReport } from '../core/estimate';
-import { nodeDetails as coreNodeDetails, weightStats as coreWeightStats } from '../core/layout/details';
+import { controlText, nodeDetails as coreNodeDetails, weightStats as coreWeightStats } from '../core/layout/details';
+import type { NodeCost } from '../core/cost/types';
+import type { NodeEstimate } from '../core/estimate';
+import type { Graph } from '../core/onnx/ir';
+import type { SubgraphStep } from '../core/layout/types';
 import { subgraphAt } from '../core/layout/session';
 import { schemaFor } from '../core/passes/schemas';
 import { err, ok, type Result } from '../core/result';
@@ -29,7 +33,9 @@ export function registerNodeFeatures(connection: Connection, store: ModelStore, 
   connection.onRequest(ServerMethod.metrics, async (params: MetricsParams): Promise<MetricsResult> => {
     const loaded = await store.load(params);
     if (!loaded.ok) return loaded;
-    const r = nodeMetrics(loaded.entry, await deviceOf(params), workspaceDir());
+    const r = params.graphPath?.length
+      ? subgraphMetrics(loaded.entry, params.graphPath, await deviceOf(params), workspaceDir())
+      : nodeMetrics(loaded.entry, await deviceOf(params), workspaceDir());
     return r.ok ? { ok: true, metrics: r.value } : r;
   });
 
@@ -37,10 +43,7 @@ export function registerNodeFeatures(connection: Connection, store: ModelStore, 
     const loaded = await store.load(params);
     if (!loaded.ok) return loaded;
     if (params.graphPath?.length) {
-      const a = loaded.entry.analysis;
-      const found = subgraphAt(a.model.graph, params.graphPath);
-      if (!found.ok) return found;
-      const r = coreNodeDetails(found.value.graph, params.nodeIndex, a.shapes.subgraphs.get(found.value.graph));
+      const r = subgraphNodeDetails(loaded.entry, params.graphPath, params.nodeIndex, await deviceOf(params), workspaceDir());
       return r.ok ? { ok: true, details: r.value } : r;
     }
     const r = nodeDetails(loaded.entry, params.nodeIndex, await deviceOf(params), workspaceDir());
@@ -98,6 +101,99 @@ export function nodeMetrics(entry: ModelEntry, deviceId: string, workspaceDir?: 
     metrics.device = { id: e.value.device.id, name: e.value.device.name };
   }
   return ok(metrics);
+}
+
+/**
+ * Where a nested graph stands in the analysis: its node costs (every subgraph is costed, run or not), whether it is
+ * the subgraph that runs (the taken or costlier If branch, a Loop/Scan body), how often, and — when a device estimate
+ * exists and the graph runs — its nodes' estimates (one iteration).
+ */
+export function subgraphFigures(entry: ModelEntry, path: SubgraphStep[], deviceId: string, workspaceDir?: string): Result<{
+  graph: Graph; costs: NodeCost[]; runs: boolean; repeat: number; why: string; estimates?: NodeEstimate[]; device?: { id: string; name: string; activePowerW: number };
+}> {
+  const a = entry.analysis;
+  const found = subgraphAt(a.model.graph, path);
+  if (!found.ok) return found;
+  const e = deviceId ? estimateOn(entry, deviceId, workspaceDir) : undefined;
+  if (e && !e.ok) return e;
+  let costs: NodeCost[] | undefined = a.cost.nodes;
+  let estimates: NodeEstimate[] | undefined = e?.value.estimate.nodes;
+  let graph = a.model.graph;
+  let runs = true;
+  let repeat = 1;
+  let why = '';
+  for (const step of path) {
+    const next = subgraphAt(graph, [step]);
+    if (!next.ok) return next;
+    const cost = costs?.find((c) => c.index === step.nodeIndex);
+    const executed = cost?.body?.graph === next.value.graph;
+    const node = graph.nodes[step.nodeIndex]!;
+    if (!executed) {
+      runs = false;
+      why = node.opType === 'If' ? `this branch does not run (the ${cost?.body?.branch ?? 'other'} branch does): figures of its own, not part of the totals` : 'not costed';
+    } else if (cost?.body) {
+      repeat *= cost.body.repeat;
+      why = controlText(node.opType, cost);
+    }
+    estimates = executed ? estimates?.find((x) => x.index === step.nodeIndex)?.body : undefined;
+    costs = a.cost.subgraphs.get(next.value.graph);
+    graph = next.value.graph;
+  }
+  return ok({
+    graph, costs: costs ?? [], runs, repeat, why,
+    ...(estimates && runs ? { estimates } : {}),
+    ...(e ? { device: { id: e.value.device.id, name: e.value.device.name, activePowerW: e.value.device.activePowerW } } : {}),
+  });
+}
+
+/** Overlay figures for the nodes of a nested graph; latency/energy only for a graph that runs (per iteration). */
+export function subgraphMetrics(entry: ModelEntry, path: SubgraphStep[], deviceId: string, workspaceDir?: string): Result<NodeMetrics> {
+  const f = subgraphFigures(entry, path, deviceId, workspaceDir);
+  if (!f.ok) return f;
+  const n = f.value.graph.nodes.length;
+  const column = () => new Array<number | null>(n).fill(null);
+  const macs = column();
+  const weightBytes = column();
+  const activationMemory = column();
+  for (const c of f.value.costs) {
+    macs[c.index] = c.macs;
+    weightBytes[c.index] = c.weightBytes;
+    activationMemory[c.index] = c.outputBytes;
+  }
+  const metrics: NodeMetrics = { values: { macs, weightBytes, activationMemory }, ...(f.value.why ? { note: f.value.why } : {}) };
+  if (f.value.estimates && f.value.device) {
+    const latency = column();
+    const energy = column();
+    for (const ne of f.value.estimates) {
+      latency[ne.index] = ne.latencyMs;
+      energy[ne.index] = ne.latencyMs * f.value.device.activePowerW;
+    }
+    metrics.values.latency = latency;
+    metrics.values.energy = energy;
+  }
+  if (f.value.device) metrics.device = { id: f.value.device.id, name: f.value.device.name };
+  return ok(metrics);
+}
+
+export function subgraphNodeDetails(entry: ModelEntry, path: SubgraphStep[], nodeIndex: number, deviceId: string, workspaceDir?: string): Result<NodeDetails> {
+  const f = subgraphFigures(entry, path, deviceId, workspaceDir);
+  if (!f.ok) return f;
+  const a = entry.analysis;
+  const cost = f.value.costs.find((c) => c.index === nodeIndex);
+  const r = coreNodeDetails(f.value.graph, nodeIndex, a.shapes.subgraphs.get(f.value.graph), cost);
+  if (!r.ok) return r;
+  const details = r.value;
+  const ne = f.value.estimates?.find((x) => x.index === nodeIndex);
+  if (ne && f.value.device) {
+    const total = f.value.estimates!.reduce((s, x) => s + x.latencyMs, 0);
+    details.estimate = {
+      device: f.value.device.name, latencyMs: ne.latencyMs, energyMj: ne.latencyMs * f.value.device.activePowerW,
+      bound: ne.fused ? `fused (${ne.fused})` : ne.bound, share: total > 0 ? ne.latencyMs / total : 0,
+    };
+  }
+  const where = f.value.runs ? (f.value.repeat !== 1 ? `in a body that runs ${f.value.repeat} times: figures per iteration` : f.value.why) : f.value.why;
+  if (where) details.control = details.control ? `${details.control}; ${where}` : where;
+  return ok(details);
 }
 
 export function nodeDetails(entry: ModelEntry, nodeIndex: number, deviceId: string, workspaceDir?: string): Result<NodeDetails> {

@@ -6,6 +6,8 @@ import type { InputShapes } from '../protocol';
 export interface LensSettings {
   activeDevice: string;
   defaultInputShapes: InputShapes;
+  /** Inputs known at analysis time (`--value NAME=N`), by input name. */
+  inputValues: Record<string, number>;
   hotspotMetric: string;
   largeGraphThreshold: number;
   /** Analysis of one model longer than this is stopped with a message (the engine checks it as it goes). */
@@ -15,6 +17,7 @@ export interface LensSettings {
 export const defaultSettings: LensSettings = {
   activeDevice: '',
   defaultInputShapes: {},
+  inputValues: {},
   hotspotMetric: 'latency',
   largeGraphThreshold: 2000,
   analysisTimeBudgetMs: 60_000,

@@ -4,7 +4,7 @@ import { analyzeModelFile } from '../../src/core/analyze';
 import { builtInProfiles, isLink } from '../../src/core/devices';
 import { unwrap } from '../../src/core/result';
 import type { ModelEntry } from '../../src/server/modelStore';
-import { nodeDetails, nodeMetrics, weightStats } from '../../src/server/nodeFeatures';
+import { nodeDetails, nodeMetrics, subgraphFigures, subgraphMetrics, subgraphNodeDetails, weightStats } from '../../src/server/nodeFeatures';
 
 const sample = new URL('../../samples/mobilenet_v2_vww_96.onnx', import.meta.url).pathname;
 
@@ -70,4 +70,30 @@ test('weight statistics match an independent read of the raw float32 bytes', asy
   assert.ok(Math.abs(s.std - std) < 1e-9);
   assert.equal(s.sparsity, xs.filter((x) => x === 0).length / xs.length);
   assert.equal(weightStats(e, 'not-a-weight').ok, false);
+});
+
+test('a nested graph\'s overlay and inspector: the branch that runs carries MACs and device latency, the other its own MACs only', async () => {
+  const silero = new URL('../fixtures/models/silero_vad.onnx', import.meta.url).pathname;
+  const analysis = unwrap(await analyzeModelFile(silero, { inputShapes: { input: [1, 576], state: [2, 1, 128] }, inputValues: { sr: 16000 } }));
+  const e: ModelEntry = { analysis, analyzeMs: 0, layouts: new Map(), estimates: new Map() };
+  const ifIndex = analysis.model.graph.nodes.findIndex((n) => n.opType === 'If');
+  const then = [{ nodeIndex: ifIndex, attribute: 'then_branch', branch: 0 }];
+  const els = [{ nodeIndex: ifIndex, attribute: 'else_branch', branch: 0 }];
+  const sum = (xs: (number | null)[] | undefined) => (xs ?? []).reduce<number>((a, b) => a + (b ?? 0), 0);
+  const m = unwrap(subgraphMetrics(e, then, 'stm32h743'));
+  assert.equal(sum(m.values.macs), analysis.report.totals.macs, 'the branch that runs holds every MAC of the model');
+  assert.ok(sum(m.values.latency) > 0, 'and its nodes have device latency');
+  assert.match(m.note ?? '', /then branch runs/);
+  const top = unwrap(nodeMetrics(e, 'stm32h743'));
+  assert.ok(Math.abs(sum(m.values.latency) - top.values.latency![ifIndex]!) < 1e-9, 'the If\'s latency is its branch\'s');
+  const other = unwrap(subgraphMetrics(e, els, 'stm32h743'));
+  assert.ok(sum(other.values.macs) > 0, 'the 8 kHz branch is costed on its own');
+  assert.equal(other.values.latency, undefined, 'but it does not run: no latency');
+  assert.match(other.note ?? '', /does not run/);
+  const conv = analysis.cost.subgraphs.get(unwrap(subgraphFigures(e, then, '')).graph)!.find((c) => c.opType === 'Conv')!;
+  const d = unwrap(subgraphNodeDetails(e, then, conv.index, 'stm32h743'));
+  assert.equal(d.cost?.macs, conv.macs);
+  assert.ok(d.estimate && d.estimate.latencyMs > 0);
+  const ifDetails = unwrap(nodeDetails(e, ifIndex, ''));
+  assert.match(ifDetails.control ?? '', /the then branch runs/);
 });

@@ -4,17 +4,23 @@ import type { AnalyzeOk } from '../../src/protocol';
 import { el } from './dom';
 import * as fmt from './format';
 
-function metric(label: string, main: string, detail: string, key: string): HTMLElement {
+function metric(label: string, main: string, detail: string, key: string, note = ''): HTMLElement {
   return el('div', { class: 'metric', attrs: { 'data-metric': key } }, [
     el('span', { class: 'metric-label', text: label }),
     el('span', { class: 'metric-value', text: main }),
     el('span', { class: 'metric-exact', text: detail }),
+    ...(note ? [el('span', { class: 'metric-note', text: note })] : []),
   ]);
 }
 
 export function renderSummary(host: HTMLElement, fileName: string, result: AnalyzeOk): void {
-  const { model, totals, inputs, outputs, warnings } = result.report;
+  const { model, totals, inputs, outputs, warnings, bounds, memory } = result.report;
   const t = totals;
+  // Bounds are marked where they show: ≥ when unknown shapes leave work or tensors out, ≤ for an If's costlier branch.
+  const mark = (b: 'lower' | 'upper' | undefined) => (b === 'lower' ? '≥ ' : b === 'upper' ? '≤ ' : '');
+  const note = (b: 'lower' | 'upper' | undefined) => (b === 'lower' ? 'a lower bound: some shapes are unknown' : b === 'upper' ? 'an upper bound: the costlier If branch' : '');
+  const c = bounds?.compute;
+  const m = bounds?.memory;
   const producer = model.producer || 'unknown producer';
   host.replaceChildren(
     el('h1', { class: 'model-name', text: fileName }),
@@ -29,11 +35,13 @@ export function renderSummary(host: HTMLElement, fileName: string, result: Analy
     el('div', { class: 'metrics' }, [
       metric('Nodes', fmt.exact(model.nodeCount), 'nodes', 'nodes'),
       metric('Params', fmt.compact(t.params), `${fmt.exact(t.params)} params`, 'params'),
-      metric('MACs', fmt.compact(t.macs), `${fmt.exact(t.macs)} MACs`, 'macs'),
-      metric('FLOPs', fmt.compact(t.flops), `${fmt.exact(t.flops)} FLOPs`, 'flops'),
+      metric('MACs', mark(c) + fmt.compact(t.macs), `${fmt.exact(t.macs)} MACs`, 'macs', note(c)),
+      metric('FLOPs', mark(c) + fmt.compact(t.flops), `${fmt.exact(t.flops)} FLOPs`, 'flops', note(c)),
       metric('Weights', fmt.bytes(t.weightBytes), `${fmt.exact(t.weightBytes)} bytes`, 'weightBytes'),
-      metric('Peak activations', fmt.bytes(t.peakActivationBytes), `${fmt.exact(t.peakActivationBytes)} bytes`, 'peakActivationBytes'),
-      metric('Arena', fmt.bytes(t.arenaBytes), `${fmt.exact(t.arenaBytes)} bytes`, 'arenaBytes'),
+      metric('Peak activations', mark(m) + fmt.bytes(t.peakActivationBytes), `${fmt.exact(t.peakActivationBytes)} bytes`, 'peakActivationBytes',
+        [memory?.view ?? 'as stored in the model', note(m)].filter(Boolean).join('; ')),
+      metric('Arena', mark(m) + fmt.bytes(t.arenaBytes), `${fmt.exact(t.arenaBytes)} bytes`, 'arenaBytes',
+        memory?.reference ? `${memory.reference.view}: ${fmt.bytes(memory.reference.arenaBytes)}` : ''),
     ]),
     el('div', { class: 'terminals' }, [
       el('span', { class: 'terminal-label', text: 'Inputs' }),
@@ -42,7 +50,7 @@ export function renderSummary(host: HTMLElement, fileName: string, result: Analy
       ...outputs.map((o) => el('code', { text: `${o.name}: ${fmt.tensor(o)}` })),
     ]),
   );
-  const notes = [...(result.report.assumptions ?? []).map((a) => `Assumption: ${a}`), ...warnings];
+  const notes = [...warnings, ...(memory?.notes ?? []), ...(result.report.assumptions ?? []).map((a) => `Assumption: ${a}`)];
   if (notes.length) host.append(el('ul', { class: 'warnings' }, notes.map((w) => el('li', { text: w }))));
 }
 

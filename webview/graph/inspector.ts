@@ -84,9 +84,10 @@ export class Inspector {
       if (e.energyMj !== undefined) rows.splice(1, 0, kv('energy', formatValue(e.energyMj, 'mJ')));
       this.body.append(section(`On ${e.device}`, rows));
     }
+    if (d.control) this.body.append(section('Control flow', [h('div', { class: 'note', text: d.control })]));
     if (d.cost) {
       const c = d.cost;
-      this.body.append(section(c.partial ? 'Cost (lower bound: a shape was unknown)' : 'Cost', [
+      this.body.append(section(c.partial ? 'Cost (lower bound: a shape was unknown)' : c.upperBound ? 'Cost (upper bound: the costlier branch)' : 'Cost', [
         kv('MACs', c.macs.toLocaleString('en-US')),
         kv('FLOPs', c.flops.toLocaleString('en-US')),
         kv('params', c.params.toLocaleString('en-US')),

@@ -255,6 +255,8 @@ function drawLegend(max: number, total: number, values: (number | null)[]): void
     ticks,
     h('div', { class: 'legend-note', text: 'colour: share of the largest box (square-root scale); grey: no figure' }),
   );
+  // In a nested graph: whether it runs, which branch, how many iterations the figures are per.
+  if (metrics?.note) legend.append(h('div', { class: 'legend-note subgraph-note', text: metrics.note }));
   const list = h('ol', { class: 'hotspots', attrs: { 'aria-label': 'Top hotspots' } });
   for (const spot of topHotspots(outline!, values, 10)) {
     const item = h('li', {}, [

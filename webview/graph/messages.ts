@@ -24,6 +24,8 @@ export interface NodeMetrics {
   /** Device profile the latency/energy figures are for (absent when none is active). */
   device?: { id: string; name: string };
   values: Partial<Record<HotspotMetric, (number | null)[]>>;
+  /** For a nested graph: whether it runs and how often (`If_0: the then branch runs`, `body × 12 iterations`). */
+  note?: string;
 }
 
 // ---- host → webview ----

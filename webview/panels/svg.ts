@@ -83,10 +83,12 @@ export function gauges(rows: FitRow[], width = 560): string {
     const use = r.budget > 0 ? r.demand / r.budget : Infinity;
     const w = Math.min(use, 1.5) / 1.5 * inner;
     const mark = labelW + inner / 1.5;
-    return `<g class="gauge ${r.fits ? 'fits' : 'over'}"><title>${esc(`${r.label}: ${resourceValue(r.demand, r.unit)} of ${resourceValue(r.budget, r.unit)} (${(use * 100).toFixed(0)}%)`)}</title>` +
+    const lead = r.bound === 'lower' ? '≥ ' : r.bound === 'upper' ? '≤ ' : '';
+    const cls = r.verdict === 'unknown' ? 'unknown' : r.fits ? 'fits' : 'over';
+    return `<g class="gauge ${cls}"><title>${esc(`${r.label}: ${lead}${resourceValue(r.demand, r.unit)} of ${resourceValue(r.budget, r.unit)} (${(use * 100).toFixed(0)}%)${r.verdict === 'unknown' ? `: no verdict, a ${r.bound} bound (unknown shapes)` : ''}`)}</title>` +
       `<text class="label" x="0" y="${y + 15}">${esc(r.label)}</text><rect class="track" x="${labelW}" y="${y}" width="${inner}" height="20"></rect>` +
       `<rect class="fill" x="${labelW}" y="${y}" width="${f1(w)}" height="20"></rect><line class="budget" x1="${f1(mark)}" x2="${f1(mark)}" y1="${y - 3}" y2="${y + 23}"></line>` +
-      `<text class="value" x="${labelW + inner + 8}" y="${y + 15}">${esc(`${resourceValue(r.demand, r.unit)} / ${resourceValue(r.budget, r.unit)} (${Number.isFinite(use) ? (use * 100).toFixed(0) : '∞'}%)`)}</text></g>`;
+      `<text class="value" x="${labelW + inner + 8}" y="${y + 15}">${esc(`${lead}${resourceValue(r.demand, r.unit)} / ${resourceValue(r.budget, r.unit)} (${Number.isFinite(use) ? (use * 100).toFixed(0) : '∞'}%)${r.verdict === 'unknown' ? ' ?' : ''}`)}</text></g>`;
   });
   return `<svg class="chart gauges" role="img" aria-label="Budget gauges" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}">${parts.join('')}</svg>`;
 }

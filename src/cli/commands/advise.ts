@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { advise, type Advice, type AdviseOptions } from '../../core/advisor';
 import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs } from '../../core/format';
-import { startCommand, parseInputShapes, parseNumber } from '../args';
+import { PIN_HELP, startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { formatDiskSize, type DiskSize } from '../modelOutput';
 import { deviceFor, linkFor, registryFor } from './devices';
@@ -13,7 +13,7 @@ import { deviceFor, linkFor, registryFor } from './devices';
 export const summary = 'find the binding resource on a device and rank techniques by their estimated effect';
 
 const HELP = `usage: aiot-lens advise MODEL --device ID [--latency-ms N] [--fps N] [--battery-mah N --battery-v V --hours N]
-                        [--link ID] [--edge ID] [--input-shape NAME=DIMS]... [--profiles FILE_OR_DIR]... [--json]
+                        [--link ID] [--edge ID] [--input-shape NAME=DIMS]... [--value NAME=N]... [--profiles FILE_OR_DIR]... [--json]
 
   --device ID              target device (aiot-lens devices lists them)
   --latency-ms N           deadline per inference
@@ -21,8 +21,7 @@ const HELP = `usage: aiot-lens advise MODEL --device ID [--latency-ms N] [--fps 
   --battery-mah N --battery-v V --hours N   battery-life target
   --link ID                link for offloading (communication budget and the offload suggestion)
   --edge ID                device offloading sends to (default jetson-orin-nano)
-  --input-shape NAME=DIMS  pin a graph input's shape (repeatable)
-  --profiles FILE_OR_DIR   extra profile JSON (repeatable)
+${PIN_HELP}  --profiles FILE_OR_DIR   extra profile JSON (repeatable)
   --json                   print the advice as JSON
 `;
 
@@ -30,7 +29,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('advise', argv, io, {
     device: { type: 'string' }, 'latency-ms': { type: 'string' }, fps: { type: 'string' }, 'battery-mah': { type: 'string' },
     'battery-v': { type: 'string' }, hours: { type: 'string' }, link: { type: 'string' }, edge: { type: 'string' },
-    'input-shape': { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
   }, HELP, 1);
   if ('exit' in started) return started.exit;
   const { values, positionals } = started;
@@ -62,8 +61,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const shapes = parseInputShapes(values['input-shape']);
   if (!shapes.ok) return fail(shapes.error.message);
   if (Object.keys(shapes.value).length) o.inputShapes = shapes.value;
+  const fills = parseInputValues(values['value']);
+  if (!fills.ok) return fail(fills.error.message);
+  if (Object.keys(fills.value).length) o.inputValues = fills.value;
   const file = positionals[0]!;
-  const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value });
+  const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value, inputValues: fills.value });
   if (!a.ok) return fail(a.error.message);
   const advice = await advise(a.value, device.value, o);
   // The model's size on disk, external data included (the storage resource above counts weights, not files).
@@ -83,19 +85,40 @@ function show(v: number, unit: string): string {
 
 function human(a: Advice, file: DiskSize): string {
   const lines = [`${a.model} on ${a.device} (${formatDiskSize(file)} on disk)`, ''];
+  for (const w of a.warnings) lines.push(`  warning: ${w}`);
+  if (a.warnings.length) lines.push('');
   for (const r of a.resources) {
     const budget = r.budget === null ? 'no budget' : show(r.budget, r.unit);
     const util = r.utilization === null ? '' : ` (${(r.utilization * 100).toFixed(0)}%)`;
-    lines.push(`  ${r.fits ? 'ok  ' : 'OVER'} ${r.name.padEnd(13)} ${show(r.demand, r.unit).padStart(11)} / ${budget}${util}`);
+    const mark = r.verdict === 'unknown' ? '??  ' : r.fits ? 'ok  ' : 'OVER';
+    const demand = r.bound === 'lower' && r.demand === 0 ? 'unknown' : `${r.bound === 'lower' ? '≥ ' : r.bound === 'upper' ? '≤ ' : ''}${show(r.demand, r.unit)}`;
+    const tail = r.verdict === 'unknown' ? `  no verdict: a ${r.bound} bound` : r.bound && r.budget === null ? `  (a ${r.bound} bound)` : '';
+    lines.push(`  ${mark} ${r.name.padEnd(13)} ${demand.padStart(11)} / ${budget}${util}${tail}`);
   }
-  lines.push('', `  binding: ${a.bottleneck.resource} (${a.bottleneck.module}): ${a.bottleneck.reason}`, '', '  suggestions (best first):');
-  a.suggestions.forEach((s, i) => {
+  lines.push('', `  binding: ${a.bottleneck.resource} (${a.bottleneck.module}): ${a.bottleneck.reason}`);
+  if (a.applied.length) lines.push('', `  already applied: ${a.applied.map((x) => `${x.id} (${x.evidence})`).join('; ')}`);
+  const byReason = new Map<string, string[]>();
+  for (const n of a.notSuggested) {
+    const why = `${n.because} already applied${n.instead ? `: ${n.instead}` : ''}`;
+    byReason.set(why, [...(byReason.get(why) ?? []), n.technique]);
+  }
+  for (const [why, list] of byReason) lines.push(`  not suggested: ${list.join(', ')} (${why})`);
+  const item = (s: Advice['suggestions'][number], i: number | string) => {
     const after = s.estimate;
     const fits = Object.entries(after.fits).filter(([, v]) => !v).map(([k]) => k);
-    lines.push(`  ${i + 1}. ${s.technique}${s.analytic ? ' [analytic]' : ''}`);
+    lines.push(`  ${typeof i === 'number' ? `${i + 1}.` : i} ${s.technique}${s.analytic ? ' [analytic]' : ''}`);
     lines.push(`     → ${formatMs(after.latencyMs)}, ${formatBytes(after.peakRamBytes)} RAM, ${formatBytes(after.flashBytes)} flash; ${fits.length ? `still over: ${fits.join(', ')}` : 'everything fits'}`);
     if (s.note) lines.push(`     (${s.note})`);
     lines.push(`     $ ${s.command}`);
-  });
+  };
+  lines.push('', a.suggestions.length ? `  suggestions for ${a.bottleneck.resource} (best first):` : `  no technique lowers ${a.bottleneck.resource}`);
+  a.suggestions.forEach((s, i) => item(s, i));
+  if (a.elsewhere.length) {
+    lines.push('', `  does not fix ${a.bottleneck.resource}:`);
+    for (const s of a.elsewhere) {
+      item(s, '-');
+      lines.push(`     (${s.reason})`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

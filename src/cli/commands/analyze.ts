@@ -7,7 +7,7 @@ import { formatOfFile, loadModelFile, type LoadedModel } from '../../core/model'
 import { loadModelFileLazy } from '../../core/onnx/lazyLoad';
 import type { Result } from '../../core/result';
 import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
-import { startCommand, parseInputShapes, parsePositiveInt } from '../args';
+import { PIN_HELP, startCommand, parseInputShapes, parseInputValues, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { estimateReport, type EstimateReport } from '../../core/estimate';
 import type { DeviceProfile } from '../../core/devices';
@@ -15,10 +15,9 @@ import { deviceFor, registryFor } from './devices';
 
 export const summary = 'decode, infer shapes, cost every node and plan memory';
 
-const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--json] [--top N]
+const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--value NAME=N]... [--json] [--top N]
 
-  --input-shape NAME=DIMS  pin a graph input's shape, e.g. input=1x3x224x224 (repeatable)
-  --json                   print the analysis as JSON (one object per line for several models)
+${PIN_HELP}  --json                   print the analysis as JSON (one object per line for several models)
   --device ID              add an on-device estimate (latency, energy, RAM, flash, fits; "estimate" in JSON)
   --profiles FILE_OR_DIR   extra device profile JSON for --device (repeatable)
   --top N                  rows in the top-nodes-by-MACs table (default 10)
@@ -27,6 +26,7 @@ const HELP = `usage: aiot-lens analyze MODEL... [--input-shape NAME=DIMS]... [--
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('analyze', argv, io, {
     'input-shape': { type: 'string', multiple: true },
+    value: { type: 'string', multiple: true },
     device: { type: 'string' },
     profiles: { type: 'string', multiple: true },
     json: { type: 'boolean' },
@@ -36,7 +36,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = started;
   const shapes = parseInputShapes(values['input-shape']);
   const top = parsePositiveInt('top', values['top'], 10);
-  for (const r of [shapes, top]) {
+  const fills = parseInputValues(values['value']);
+  for (const r of [shapes, top, fills]) {
     if (!r.ok) {
       io.err(`aiot-lens analyze: ${r.error.message}\n`);
       return EXIT_ERROR;
@@ -58,7 +59,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   for (const file of positionals) {
     const path = isAbsolute(file) ? file : resolve(io.cwd, file);
     const loaded = load(path);
-    const result = loaded.ok ? analyzeLoaded(loaded.value, { inputShapes: shapes.ok ? shapes.value : {} }) : loaded;
+    const result = loaded.ok ? analyzeLoaded(loaded.value, { inputShapes: shapes.ok ? shapes.value : {}, inputValues: fills.ok ? fills.value : {} }) : loaded;
     if (!result.ok) {
       failed++;
       const message = result.error.message.startsWith(path) ? result.error.message.replace(path, file) : `${file}: ${result.error.message}`;
@@ -78,10 +79,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 /** The on-device lines `--device` adds to the human-readable report. */
 function humanEstimate(e: EstimateReport): string {
-  const yes = (b: boolean | undefined) => (b === false ? 'NO' : 'yes');
+  const undecided = new Set(e.undecided ?? []);
+  const yes = (b: boolean | undefined, k?: 'memory' | 'storage') => (k && undecided.has(k) ? 'no verdict (a bound)' : b === false ? 'NO' : 'yes');
+  const lat = e.bounds?.latency === 'lower' ? '≥ ' : e.bounds?.latency === 'upper' ? '≤ ' : '';
+  const mem = e.bounds?.memory === 'lower' ? '≥ ' : e.bounds?.memory === 'upper' ? '≤ ' : '';
+  const parts = e.ram ? [`arena ${formatBytes(e.ram.arenaBytes)}`, ...(e.ram.persistentBytes ? [`persistent ${formatBytes(e.ram.persistentBytes)}`] : []),
+    ...(e.ram.weightBytes ? [`weights ${formatBytes(e.ram.weightBytes)}`] : []), `runtime ${formatBytes(e.ram.runtimeBytes)}`].join(' + ') : '';
   return [
-    `  on ${e.device}: latency ${e.latencyMs.toFixed(3)} ms, energy ${e.energyMj.toFixed(3)} mJ/inference, RAM ${formatBytes(e.peakRamBytes)}, flash ${formatBytes(e.flashBytes)}`,
-    `  fits: RAM ${yes(e.fits.memory)}, flash ${yes(e.fits.storage)}, dtypes ${yes(e.fits.dtypes)}, operators ${yes(e.fits.operators)}`,
+    `  on ${e.device}: latency ${lat}${e.latencyMs.toFixed(3)} ms, energy ${lat}${e.energyMj.toFixed(3)} mJ/inference, RAM ${mem}${formatBytes(e.peakRamBytes)}${parts ? ` (${parts})` : ''}, flash ${formatBytes(e.flashBytes)}`,
+    `  fits: RAM ${yes(e.fits.memory, 'memory')}, flash ${yes(e.fits.storage, 'storage')}, dtypes ${yes(e.fits.dtypes)}, operators ${yes(e.fits.operators)}`,
     ...e.warnings.map((w) => `  warning: ${w}`),
     '',
   ].join('\n');
@@ -102,11 +108,13 @@ export function humanReport(a: Analysis, top: number): string {
     ...r.outputs.map((o) => `  output       ${o.name}: ${o.dtype} ${formatShape(o.shape)}`),
     '',
     `  params       ${t.params.toLocaleString('en-US')} (${formatCount(t.params)})`,
-    `  MACs         ${t.macs.toLocaleString('en-US')} (${formatCount(t.macs)})`,
-    `  FLOPs        ${t.flops.toLocaleString('en-US')} (${formatCount(t.flops)})`,
+    `  MACs         ${boundMark(r.bounds?.compute)}${t.macs.toLocaleString('en-US')} (${formatCount(t.macs)})${boundNote(r.bounds?.compute)}`,
+    `  FLOPs        ${boundMark(r.bounds?.compute)}${t.flops.toLocaleString('en-US')} (${formatCount(t.flops)})`,
     `  weights      ${formatBytes(t.weightBytes)}`,
-    `  activations  peak ${formatBytes(t.peakActivationBytes)} live, arena ${formatBytes(t.arenaBytes)} (greedy plan)`,
+    `  activations  ${boundMark(r.memory?.bound)}peak ${formatBytes(t.peakActivationBytes)} live, arena ${formatBytes(t.arenaBytes)} (greedy plan; ${r.memory?.view ?? 'as stored in the model'})`,
   ];
+  const ref = r.memory?.reference;
+  if (ref) lines.push(`               ${ref.view}: peak ${formatBytes(ref.peakActivationBytes)}, arena ${formatBytes(ref.arenaBytes)} (a reference, not what a runtime holds)`);
   if (r.peak && r.peak.tensors.length) {
     lines.push(`  peak at      ${r.peak.nodeName}: ${r.peak.tensors.slice(0, 4).map((x) => `${x.name} ${formatBytes(x.bytes)}`).join(', ')}`);
   }
@@ -149,4 +157,13 @@ function load(path: string): Result<LoadedModel> {
   if (formatOfFile(path) !== 'onnx' || path.toLowerCase().endsWith('.tflite')) return loadModelFile(path);
   const r = loadModelFileLazy(path);
   return r.ok ? { ok: true, value: { ...r.value, format: 'onnx' } } : r;
+}
+
+/** '≥ ' for lower bounds (unknown sizes left out), '≤ ' for upper bounds (the larger If branch). */
+export function boundMark(bound: 'lower' | 'upper' | undefined): string {
+  return bound === 'lower' ? '≥ ' : bound === 'upper' ? '≤ ' : '';
+}
+
+function boundNote(bound: 'lower' | 'upper' | undefined): string {
+  return bound === 'lower' ? '   a lower bound: some shapes are unknown (see the warnings)' : bound === 'upper' ? '   an upper bound: an If of unknown condition counts its costlier branch' : '';
 }

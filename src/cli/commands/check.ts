@@ -6,32 +6,33 @@ import { analyzeModelFileSync } from '../../core/analyze';
 import { checkModel, loadBudget, toBudget, type CheckResult } from '../../core/budget';
 import type { LinkProfile } from '../../core/devices';
 import { formatBytes, formatMs } from '../../core/format';
-import { asList, parse, parseInputShapes } from '../args';
+import { asList, parse, parseInputShapes, parseInputValues, PIN_HELP } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, linkFor, registryFor } from './devices';
 
 export const summary = 'budget gate for CI: exit 1 when a model is over its device budget';
 
-const HELP = `usage: aiot-lens check MODEL... [--device ID] [--budget FILE] [--profiles FILE_OR_DIR]... [--input-shape NAME=DIMS]... [--json]
+const HELP = `usage: aiot-lens check MODEL... [--device ID] [--budget FILE] [--profiles FILE_OR_DIR]... [--input-shape NAME=DIMS]... [--value NAME=N]... [--json]
 
-  --budget FILE            budget JSON (default .aiot/budget.json; schema: schemas/budget.schema.json)
+${PIN_HELP}  --budget FILE            budget JSON (default .aiot/budget.json; schema: schemas/budget.schema.json)
   --device ID              device (overrides the budget file's)
   --json                   one JSON object per model
-Exit status: 0 all within budget, 1 some resource over budget, 2 usage or input error.
+Exit status: 0 all within budget, 1 some resource over budget or undecided (a lower bound within budget because
+some shapes are unknown: pin them), 2 usage or input error.
 `;
 
 function show(v: number, unit: string): string {
   if (unit === 'bytes') return formatBytes(v);
   if (unit === 'ms') return formatMs(v);
   if (unit === 'bytes/s') return `${formatBytes(v)}/s`;
-  if (unit === 'J') return `${v.toFixed(2)} J`;
+  if (unit === 'J') return v >= 1 ? `${v.toFixed(2)} J` : `${(v * 1000).toFixed(2)} mJ`;
   return `${v} ${unit}`;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parse(argv, {
     device: { type: 'string' }, budget: { type: 'string' }, profiles: { type: 'string', multiple: true },
-    'input-shape': { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
   const fail = (m: string) => (io.err(`aiot-lens check: ${m}\n`), EXIT_ERROR);
   if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
@@ -55,11 +56,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const shapes = parseInputShapes(values['input-shape']);
   if (!shapes.ok) return fail(shapes.error.message);
+  const fills = parseInputValues(values['value']);
+  if (!fills.ok) return fail(fills.error.message);
   const budget = budgetFile ? toBudget(budgetFile) : {};
   let over = false;
   let errors = 0;
   for (const file of positionals) {
-    const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: { ...(budgetFile?.inputShapes ?? {}), ...shapes.value } });
+    const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), {
+      inputShapes: { ...(budgetFile?.inputShapes ?? {}), ...shapes.value }, inputValues: { ...(budgetFile?.inputValues ?? {}), ...fills.value },
+    });
     if (!a.ok) {
       errors++;
       io.err(`aiot-lens check: ${a.error.message}\n`);
@@ -75,9 +80,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 function lines(r: CheckResult): string {
   return r.resources.map((x) => {
-    const verdict = x.budget === null ? 'n/a ' : x.fits ? 'PASS' : 'FAIL';
+    const verdict = x.verdict === 'unknown' ? 'UNKN' : x.budget === null ? 'n/a ' : x.fits ? 'PASS' : 'FAIL';
     const budget = x.budget === null ? 'no budget' : `${show(x.budget, x.unit)} (${((x.utilization ?? 0) * 100).toFixed(0)}%)`;
-    const extra = x.name === 'compute' && !x.fits && x.budget === null ? ' (dtype unsupported)' : '';
-    return `${verdict === 'n/a ' && !x.fits ? 'FAIL' : verdict} ${r.model} ${r.device} ${x.name}: ${show(x.demand, x.unit)} / ${budget}${extra}\n`;
-  }).join('');
+    const extra = x.name === 'compute' && !x.fits && x.budget === null ? ' (dtype unsupported)'
+      : x.verdict === 'unknown' ? ` (a ${x.bound} bound: no verdict until the inputs are pinned with --input-shape/--value)`
+      : x.bound ? ` (a ${x.bound} bound)` : '';
+    const demand = x.bound === 'lower' && x.demand === 0 ? 'unknown' : `${x.bound === 'lower' ? '≥ ' : x.bound === 'upper' ? '≤ ' : ''}${show(x.demand, x.unit)}`;
+    return `${verdict === 'n/a ' && !x.fits ? 'FAIL' : verdict} ${r.model} ${r.device} ${x.name}: ${demand} / ${budget}${extra}\n`;
+  }).join('') + r.warnings.map((w) => `warning ${r.model}: ${w}\n`).join('');
 }

@@ -6,7 +6,7 @@ import type { ValueShapes } from '../../core/layout';
 import { inferShapes } from '../../core/shapes';
 import { catchLens } from '../../core/result';
 
-export function inferredShapes(model: Model, inputShapes: Record<string, Shape>, modelDir?: string): ValueShapes | undefined {
-  const r = catchLens(() => inferShapes(model, { inputShapes, defaultBatch: 1, modelDir }));
+export function inferredShapes(model: Model, inputShapes: Record<string, Shape>, modelDir?: string, inputValues: Record<string, number> = {}): ValueShapes | undefined {
+  const r = catchLens(() => inferShapes(model, { inputShapes, inputValues, defaultBatch: 1, modelDir }));
   return r.ok ? r.value.values : undefined;
 }

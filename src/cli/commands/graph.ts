@@ -5,19 +5,21 @@ import { isAbsolute, resolve } from 'node:path';
 import { loadModelFile } from '../../core/model';
 import { layoutModel, renderSvg, type ValueShapes } from '../../core/layout';
 import type { Model } from '../../core/onnx/ir';
-import { startCommand, parseInputShapes } from '../args';
+import { startCommand, parseInputShapes, parseInputValues } from '../args';
+import { checkPins } from '../../core/analyze/pins';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { inferredShapes } from './graph-shapes';
 
 export const summary = 'lay out the model graph; write it as SVG or print layout figures';
 
-const HELP = `usage: aiot-lens graph MODEL [--svg OUT] [--json] [--collapsed] [--theme light|dark] [--input-shape NAME=DIMS]...
+const HELP = `usage: aiot-lens graph MODEL [--svg OUT] [--json] [--collapsed] [--theme light|dark] [--input-shape NAME=DIMS]... [--value NAME=N]...
 
   --svg OUT                write the drawing as an SVG file (the editor's layout and colours)
   --json                   lay out the full, expanded graph and print {"nodes","edges","layoutMs","width","height"}
   --collapsed              draw large graphs with name scopes collapsed, as the editor's first screen does
   --theme light|dark       colours of the SVG (default light)
   --input-shape NAME=DIMS  pin a graph input's shape for the edge labels (repeatable)
+  --value NAME=N           an input known at analysis time, e.g. sr=16000 (repeatable)
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -27,6 +29,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     collapsed: { type: 'boolean' },
     theme: { type: 'string' },
     'input-shape': { type: 'string', multiple: true },
+    value: { type: 'string', multiple: true },
   }, HELP, 1, 'MODEL');
   if ('exit' in started) return started.exit;
   const { values, positionals } = started;
@@ -36,9 +39,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_ERROR;
   }
   const inputShapes = parseInputShapes(values['input-shape']);
-  if (!inputShapes.ok) {
-    io.err(`aiot-lens graph: ${inputShapes.error.message}\n`);
-    return EXIT_ERROR;
+  const fills = parseInputValues(values['value']);
+  for (const r of [inputShapes, fills]) {
+    if (!r.ok) {
+      io.err(`aiot-lens graph: ${r.error.message}\n`);
+      return EXIT_ERROR;
+    }
   }
   const file = positionals[0]!;
   const path = isAbsolute(file) ? file : resolve(io.cwd, file);
@@ -48,7 +54,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT_ERROR;
   }
   const model: Model = loaded.value.model;
-  const shapes: ValueShapes | undefined = inferredShapes(model, inputShapes.value, loaded.value.modelDir);
+  const pins = checkPins(model, inputShapes.ok ? inputShapes.value : {}, fills.ok ? fills.value : {});
+  if (!pins.ok) {
+    io.err(`aiot-lens graph: ${file}: ${pins.error.message}\n`);
+    return EXIT_ERROR;
+  }
+  const shapes: ValueShapes | undefined = inferredShapes(model, inputShapes.ok ? inputShapes.value : {}, loaded.value.modelDir, fills.ok ? fills.value : {});
   const svgOut = values['svg'];
   if (typeof svgOut === 'string') {
     const layout = layoutModel(model, { shapes, expanded: values['collapsed'] ? 'auto' : 'all' });

@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { analyzeModel } from '../../core/analyze';
+import { analyzeModel, checkPins } from '../../core/analyze';
 import type { Model, Shape } from '../../core/onnx/ir';
 import { loadModelFile } from '../../core/onnx/load';
 import { saveModel, type SavedModel } from '../../core/onnx/save';
@@ -14,7 +14,7 @@ import { catchLens } from '../../core/result';
 import { verifyModels, type VerifyReport } from '../../core/verify';
 import { agreementLine, jsonNumbers, verdictLine } from '../../core/verify/agreement';
 import { formatBytes, formatCount } from '../../core/format';
-import { parse, parseInputShapes, parseNumber, parsePositiveInt } from '../args';
+import { parse, parseInputShapes, parseInputValues, parseNumber, parsePositiveInt } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { EXTERNAL_DATA_HELP, formatDiskSize, MEMORY_BUDGET_HELP, parseExternalData, parseMemoryBudget } from '../modelOutput';
 import { parseThresholds, THRESHOLD_HELP, THRESHOLD_OPTIONS } from '../verifyFlags';
@@ -37,6 +37,8 @@ ${EXTERNAL_DATA_HELP}${MEMORY_BUDGET_HELP}  --calibration DIR        calibration
   --energy E               singular-value energy low-rank keeps (default 0.95)
   --rank R                 fixed rank for low-rank (overrides --energy)
   --input-shape NAME=DIMS  pin an input's dims (and the new dims for resize-input); repeatable
+  --value NAME=N           an input known at analysis time (e.g. sr=16000): figures take its If branches;
+                           calibration and verification feed it instead of random data (repeatable)
   --verify                 run original and result in onnxruntime-node on the same inputs and compare: relative
                            error, SNR, cosine and top-1 agreement, and a verdict (exit 1 when it fails)
 ${THRESHOLD_HELP}  --runs N                 timed runs per model for the latency medians (default 20)
@@ -62,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     passes: { type: 'string' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' },
     calibration: { type: 'string' }, 'calibration-method': { type: 'string' }, percentile: { type: 'string' },
     sparsity: { type: 'string' }, 'channel-sparsity': { type: 'string' }, energy: { type: 'string' }, rank: { type: 'string' },
-    'input-shape': { type: 'string', multiple: true }, verify: { type: 'boolean' }, runs: { type: 'string' },
+    'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, verify: { type: 'boolean' }, runs: { type: 'string' },
     seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     'external-data': { type: 'string' }, 'memory-budget': { type: 'string' }, ...THRESHOLD_OPTIONS,
   });
@@ -83,6 +85,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const shapes = parseInputShapes(values['input-shape']);
   if (!shapes.ok) return fail(shapes.error.message);
+  const fills = parseInputValues(values['value']);
+  if (!fills.ok) return fail(fills.error.message);
   const nums: Record<string, number | undefined> = {};
   for (const k of ['sparsity', 'channel-sparsity', 'energy', 'percentile']) {
     const r = parseNumber(k, values[k]);
@@ -112,11 +116,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // they are made (deleted afterwards), so memory holds about one tensor whatever the model's size.
   const scratch = externalData.value === 'always' || (externalData.value === 'auto' && inputExternal) ? new ScratchSink(dirname(outPath)) : undefined;
   const options: PassOptions = {
-    path: file, modelDir, calibrationDir, inputShapes: shapes.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
+    path: file, modelDir, calibrationDir, inputShapes: shapes.value, inputValues: fills.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
     energy: nums['energy'], percentile: nums['percentile'], rank: rank && rank.ok ? rank.value : undefined,
     calibrationMethod: method as PassOptions['calibrationMethod'], seed: seed.ok ? seed.value : 1,
     ...(scratch ? { sink: scratch } : {}), memoryBudgetBytes: budget.value,
   };
+  const pinsOk = checkPins(model, shapes.value, fills.value);
+  if (!pinsOk.ok) return fail(`${file}: ${pinsOk.error.message}`);
   let result: Awaited<ReturnType<typeof runPasses>>;
   let saved: SavedModel;
   try {
@@ -132,8 +138,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     scratch?.dispose();
   }
 
-  const before = figures(model, { fileBytes: loaded.value.fileBytes, externalDataBytes: loaded.value.externalDataBytes }, shapes.value, modelDir);
-  const after = figures(saved.model, saved, shapes.value, dirname(outPath));
+  const before = figures(model, { fileBytes: loaded.value.fileBytes, externalDataBytes: loaded.value.externalDataBytes }, shapes.value, modelDir, fills.value);
+  const after = figures(saved.model, saved, shapes.value, dirname(outPath), fills.value);
   let verify: VerifyReport | undefined;
   let verifyMemory: (VerifyMemoryPlan & { measuredPeakRssBytes?: number }) | undefined;
   if (values['verify']) {
@@ -141,7 +147,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (verifyMemory.fits) {
       // From the paths: onnxruntime then finds the external data beside each model itself.
       const v = await verifyModels(model, inPath, outPath, {
-        calibrationDir, inputShapes: shapes.value, seed: options.seed, runs: runs.ok ? runs.value : 20, optimizedModel: result.value.model,
+        calibrationDir, inputShapes: shapes.value, values: fills.value, seed: options.seed, runs: runs.ok ? runs.value : 20, optimizedModel: result.value.model,
         thresholds: thresholds.value,
       });
       if (!v.ok) return fail(`${file}: verification could not run: ${v.error.message}`);
@@ -163,7 +169,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 
-function figures(model: Model, size: { fileBytes: number; externalDataBytes: number }, inputShapes: Record<string, Shape>, modelDir: string): Figures {
+function figures(model: Model, size: { fileBytes: number; externalDataBytes: number }, inputShapes: Record<string, Shape>, modelDir: string,
+  inputValues: Record<string, number>): Figures {
   const { fileBytes, externalDataBytes } = size;
   // --input-shape pins symbolic dims for the figures; inputs with fixed declared dims keep them (so the original of a
   // resize-input run is measured at its own size).
@@ -172,7 +179,8 @@ function figures(model: Model, size: { fileBytes: number; externalDataBytes: num
     const v = model.graph.inputs.find((i) => i.name === name);
     if (!v || v.type.kind !== 'tensor' || !v.type.shape || v.type.shape.some((d) => typeof d !== 'number')) pinned[name] = dims;
   }
-  const a = catchLens(() => analyzeModel(model, { inputShapes: pinned, fileBytes, modelDir }));
+  const values = Object.fromEntries(Object.entries(inputValues).filter(([name]) => model.graph.inputs.some((i) => i.name === name)));
+  const a = catchLens(() => analyzeModel(model, { inputShapes: pinned, inputValues: values, fileBytes, modelDir }));
   const t = a.ok ? a.value.report.totals : undefined;
   return {
     fileBytes, externalDataBytes, totalBytes: fileBytes + externalDataBytes, nodeCount: model.graph.nodes.length, macs: t ? t.macs : null, params: t ? t.params : null,

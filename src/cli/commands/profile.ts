@@ -7,7 +7,7 @@ import { catchLensAsync } from '../../core/result';
 import { median, percentile, profileModel } from '../../core/runtime';
 import { timeTflite } from '../../core/runtime/litert';
 import { formatOfFile } from '../../core/model';
-import { asList, parse, parseInputShapes, parsePositiveInt } from '../args';
+import { parse, parseInputShapes, parseInputValues, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 
 export const summary = 'measure latency in onnxruntime-node (median, p90) and per-node times; a .tflite in LiteRT.js';
@@ -39,12 +39,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const threads = parsePositiveInt('threads', values['threads'], 1);
   const shapes = parseInputShapes(values['input-shape']);
   for (const r of [runs, threads, shapes]) if (!r.ok) return fail(r.error.message);
-  const fills: Record<string, number> = {};
-  for (const v of asList(values['value'])) {
-    const m = /^(.+)=(-?[\d.eE+-]+)$/.exec(v);
-    if (!m || !Number.isFinite(Number(m[2]))) return fail(`--value expects NAME=NUMBER, got '${v}'`);
-    fills[m[1]!] = Number(m[2]);
-  }
+  const parsedFills = parseInputValues(values['value']);
+  if (!parsedFills.ok) return fail(parsedFills.error.message);
+  const fills = parsedFills.value;
   const file = positionals[0]!;
   const path = isAbsolute(file) ? file : resolve(io.cwd, file);
   if (formatOfFile(path) === 'tflite') return profileTflite(file, path, runs.ok ? runs.value : 50, values['json'] === true, io);

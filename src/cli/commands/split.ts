@@ -14,7 +14,7 @@ import {
 } from '../../core/partition';
 import { agreementLine, jsonNumbers, verdictLine } from '../../core/verify/agreement';
 import { catchLensAsync } from '../../core/result';
-import { asList, startCommand, parseInputShapes, parseNumber } from '../args';
+import { asList, startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { EXTERNAL_DATA_HELP, MEMORY_BUDGET_HELP, parseExternalData, parseMemoryBudget } from '../modelOutput';
 import { parseThresholds, THRESHOLD_HELP, THRESHOLD_OPTIONS } from '../verifyFlags';
@@ -37,7 +37,7 @@ const HELP = `usage: aiot-lens split MODEL --device ID --remote ID --link ID [--
                      for names that are numbers. Writes to --out-dir, default the current folder
   --out-dir D        write MODEL.device.onnx and MODEL.remote.onnx (the best cut, or --cut) and verify them in
                      onnxruntime: the chained halves against the original (exit 1 when the verdict fails)
-  --value NAME=N     fill a scalar input with a value for verification (e.g. sr=16000)
+  --value NAME=N     an input known at analysis time (e.g. sr=16000): decides If branches; verification feeds it
 ${EXTERNAL_DATA_HELP.replace(/OUT/g, 'each half')}${MEMORY_BUDGET_HELP}${THRESHOLD_HELP}`;
 
 interface Exported {
@@ -68,12 +68,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!weight.ok) return fail(weight.error.message);
   const thresholds = parseThresholds(values);
   if (!thresholds.ok) return fail(thresholds.error.message);
-  const fills: Record<string, number> = {};
-  for (const v of asList(values['value'])) {
-    const m = /^(.+)=(-?[\d.]+(?:e-?\d+)?)$/i.exec(v);
-    if (!m) return fail(`--value expects NAME=NUMBER, got '${v}'`);
-    fills[m[1]!] = Number(m[2]);
-  }
+  const parsedFills = parseInputValues(values['value']);
+  if (!parsedFills.ok) return fail(parsedFills.error.message);
+  const fills = parsedFills.value;
 
   const reg = registryFor(io, values['profiles']);
   if (!reg.ok) return fail(reg.error.message);
@@ -92,7 +89,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const file = positionals[0]!;
   const path = isAbsolute(file) ? file : resolve(io.cwd, file);
-  const a = analyzeModelFileSync(path, { inputShapes: shapes.value });
+  const a = analyzeModelFileSync(path, { inputShapes: shapes.value, inputValues: fills });
   if (!a.ok) return fail(a.error.message);
   const r = searchSplit(a.value, device.value, link.value, remote.value, {
     objective: objective as 'latency', compression: compression as 'none', ...(weight.value !== undefined ? { latencyWeight: weight.value } : {}),

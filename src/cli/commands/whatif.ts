@@ -9,7 +9,7 @@ import {
   describeAxes, dutyCycle, filterCostFromEstimate, filterCostFromMacs, inputFilter, modelInputAxes, parseRate, resolutionSweep, windowSweep,
   type Battery, type DutyCycle, type ResolutionPoint, type WindowPoint, type WindowSpec,
 } from '../../core/whatif';
-import { asList, startCommand, parseInputShapes, parseNumber } from '../args';
+import { asList, PIN_HELP, startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, registryFor } from './devices';
 
@@ -17,7 +17,7 @@ export const summary = 'what-ifs for input resolution, sequence window, inferenc
 
 const HELP = `usage: aiot-lens whatif MODEL --device ID [--resolution 1,0.75,0.5] [--window 1x,0.5x|256,512] [--rate 2/s]
                        [--battery-mah N --battery-v V] [--skip-ratio R (--filter-macs M | --filter-model F)]
-                       [--time-axis NAME=AXIS]... [--input-shape NAME=DIMS]... [--profiles FILE_OR_DIR]... [--json]
+                       [--time-axis NAME=AXIS]... [--input-shape NAME=DIMS]... [--value NAME=N]... [--profiles FILE_OR_DIR]... [--json]
 
   --resolution LIST   scales of image inputs' spatial axes (H, W) to try (default 1,0.875,0.75,0.5); sequence,
                       state and scalar inputs keep their dims
@@ -31,13 +31,13 @@ const HELP = `usage: aiot-lens whatif MODEL --device ID [--resolution 1,0.75,0.5
   --skip-ratio R      share of inputs a cheap filter discards (0..1)
   --filter-macs M     the filter's cost as a MAC count, or
   --filter-model F    the filter as an .onnx model (estimated on the same device)
-`;
+${PIN_HELP}`;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('whatif', argv, io, {
     device: { type: 'string' }, resolution: { type: 'string' }, rate: { type: 'string' }, 'battery-mah': { type: 'string' },
     'battery-v': { type: 'string' }, 'skip-ratio': { type: 'string' }, 'filter-macs': { type: 'string' }, 'filter-model': { type: 'string' },
-    'input-shape': { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
     window: { type: 'string' }, 'time-axis': { type: 'string', multiple: true },
   }, HELP, 1);
   if ('exit' in started) return started.exit;
@@ -79,8 +79,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!device.ok) return fail(device.error.message);
   const shapes = parseInputShapes(values['input-shape']);
   if (!shapes.ok) return fail(shapes.error.message);
+  const fills = parseInputValues(values['value']);
+  if (!fills.ok) return fail(fills.error.message);
   const file = positionals[0]!;
-  const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value });
+  const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value, inputValues: fills.value });
   if (!a.ok) return fail(a.error.message);
 
   const fed = new Set(a.value.report.inputs.map((i) => i.name));
@@ -90,7 +92,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (axis !== null && (!input.shape || axis < 1 || axis >= input.shape.length)) return fail(`--time-axis ${name}=${axis}: '${name}' has rank ${input.shape?.length ?? '?'}, so its time axis is 1..${(input.shape?.length ?? 2) - 1}`);
   }
 
-  const base = estimate(estimateInputOf(a.value), device.value);
+  const base = estimate(estimateInputOf(a.value, device.value), device.value);
   const axes = modelInputAxes(a.value.model, timeAxes);
   const images = axes.filter((x) => x.spatial.length > 0);
   const sequences = axes.filter((x) => x.kind === 'sequence');
@@ -114,7 +116,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const fm = values['filter-model'];
       const fa = analyzeModelFileSync(isAbsolute(fm) ? fm : resolve(io.cwd, fm));
       if (!fa.ok) return fail(fa.error.message);
-      cost = filterCostFromEstimate(estimate(estimateInputOf(fa.value), device.value), `filter model ${fm}`);
+      cost = filterCostFromEstimate(estimate(estimateInputOf(fa.value, device.value), device.value), `filter model ${fm}`);
     } else {
       cost = filterCostFromMacs(filterMacs.ok ? filterMacs.value ?? 0 : 0, device.value);
     }

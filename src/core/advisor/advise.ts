@@ -5,21 +5,22 @@
 import { analyzeModel, type Analysis } from '../analyze';
 import type { DeviceProfile } from '../devices/types';
 import { estimate } from '../estimate/estimate';
-import { estimateInputOf } from '../estimate/report';
+import { estimateInputOf, toReport } from '../estimate/report';
 import type { Estimate, EstimateInput } from '../estimate/types';
-import { beamSchedule, PASSES } from '../passes';
-import type { Shape } from '../onnx/ir';
-import { isFloatDType } from '../onnx/dtype';
-import { planMemory } from '../memory';
-import { searchSplit, topologicalOrder } from '../partition';
+import { runPasses } from '../passes';
+import type { Model, Shape } from '../onnx/ir';
+import { searchSplit, splitModel, topologicalOrder } from '../partition';
+import { appliedTechniques } from './applied';
 import { afterOf, bindingResource, moduleOf, periodMs, resourcesOf } from './resources';
-import { quantizeInput, reduceInput } from './transforms';
+import { TECHNIQUES, type TechniqueContext } from './techniques';
 import type { Advice, AdviseOptions, ResourceDemand, ResourceName, Suggestion } from './types';
 
 interface Candidate extends Omit<Suggestion, 'estimate'> {
   resourcesAfter: ResourceDemand[];
   after: Estimate;
   linkBytesPerSecond?: number;
+  caveat?: string;
+  cut?: number;
 }
 
 function evaluate(input: EstimateInput, device: DeviceProfile, o: AdviseOptions): { e: Estimate; r: ResourceDemand[] } {
@@ -27,159 +28,140 @@ function evaluate(input: EstimateInput, device: DeviceProfile, o: AdviseOptions)
   return { e, r: resourcesOf(e, input, device, o, o.link) };
 }
 
+/** `--input-shape NAME=DIMS` and `--value NAME=N` flags for the printed commands. */
+export function pinFlags(shapes?: Record<string, Shape>, values?: Record<string, number>): string {
+  return [
+    ...Object.entries(shapes ?? {}).map(([n, s]) => `--input-shape ${n}=${s.join('x')}`),
+    ...Object.entries(values ?? {}).map(([n, v]) => `--value ${n}=${v}`),
+  ].join(' ');
+}
+
+/** A technique relieves the binding resource when it lowers that resource's demand by more than this fraction. */
+const RELIEF = 0.005;
+
 export async function advise(analysis: Analysis, device: DeviceProfile, o: AdviseOptions = {}): Promise<Advice> {
   const model = o.modelPath ?? analysis.path ?? 'MODEL';
   const dev = o.deviceArgs ?? `--device ${device.id}`;
-  const input = estimateInputOf(analysis);
+  const input = estimateInputOf(analysis, device);
   const base = evaluate(input, device, o);
   const binding = bindingResource(base.r);
   const mod = moduleOf(binding, base.e, input, device, o);
   const assumptions = [...base.e.assumptions];
   if (periodMs(o).assumed) assumptions.push('no --fps or --latency-ms given: one inference per second assumed for energy and link rates');
+  // The resource rows carry which figures are bounds; the analysis's warnings say why (unknown shapes, …).
+  const warnings = [...analysis.report.warnings, ...toReport(base.e).warnings.filter((w) => !analysis.report.warnings.includes(w) && !/ bound \(/.test(w))];
+  const applied = appliedTechniques(analysis);
+  const appliedIds = new Set(applied.map((x) => x.id));
+
+  const out = (suffix: string) => model.replace(/\.onnx$/i, '') + `.${suffix}.onnx`;
+  const tflite = analysis.format === 'tflite';
+  const ctx: TechniqueContext = {
+    analysis, device, options: o, input, tflite,
+    hint: (text) => `# ${text} (aiot-lens optimize rewrites ONNX models)`,
+    adviseCommand: (pins) => `aiot-lens advise ${model} ${dev}${pinFlags(pins ?? o.inputShapes, o.inputValues) ? ` ${pinFlags(pins ?? o.inputShapes, o.inputValues)}` : ''}`,
+    async optimized(passes, passOptions, pins) {
+      const shapes = pins ?? o.inputShapes ?? {};
+      try {
+        const r = await runPasses(analysis.model, passes, {
+          seed: 1, ...passOptions, inputShapes: shapes, ...(o.inputValues ? { inputValues: o.inputValues } : {}),
+          ...(analysis.modelDir ? { modelDir: analysis.modelDir } : {}), structureOnly: true,
+        });
+        if (!r.ok) return { error: r.error.message };
+        if (!r.value.passes.some((p) => p.changed)) return 'unchanged';
+        return analyzeModel(r.value.model, { inputShapes: shapes, ...(o.inputValues ? { inputValues: o.inputValues } : {}) });
+      } catch (e) {
+        return { error: e instanceof Error ? e.message : String(e) };
+      }
+    },
+    optimizeCommand(passes, flags, suffix, pins) {
+      const extra = [flags, pinFlags(pins ?? o.inputShapes, o.inputValues)].filter(Boolean).join(' ');
+      return `aiot-lens optimize ${model} --passes ${passes.join(',')}${extra ? ` ${extra}` : ''} -o ${out(suffix)}`;
+    },
+    inputOf: (a) => estimateInputOf(a, device),
+  };
 
   const candidates: Candidate[] = [];
-  const add = (c: Omit<Candidate, 'resourcesAfter' | 'after'>, next: EstimateInput, overrideOptions?: Partial<AdviseOptions>) => {
-    const opts = { ...o, ...(overrideOptions ?? {}) };
-    const { e, r } = evaluate(next, device, opts);
-    candidates.push({ ...c, after: e, resourcesAfter: r });
-  };
-  const out = (suffix: string) => model.replace(/\.onnx$/i, '') + `.${suffix}.onnx`;
-  // The optimization passes rewrite ONNX; for a .tflite the same technique is applied where the model is converted.
-  const onnx = analysis.format !== 'tflite';
-  const via = (onnxCommand: string, tfliteHint: string) => (onnx ? onnxCommand : `# ${tfliteHint} (aiot-lens optimize rewrites ONNX models)`);
-  const floatCompute = input.costs.some((c) => c.macs > 0 && isFloatDType(c.computeDtype));
-
-  // A model whose arithmetic is already integer gains nothing from quantizing it again.
-  if (floatCompute) {
-    add({ technique: 'int8 quantization (weights and activations)', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
-      command: via(`aiot-lens optimize ${model} --passes fold-bn,int8-static -o ${out('int8')}`,
-        'TFLite converter: optimizations = [tf.lite.Optimize.DEFAULT], a representative_dataset, supported_ops = [TFLITE_BUILTINS_INT8]') },
-    quantizeInput(input, 'int8'));
-    add({ technique: 'float16 weights and compute', module: 'model', resources: ['storage', 'memory', 'compute', 'energy'],
-      command: via(`aiot-lens optimize ${model} --passes fp16 -o ${out('fp16')}`,
-        'TFLite converter: optimizations = [tf.lite.Optimize.DEFAULT], target_spec.supported_types = [tf.float16]') },
-    quantizeInput(input, 'float16'));
-  }
-
-  // Pruning and low-rank: the real pass when the registry has it (re-analyzed), else an analytic reduction.
-  const conv = new Set(['conv', 'depthwise', 'matmul']);
-  const matmul = new Set(['matmul']);
-  const pruned = onnx ? await passAnalysis(analysis, 'prune', { channelSparsity: 0.3, sparsity: 0, inputShapes: o.inputShapes }) : 'missing';
-  const pruneCommand = via(`aiot-lens optimize ${model} --passes prune --channel-sparsity 0.3 --sparsity 0 -o ${out('pruned')}`,
-    'prune channels in training (tfmot) and convert again');
-  if (pruned === 'missing') {
-    add({ technique: 'structured pruning (30% of conv channels)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'],
-      command: pruneCommand, analytic: true, note: 'estimated analytically: 30% of channels removed keeps ~49% of conv MACs and weights (0.7 x 0.7)' },
-    reduceInput(input, 0.49, conv, 'analytic structured pruning: 0.7 x 0.7 of conv/matmul work and weights kept'));
-  } else if (pruned !== 'unchanged') {
-    add({ technique: 'structured pruning (30% of conv output channels, prune pass)', module: 'model', resources: ['compute', 'storage', 'memory', 'energy'],
-      command: pruneCommand }, estimateInputOf(pruned));
-  }
-  if (input.costs.some((c) => c.opClass === 'matmul' && c.weightBytes > 0)) {
-    const lowRank = onnx ? await passAnalysis(analysis, 'low-rank', { energy: 0.95, inputShapes: o.inputShapes }) : 'missing';
-    const command = via(`aiot-lens optimize ${model} --passes low-rank --energy 0.95 -o ${out('lowrank')}`,
-      'factorize the fully connected layers in the source model and convert again');
-    if (lowRank === 'missing') {
-      add({ technique: 'low-rank factorization of Gemm/MatMul weights', module: 'model', resources: ['compute', 'storage', 'energy'], command,
-        analytic: true, note: 'estimated analytically: rank halved, so Gemm/MatMul MACs and weights halve' },
-      reduceInput(input, 0.5, matmul, 'analytic low-rank: half of Gemm/MatMul work and weights'));
-    } else if (lowRank === 'unchanged') {
-      add({ technique: 'low-rank factorization of Gemm/MatMul weights', module: 'model', resources: ['compute', 'storage', 'energy'], command,
-        note: 'the low-rank pass finds no weight whose factorization keeping 95% of the energy saves anything (try --rank R)' }, input);
-    } else {
-      add({ technique: 'low-rank factorization of Gemm/MatMul weights (95% energy)', module: 'model', resources: ['compute', 'storage', 'energy'], command },
-        estimateInputOf(lowRank));
+  const notSuggested: Advice['notSuggested'] = [];
+  for (const t of TECHNIQUES) {
+    const rules = typeof t.ruledOutBy === 'function' ? t.ruledOutBy(tflite) : t.ruledOutBy;
+    const blocker = rules.find((id) => appliedIds.has(id));
+    if (blocker) {
+      const why = applied.find((x) => x.id === blocker)!;
+      const instead = t.instead?.[blocker];
+      notSuggested.push({ technique: t.label, reason: `already applied: ${blocker} (${why.evidence})${instead ? `; ${instead}` : ''}`, because: blocker, ...(instead ? { instead } : {}) });
+      continue;
     }
-  }
-
-  // Operator reordering: a real memory-aware schedule, re-planned.
-  const order = beamSchedule(analysis.model.graph, analysis.shapes.values, analysis.model.graph.nodes.length <= 300 ? 24 : 4);
-  if (order) {
-    const plan = planMemory(analysis.model.graph, analysis.shapes.values, { order });
-    if (plan.arenaBytes < analysis.memory.arenaBytes) {
-      add({ technique: 'operator reordering for peak memory', module: 'model', resources: ['memory'],
-        command: via(`aiot-lens optimize ${model} --passes reorder -o ${out('reordered')}`,
-          'TFLite Micro runs operators in file order: emit them in this order when converting') },
-      { ...input, arenaBytes: plan.arenaBytes, peakActivationBytes: plan.peakActivationBytes });
-    }
-  }
-
-  // Smaller input resolution: shape inference and cost re-run with the new input shape.
-  const resized = smallerInput(analysis, o.inputShapes);
-  if (resized) {
-    const shapeArg = Object.entries(resized.shapes).map(([n, s]) => `--input-shape ${n}=${s.join('x')}`).join(' ');
-    const command = PASSES['resize-input'] && onnx
-      ? `aiot-lens optimize ${model} --passes resize-input ${shapeArg} -o ${out('resized')}`
-      : `aiot-lens advise ${model} ${dev} ${shapeArg}`;
-    add({ technique: `smaller input resolution (${resized.label})`, module: 'sensor data', resources: ['compute', 'memory', 'energy', 'communication'],
-      command, note: 'accuracy at the new resolution needs fine-tuning; the estimate re-runs shape inference and cost at it' },
-    estimateInputOf(resized.analysis));
+    const p = await t.propose(ctx);
+    if (!p) continue;
+    const { e, r } = evaluate(p.input, device, { ...o, ...(p.overrides ?? {}) });
+    candidates.push({
+      technique: p.technique, module: p.module, resources: p.resources, command: p.command,
+      ...(p.note ? { note: p.note } : {}), ...(p.caveat ? { caveat: p.caveat } : {}), ...(p.analytic ? { analytic: true } : {}), after: e, resourcesAfter: r,
+    });
   }
 
   // Lower frame rate / skip frames with an input filter.
   if (o.fps) {
-    add({ technique: `lower frame rate or skip 50% of frames with an input filter (${o.fps} → ${o.fps / 2} fps)`, module: 'sensor data',
-      resources: ['compute', 'energy', 'communication'], command: `aiot-lens advise ${model} ${dev} --fps ${o.fps / 2}` },
-    input, { fps: o.fps / 2 });
+    const next = { ...o, fps: o.fps / 2 };
+    const { e, r } = evaluate(input, device, next);
+    candidates.push({
+      technique: `lower frame rate or skip 50% of frames with an input filter (${o.fps} → ${o.fps / 2} fps)`, module: 'sensor data',
+      resources: ['compute', 'energy', 'communication'],
+      command: `aiot-lens advise ${model} ${dev} --fps ${o.fps / 2}${o.link ? ` --link ${o.link.id}` : ''}${pinFlags(o.inputShapes, o.inputValues) ? ` ${pinFlags(o.inputShapes, o.inputValues)}` : ''}`,
+      after: e, resourcesAfter: r,
+    });
   }
 
-  // Partitioning: offload the whole model over the link to an edge device.
+  // Partitioning: offload over the link to an edge device.
   if (o.link && o.edge) {
     const c = offload(analysis, input, device, o, model, dev);
     if (c) candidates.push(c);
   }
 
-  const suggestions = rank(candidates, binding.name).map((c): Suggestion => ({
+  // Techniques that lower the binding resource are the suggestions; the rest are listed apart, saying so.
+  const before = binding.demand;
+  const relieves = (c: Candidate) => {
+    const after = c.resourcesAfter.find((r) => r.name === binding.name)?.demand ?? before;
+    return after < before * (1 - RELIEF);
+  };
+  const toSuggestion = (c: Candidate): Suggestion => ({
     technique: c.technique, module: c.module, resources: c.resources,
     estimate: afterOf(c.resourcesAfter, c.after, c.linkBytesPerSecond), command: c.command,
-    ...(c.analytic ? { analytic: true } : {}), ...(c.note ? { note: c.note } : {}),
-  }));
+    ...(c.analytic ? { analytic: true } : {}), ...(c.note ? { note: c.note } : {}), ...(c.cut !== undefined ? { cut: c.cut } : {}),
+  });
+  const suggestions = rank(candidates.filter(relieves), binding.name).map(toSuggestion);
+  const elsewhere = rank(candidates.filter((c) => !relieves(c)), binding.name).map((c) => {
+    const after = c.resourcesAfter.find((r) => r.name === binding.name)?.demand ?? before;
+    return {
+      ...toSuggestion(c), doesNotFix: binding.name,
+      reason: `${binding.name} ${showDemand(before, binding.unit)} → ${showDemand(after, binding.unit)}${c.caveat ? `: ${c.caveat}` : ''}`,
+    };
+  });
+  const undecided = binding.verdict === 'unknown';
   return {
     device: device.id, model, resources: base.r,
-    bottleneck: { resource: binding.name, module: mod.module, fits: binding.fits, reason: mod.reason },
-    suggestions, assumptions,
+    bottleneck: {
+      resource: binding.name, module: mod.module, fits: binding.fits,
+      reason: undecided ? `no verdict: ${binding.name} is a ${binding.bound} bound (${boundWhy(input, binding.name)}); pin the inputs (--input-shape, --value). ${mod.reason}` : mod.reason,
+      ...(binding.verdict ? { verdict: binding.verdict } : {}),
+    },
+    suggestions, elsewhere, applied, notSuggested, assumptions, warnings,
   };
 }
 
-/** Runs a registered pass (prune, low-rank) and re-analyzes the result; 'missing' when the pass is not available. */
-async function passAnalysis(a: Analysis, name: string, options: Record<string, unknown>): Promise<Analysis | 'missing' | 'unchanged'> {
-  const pass = PASSES[name];
-  if (!pass) return 'missing';
-  try {
-    const r = await pass.run(a.model, options);
-    if (!r.ok) return 'missing';
-    if (!r.value.changed) return 'unchanged';
-    return analyzeModel(r.value.model, { inputShapes: options['inputShapes'] as Record<string, Shape> | undefined });
-  } catch {
-    return 'missing';
-  }
+function boundWhy(input: EstimateInput, name: ResourceName): string {
+  const why = input.bounds?.why;
+  if (name === 'memory') return why?.memory ?? 'unknown sizes';
+  if (name === 'communication') return 'the input size is unknown';
+  return why?.latency ?? 'unknown shapes';
 }
 
-/** 4-D image-like inputs (NCHW or NHWC) scaled to 3/4 of their spatial size, rounded to a multiple of 8. */
-function smallerInput(a: Analysis, pinned?: Record<string, Shape>): { analysis: Analysis; shapes: Record<string, number[]>; label: string } | undefined {
-  const shapes: Record<string, number[]> = {};
-  const labels: string[] = [];
-  for (const t of a.report.inputs) {
-    const s = t.shape;
-    if (!s || s.length !== 4 || s.some((d) => typeof d !== 'number')) continue;
-    const dims = s as number[];
-    const nhwc = dims[3]! <= 4 && dims[1]! > 4;
-    const [h, w] = nhwc ? [1, 2] : [2, 3];
-    if (dims[h]! < 32 || dims[w]! < 32) continue;
-    const next = [...dims];
-    next[h] = Math.max(8, Math.round((dims[h]! * 0.75) / 8) * 8);
-    next[w] = Math.max(8, Math.round((dims[w]! * 0.75) / 8) * 8);
-    shapes[t.name] = next;
-    labels.push(`${t.name} ${dims[h]}x${dims[w]} → ${next[h]}x${next[w]}`);
-  }
-  if (labels.length === 0) return undefined;
-  try {
-    const analysis = analyzeModel(a.model, { inputShapes: { ...(pinned ?? {}), ...shapes } });
-    if (analysis.cost.totals.partialNodes > a.cost.totals.partialNodes) return undefined; // the model does not accept other sizes
-    return { analysis, shapes, label: labels.join(', ') };
-  } catch {
-    return undefined;
-  }
+function showDemand(v: number, unit: string): string {
+  if (unit === 'bytes') return `${Math.round(v / 102.4) / 10} KiB`;
+  if (unit === 'ms') return `${v.toFixed(2)} ms`;
+  if (unit === 'bytes/s') return `${Math.round(v / 102.4) / 10} KiB/s`;
+  if (unit === 'J') return `${v.toFixed(3)} J`;
+  return `${v} ${unit}`;
 }
 
 /**
@@ -197,23 +179,32 @@ function offload(a: Analysis, input: EstimateInput, device: DeviceProfile, o: Ad
   if (offloading.length === 0) return undefined;
   const best = offloading.reduce((x, y) => (y.totalMs < x.totalMs ? y : x));
   const k = best.index;
-  const deviceNodes = new Set(order.slice(0, k));
-  // RAM: the activation peak over the device's part of the order (or the input buffer when everything is sent),
-  // plus its weights where they cannot execute in place; flash: the device part's weights.
-  const plan = planMemory(a.model.graph, a.shapes.values, { order });
-  const activations = k === 0 ? best.bytes : Math.max(...plan.liveBytesByStep.slice(0, k), 0);
-  const weights = a.cost.nodes.filter((n) => deviceNodes.has(n.index)).reduce((sum, n) => sum + n.weightBytes, 0);
-  const edgeEst = estimate(input, edge, {});
-  const peakRamBytes = activations + (device.executeInPlace ? 0 : weights) + (device.runtimeRamBytes ?? 0);
-  const flashBytes = weights + (device.runtimeFlashBytes ?? 0);
+  // The device keeps the first k nodes: RAM and flash are those of the device half the split command writes,
+  // estimated like any model (k = 0: the device only buffers the raw input it sends).
+  let peakRamBytes: number, flashBytes: number, ramWhy: string, flashWhy: string;
+  if (k === 0) {
+    peakRamBytes = best.bytes + (device.runtimeRamBytes ?? 0);
+    flashBytes = device.runtimeFlashBytes ?? 0;
+    ramWhy = `input buffer ${best.bytes} B + runtime`;
+    flashWhy = 'runtime only';
+  } else {
+    const halves = splitModel(a.model, a.shapes.values, order, k);
+    const half = analyzeModel(halves.device, { ...(o.inputShapes ? { inputShapes: pinsFor(halves.device, o.inputShapes) } : {}), ...(o.inputValues ? { inputValues: valuesFor(halves.device, o.inputValues) } : {}) });
+    const e = estimate(estimateInputOf(half, device), device);
+    peakRamBytes = e.peakRamBytes;
+    flashBytes = e.flashBytes;
+    ramWhy = `the device half (first ${k} nodes): ${e.resources.memory.assumption}`;
+    flashWhy = `the device half: ${e.resources.storage.assumption}`;
+  }
+  const { ram: _edgeRam, ...edgeEst } = estimate(input, edge, {});
   const onDevice: Estimate = {
     ...edgeEst, device: device.id, deviceName: device.name, latencyMs: best.totalMs, energyMj: best.deviceEnergyMj,
     peakRamBytes, flashBytes,
     fits: { memory: true, storage: true, dtypes: true, operators: true },
   };
   onDevice.resources = {
-    memory: { ...edgeEst.resources.memory, demand: peakRamBytes, budget: device.ramBytes, fits: peakRamBytes <= device.ramBytes, headroom: device.ramBytes - peakRamBytes, utilization: peakRamBytes / device.ramBytes, assumption: k === 0 ? 'input buffer + runtime' : `activations of the first ${k} nodes + their weights + runtime` },
-    storage: { ...edgeEst.resources.storage, demand: flashBytes, budget: device.flashBytes, fits: flashBytes <= device.flashBytes, headroom: device.flashBytes - flashBytes, utilization: flashBytes / device.flashBytes, assumption: k === 0 ? 'runtime only' : `weights of the first ${k} nodes + runtime` },
+    memory: { ...edgeEst.resources.memory, demand: peakRamBytes, budget: device.ramBytes, fits: peakRamBytes <= device.ramBytes, headroom: device.ramBytes - peakRamBytes, utilization: peakRamBytes / device.ramBytes, assumption: ramWhy },
+    storage: { ...edgeEst.resources.storage, demand: flashBytes, budget: device.flashBytes, fits: flashBytes <= device.flashBytes, headroom: device.flashBytes - flashBytes, utilization: flashBytes / device.flashBytes, assumption: flashWhy },
   };
   onDevice.fits = { ...onDevice.fits, memory: onDevice.resources.memory.fits, storage: onDevice.resources.storage.fits };
   const r = resourcesOf(onDevice, input, device, o, link);
@@ -221,10 +212,19 @@ function offload(a: Analysis, input: EstimateInput, device: DeviceProfile, o: Ad
   const where = k === 0 ? 'send the raw input' : `cut after node ${k - 1} ('${best.afterNode}')`;
   return {
     technique: `partition to ${edge.id} over ${link.id} (${where})`, module: 'hardware', resources: ['memory', 'storage', 'compute', 'energy'],
-    command: `aiot-lens split ${model} ${dev} --remote ${edge.id} --link ${link.id}` + (a.format === 'tflite' ? '' : ` --out-dir ${model.replace(/\.onnx$/i, '')}.split`),
+    command: `aiot-lens split ${model} ${dev} --remote ${edge.id} --link ${link.id}${pinFlags(o.inputShapes, o.inputValues) ? ` ${pinFlags(o.inputShapes, o.inputValues)}` : ''}${k > 0 ? ` --out-dir ${model.replace(/\.onnx$/i, '')}.split` : ''}`,
     note: `latency = ${best.deviceMs.toFixed(2)} ms on the device + ${best.linkMs.toFixed(2)} ms on the link (${best.bytes} B up) + ${best.remoteMs.toFixed(2)} ms on ${edge.id}; device energy = compute + radio + idle while waiting`,
-    after: onDevice, resourcesAfter: r, linkBytesPerSecond: best.bytes * perSecond,
+    after: onDevice, resourcesAfter: r, linkBytesPerSecond: best.bytes * perSecond, cut: k,
   };
+}
+
+/** The pins that name inputs of a half (the device half keeps the model's inputs it reads). */
+function pinsFor(m: Model, shapes: Record<string, Shape>): Record<string, Shape> {
+  return Object.fromEntries(Object.entries(shapes).filter(([n]) => m.graph.inputs.some((i) => i.name === n)));
+}
+
+function valuesFor(m: Model, values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).filter(([n]) => m.graph.inputs.some((i) => i.name === n)));
 }
 
 /** Candidates that make everything fit first, then by the binding resource's utilization after, then overall. */

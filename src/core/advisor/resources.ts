@@ -1,6 +1,7 @@
 // Demand vs budget for the five resources from one estimate, and which of them binds.
 
 import type { DeviceProfile, LinkProfile } from '../devices/types';
+import { judge } from '../estimate/estimate';
 import type { Estimate, EstimateInput } from '../estimate/types';
 import type { AfterEstimate, Budget, Module, ResourceDemand, ResourceName } from './types';
 
@@ -11,11 +12,15 @@ export function periodMs(b: Budget): { ms: number; assumed: boolean } {
   return { ms: 1000, assumed: true };
 }
 
-function entry(name: ResourceName, demand: number, budget: number | null, unit: string, assumption: string): ResourceDemand {
+function entry(name: ResourceName, demand: number, budget: number | null, unit: string, assumption: string, bound?: 'lower' | 'upper'): ResourceDemand {
+  const verdict = budget === null ? undefined : judge(demand, budget, bound);
   return {
-    name, demand, budget, unit, assumption,
+    name, demand, budget, unit,
+    assumption: assumption + (bound ? `; a ${bound} bound${verdict === 'unknown' ? ', so no fit verdict until the inputs are pinned (--input-shape, --value)' : ''}` : ''),
     utilization: budget === null ? null : budget > 0 ? demand / budget : demand > 0 ? Infinity : 0,
-    fits: budget === null ? true : demand <= budget,
+    fits: verdict === undefined ? true : verdict === 'fits',
+    ...(bound ? { bound } : {}),
+    ...(verdict ? { verdict } : {}),
   };
 }
 
@@ -32,17 +37,19 @@ export function resourcesOf(e: Estimate, input: EstimateInput, device: DevicePro
   const out: ResourceDemand[] = [];
   const dtypeNote = e.fits.dtypes ? '' : ` (${device.id} cannot run ${e.unsupportedDtypes.join(', ')} arithmetic at all)`;
   out.push(entry('compute', e.latencyMs, deadline ?? null, 'ms',
-    (deadline === undefined ? 'no deadline or frame rate given' : b.latencyMs ? `deadline ${b.latencyMs} ms` : `one inference per frame at ${b.fps} fps`) + dtypeNote));
+    (deadline === undefined ? 'no deadline or frame rate given' : b.latencyMs ? `deadline ${b.latencyMs} ms` : `one inference per frame at ${b.fps} fps`) + dtypeNote +
+      (input.bounds?.why?.latency ? ` (${input.bounds.why.latency})` : ''), input.bounds?.latency));
   if (!e.fits.dtypes) out[0]!.fits = false;
   const ramBudget = device.ramBytes * (1 - (b.ramHeadroom ?? 0));
-  out.push(entry('memory', e.peakRamBytes, ramBudget, 'bytes', e.resources.memory.assumption + (b.ramHeadroom ? `; ${b.ramHeadroom * 100}% of RAM kept free` : '')));
+  out.push(entry('memory', e.peakRamBytes, ramBudget, 'bytes', e.resources.memory.assumption + (b.ramHeadroom ? `; ${b.ramHeadroom * 100}% of RAM kept free` : ''), e.resources.memory.bound));
   const flashBudget = device.flashBytes * (1 - (b.flashHeadroom ?? 0));
   out.push(entry('storage', e.flashBytes, flashBudget, 'bytes', e.resources.storage.assumption + (b.flashHeadroom ? `; ${b.flashHeadroom * 100}% of flash kept free` : '')));
   const perSecond = 1000 / period.ms;
   const bytes = linkBytesOverride ?? input.inputBytes ?? 0;
   out.push(entry('communication', bytes * perSecond, link ? (link.uplinkBitsPerSecond / 8) * (link.dutyCycle ?? 1) : null, 'bytes/s',
-    link ? `offloading sends the raw input (${bytes} B) ${perSecond.toFixed(2)} times/s over ${link.id} (${link.uplinkBitsPerSecond} bit/s${link.dutyCycle ? `, ${link.dutyCycle * 100}% duty cycle` : ''})${period.assumed ? '; 1 inference/s assumed' : ''}`
-      : 'no link given (on-device inference sends only results)'));
+    (link ? `offloading sends the raw input (${bytes} B) ${perSecond.toFixed(2)} times/s over ${link.id} (${link.uplinkBitsPerSecond} bit/s${link.dutyCycle ? `, ${link.dutyCycle * 100}% duty cycle` : ''})${period.assumed ? '; 1 inference/s assumed' : ''}`
+      : 'no link given (on-device inference sends only results)') + (linkBytesOverride === undefined && input.bounds?.inputBytes ? '; the input size is unknown, so its bytes are left out' : ''),
+    linkBytesOverride === undefined ? input.bounds?.inputBytes : undefined));
   const battery = batteryJoules(b);
   const idleMs = Math.max(0, period.ms - e.latencyMs);
   const perPeriodMj = e.energyMj + device.idlePowerW * idleMs;
@@ -51,7 +58,7 @@ export function resourcesOf(e: Estimate, input: EstimateInput, device: DevicePro
   out.push(entry('energy', battery !== undefined && hours > 0 ? demandJ : perPeriodMj / 1000, battery !== undefined && hours > 0 ? battery : null, 'J',
     battery !== undefined && hours > 0
       ? `${hours} h at one inference every ${period.ms.toFixed(1)} ms: active ${device.activePowerW} W during inference, idle ${device.idlePowerW} W otherwise, vs ${b.batteryMah} mAh at ${b.batteryV} V${period.assumed ? '; 1 inference/s assumed' : ''}`
-      : 'energy per period (no battery budget given)'));
+      : 'energy per period (no battery budget given)', input.bounds?.latency));
   return out;
 }
 

@@ -1,5 +1,7 @@
-// Settings the advisor re-estimates: the estimator input after quantizing weights and activations, or after an
-// analytic reduction of MACs and weights (for techniques whose pass is not available).
+// Analytic settings the advisor re-estimates where no pass can rewrite the model (a .tflite: the technique is applied
+// where the model is converted, so the advisor can only scale the estimator input, and says so with `analytic`):
+// the input after quantizing weights and activations, or after a reduction of MACs and weights. ONNX models are
+// predicted by running the real passes instead (techniques.ts).
 
 import type { NodeCost } from '../cost/types';
 import { isFloatDType, type DType } from '../onnx/dtype';

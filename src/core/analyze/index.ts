@@ -1,20 +1,24 @@
 // One call from a model file to every engine figure: decode → shapes → cost → memory plan → the report contract.
 
 import { costModel, type GraphCost } from '../cost';
-import { planMemory, type MemoryPlan } from '../memory';
+import { planActivations, type ActivationPlan } from '../memory/kernels';
 import { defaultOpset, type Model, type Shape } from '../onnx/ir';
 import { loadModelFile, type LoadedModel } from '../model';
 import { inferShapes } from '../shapes';
 import type { ShapeInference, ValueFacts } from '../shapes/types';
 import type { Deadline } from '../deadline';
-import { catchLens, type Result } from '../result';
-import type { AnalysisReport, NodeReport, TensorDesc } from './report';
+import { catchLens, LensException, type Result } from '../result';
+import { checkPins } from './pins';
+import type { AnalysisReport, MemorySummary, NodeReport, TensorDesc } from './report';
 
-export type { AnalysisReport, NodeReport, TensorDesc } from './report';
+export type { AnalysisReport, MemorySummary, NodeReport, TensorDesc } from './report';
+export { applicablePins, checkPins } from './pins';
 
 export interface AnalyzeOptions {
   /** Pinned graph-input shapes by input name. */
   inputShapes?: Record<string, Shape>;
+  /** Graph inputs known at analysis time (`--value sr=16000`): every element equals the number. */
+  inputValues?: Record<string, number>;
   /** Value for symbolic first (batch) dims of graph inputs; default 1, reported as an assumption. Pass null to keep them symbolic. */
   defaultBatch?: number | null;
   /** Execution order for the memory plan (node indices); default: the file's node order. */
@@ -29,11 +33,14 @@ export interface Analysis {
   model: Model;
   shapes: ShapeInference;
   cost: GraphCost;
-  memory: MemoryPlan;
+  /** Activations as the kernels hold them (QDQ fused to int8, control-flow bodies inlined); see memory/kernels.ts. */
+  memory: ActivationPlan;
   report: AnalysisReport;
   path: string;
   modelDir?: string;
   fileBytes: number;
+  /** `--value` inputs the analysis was made with: re-analyses of a transformed model (what-ifs) take them too. */
+  inputValues?: Record<string, number>;
 }
 
 export async function analyzeModelFile(path: string, options: AnalyzeOptions = {}): Promise<Result<Analysis>> {
@@ -62,17 +69,23 @@ export function analyzeModel(
   model: Model,
   options: AnalyzeOptions & { path?: string; modelDir?: string; fileBytes?: number; externalDataBytes?: number } = {},
 ): Analysis {
+  const pins = checkPins(model, options.inputShapes, options.inputValues);
+  if (!pins.ok) throw new LensException(pins.error.code, pins.error.message, options.path);
   const shapes = inferShapes(model, {
     inputShapes: options.inputShapes,
+    ...(options.inputValues && Object.keys(options.inputValues).length ? { inputValues: options.inputValues } : {}),
     defaultBatch: options.defaultBatch === null ? undefined : (options.defaultBatch ?? 1),
     modelDir: options.modelDir,
     deadline: options.deadline,
   });
   const cost = costModel(model, shapes, options.deadline);
   // A format whose runtime fixes the activation planner (TFLite → TFLite Micro) brings its rules with the model.
-  const memory = planMemory(model.graph, shapes.values, { order: options.order, ...(model.deployment ? { rules: model.deployment.arena } : {}) });
+  const memory = planActivations(model, shapes, { ...(options.order ? { order: options.order } : {}), ...(model.deployment ? { rules: model.deployment.arena } : {}) });
   const report = buildReport(model, shapes, cost, memory, options.path ?? '', options.fileBytes ?? 0, options.externalDataBytes ?? 0);
-  return { model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0 };
+  return {
+    model, shapes, cost, memory, report, path: options.path ?? '', modelDir: options.modelDir, fileBytes: options.fileBytes ?? 0,
+    ...(options.inputValues && Object.keys(options.inputValues).length ? { inputValues: options.inputValues } : {}),
+  };
 }
 
 export function describeValue(name: string, facts: ValueFacts | undefined): TensorDesc {
@@ -87,7 +100,7 @@ function buildReport(
   model: Model,
   shapes: ShapeInference,
   cost: GraphCost,
-  memory: MemoryPlan,
+  memory: ActivationPlan,
   path: string,
   fileBytes: number,
   externalDataBytes: number,
@@ -116,12 +129,12 @@ function buildReport(
     warnings.push(`${cost.totals.partialNodes} node(s) have unknown shapes: their MACs/FLOPs are lower bounds (pin inputs with --input-shape)`);
   }
   if (memory.unknownTensors.length > 0) {
-    warnings.push(`${memory.unknownTensors.length} activation(s) have unknown sizes and are left out of the memory plan`);
+    warnings.push(`${memory.unknownTensors.length} activation(s) have unknown sizes and are left out of the memory plan: peak and arena are lower bounds (pin inputs with --input-shape)`);
   }
   if (defaultOpset(model.opsetImports) === undefined && g.nodes.some((n) => n.domain === '')) {
     warnings.push('the model imports no ai.onnx opset');
   }
-  const peakNode = g.nodes[memory.peakStep];
+  const peakNode = g.nodes[memory.order[memory.peakStep] ?? memory.peakStep];
   const d = model.deployment;
   return {
     ...(d ? {
@@ -153,7 +166,27 @@ function buildReport(
     },
     nodes,
     warnings,
-    assumptions: [...shapes.assumptions],
+    assumptions: [...shapes.assumptions, ...cost.assumptions],
     peak: { nodeName: peakNode ? peakNode.name || `#${memory.peakStep} ${peakNode.opType}` : '', tensors: memory.peakTensors },
+    memory: memorySummary(memory),
+    ...boundsOf(cost, memory),
   };
+}
+
+/** How the activation figures were made, for the report (`memory` in `analyze --json`). */
+export function memorySummary(memory: ActivationPlan): MemorySummary {
+  const bound = memory.unknownTensors.length > 0 ? 'lower' : memory.bound;
+  return {
+    view: memory.view,
+    ...(bound ? { bound } : {}),
+    ...(memory.unknownTensors.length ? { unknownTensors: memory.unknownTensors.length } : {}),
+    notes: memory.notes,
+    ...(memory.reference ? { reference: memory.reference } : {}),
+  };
+}
+
+function boundsOf(cost: GraphCost, memory: ActivationPlan): Pick<AnalysisReport, 'bounds'> {
+  const compute = cost.totals.partialNodes > 0 ? 'lower' : cost.totals.upperBoundNodes > 0 ? 'upper' : undefined;
+  const mem = memorySummary(memory).bound;
+  return compute || mem ? { bounds: { ...(compute ? { compute } : {}), ...(mem ? { memory: mem } : {}) } } : {};
 }

@@ -29,10 +29,26 @@ export interface ReportTotals {
   macs: number;
   flops: number;
   weightBytes: number;
-  /** Lower bound: the largest sum of simultaneously live activation bytes over the execution order. */
+  /**
+   * The largest sum of simultaneously live activation bytes over the execution order (no planner needs less), with
+   * tensors as the kernels hold them (`memory.view`).
+   */
   peakActivationBytes: number;
-  /** Size of a greedy offset-based arena (TFLite Micro style) holding every activation. */
+  /** Size of a greedy offset-based arena (TFLite Micro style) holding every activation, same view. */
   arenaBytes: number;
+}
+
+/** How the activation figures in `totals` were planned (extends the contract; `totals` keeps its names). */
+export interface MemorySummary {
+  /** The view the totals use, in words: 'as stored in the model', 'QDQ islands as int8 kernels', … */
+  view: string;
+  /** 'lower' when tensors of unknown size are left out; 'upper' when an If of unknown condition was planned with its larger branch. */
+  bound?: 'lower' | 'upper';
+  /** Activations left out because their size is unknown. */
+  unknownTensors?: number;
+  notes: string[];
+  /** A different view, labelled: the model as written (QDQ tensors at float, control-flow bodies not planned). */
+  reference?: { view: string; peakActivationBytes: number; arenaBytes: number };
 }
 
 export interface NodeReport {
@@ -60,6 +76,13 @@ export interface AnalysisReport {
   assumptions?: string[];
   /** Tensors live at the activation peak. */
   peak?: { nodeName: string; tensors: { name: string; bytes: number }[] };
+  /** How the activation totals were planned, and the as-written reference when it differs. */
+  memory?: MemorySummary;
+  /**
+   * Totals that are only bounds: `compute` (MACs, FLOPs) 'lower' when nodes have unknown shapes, 'upper' when an If
+   * of unknown condition is counted with its costlier branch; `memory` as `memory.bound`. Absent when exact.
+   */
+  bounds?: { compute?: 'lower' | 'upper'; memory?: 'lower' | 'upper' };
   /**
    * How the format's own runtime places the model (a .tflite on TFLite Micro): the planned arena, the runtime's
    * persistent bytes, the tensor_arena they need together, and the flash the model file takes.

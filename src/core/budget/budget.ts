@@ -19,6 +19,7 @@ export interface BudgetFile {
   battery?: { mah: number; v: number; hours: number };
   link?: string;
   inputShapes?: Record<string, number[]>;
+  inputValues?: Record<string, number>;
 }
 
 export function parseBudget(text: string, file: string): Result<BudgetFile> {

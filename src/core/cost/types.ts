@@ -1,6 +1,20 @@
 // Per-node cost figures: the compute, weight and activation-traffic numbers every estimate builds on.
 
 import type { DType } from '../onnx/dtype';
+import type { Graph } from '../onnx/ir';
+
+/** The subgraph a control-flow node runs, as costed: the taken (or costlier) If branch, or a Loop/Scan body. */
+export interface ExecutedBody {
+  graph: Graph;
+  /** Costs of the body's nodes (indices into `graph.nodes`). */
+  costs: NodeCost[];
+  /** Times the body runs: a Loop/Scan's trip count, 1 when unknown (then stated as per iteration) and for If. */
+  repeat: number;
+  /** For If: the branch costed. */
+  branch?: 'then' | 'else';
+  /** 'upper' when the figures are an upper bound (If condition unknown: the costlier branch; Loop may stop early). */
+  bound?: 'upper';
+}
 
 /** How a node's work maps onto hardware efficiency classes of a device profile. */
 export type OpClass =
@@ -34,4 +48,6 @@ export interface NodeCost {
   memoryBytes: number;
   /** True when a shape needed for counting was unknown, so the figures are lower bounds. */
   partial: boolean;
+  /** Control-flow nodes: the subgraph that runs (its cost is included in the figures above). */
+  body?: ExecutedBody;
 }

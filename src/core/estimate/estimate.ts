@@ -3,14 +3,26 @@
 
 import type { DeviceProfile } from '../devices/types';
 import { nodeRoofline } from './roofline';
-import type { Estimate, EstimateInput, EstimateOptions, NodeEstimate, ResourceVerdict } from './types';
+import { controlRoofline, type ControlRoofline } from './control';
+import type { Estimate, EstimateInput, EstimateOptions, FigureBound, NodeEstimate, ResourceVerdict, Verdict } from './types';
 
-function verdict(demand: number, budget: number, unit: string, assumption: string): ResourceVerdict {
+/** fits/over from demand and budget; a lower bound within budget or an upper bound over it decides nothing. */
+export function judge(demand: number, budget: number, bound?: FigureBound): Verdict {
+  const within = demand <= budget;
+  if (bound === 'lower' && within) return 'unknown';
+  if (bound === 'upper' && !within) return 'unknown';
+  return within ? 'fits' : 'over';
+}
+
+function verdict(demand: number, budget: number, unit: string, assumption: string, bound?: FigureBound): ResourceVerdict {
+  const v = judge(demand, budget, bound);
   return {
     demand, budget, unit, assumption,
     utilization: budget > 0 ? demand / budget : demand > 0 ? Infinity : 0,
-    fits: demand <= budget,
+    fits: v === 'fits',
     headroom: budget - demand,
+    ...(bound ? { bound } : {}),
+    verdict: v,
   };
 }
 
@@ -29,15 +41,22 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   let nodesMs = 0;
   let runtimeWeights = 0;
   for (const cost of input.costs) {
-    const r = nodeRoofline(cost, device, input.convGeometry?.get(cost.index));
-    if (!r.supported) unsupportedDtypes.add(cost.computeDtype);
+    // Control-flow nodes are timed from the subgraph that runs, node by node (estimate/control.ts).
+    const r = cost.body ? controlRoofline(cost, device, input.control?.model, input.control?.subgraphValues) : nodeRoofline(cost, device, input.convGeometry?.get(cost.index));
+    if (cost.body) {
+      const c = r as ControlRoofline;
+      c.unsupportedDtypes.forEach((d) => unsupportedDtypes.add(d));
+      c.notes.forEach((n) => notes.add(n));
+      if (supportedOps) for (const op of c.bodyOps) if (!supportedOps.has(op)) unsupportedOps.add(op);
+    } else if (!r.supported) unsupportedDtypes.add(cost.computeDtype);
     if (r.note) notes.add(r.note);
     const fusedInto = input.fusedNodes?.get(cost.index);
     const aheadOfTime = fusedInto !== undefined && fusedInto.startsWith('folded');
     if (supportedOps && !aheadOfTime && cost.opClass !== 'control' && !supportedOps.has(cost.opType)) unsupportedOps.add(cost.opType);
     // Ahead-of-time folds happen on every runtime; activation fusion only where the profile says the runtime fuses.
     const folded = fusedInto !== undefined && (aheadOfTime || fuses);
-    const { supported: _s, note: _n, ...node } = r;
+    const { supported: _s, note: _n, ...all } = r;
+    const { bodyOps: _o, notes: _ns, unsupportedDtypes: _u, ...node } = all as Partial<ControlRoofline> & typeof all;
     if (folded) {
       nodes.push({ ...node, latencyMs: 0, computeMs: 0, memoryMs: 0, overheadMs: 0, fused: fusedInto });
       continue;
@@ -82,10 +101,11 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   const persistent = deployed?.persistentBytes ?? 0;
   const peakRamBytes = input.arenaBytes + persistent + weightsInRam + runtimeRam;
   const memory = verdict(peakRamBytes, device.ramBytes, 'bytes',
-    `RAM = activation arena ${input.arenaBytes} B` +
+    `RAM = activation arena ${input.arenaBytes} B${input.activationView ? ` (${input.activationView})` : ''}` +
       (deployed ? ` + ${deployed.runtime} persistent ≈ ${persistent} B` : '') +
       (device.executeInPlace ? ' (weights execute in place from flash)' : ` + weights ${input.weightBytes} B copied to RAM`) +
-      ` + runtime ${runtimeRam} B`);
+      ` + runtime ${runtimeRam} B` + (input.bounds?.memory ? `; a ${input.bounds.memory} bound: ${input.bounds.why?.memory ?? 'some activations are bounds'}` : ''),
+    input.bounds?.memory);
   const runtimeFlash = device.runtimeFlashBytes ?? 0;
   // A format whose runtime reads the model file in place (TFLite on TFLM) occupies its whole file in flash: the weights
   // plus the graph, quantization and metadata around them.
@@ -102,13 +122,19 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   const deadlineMs = options.deadlineMs ?? options.periodMs;
   if (deadlineMs !== undefined) {
     compute = verdict(latencyMs, deadlineMs, 'ms',
-      options.deadlineMs !== undefined ? `deadline ${round(deadlineMs)} ms per inference` : `one inference per ${round(deadlineMs)} ms frame period`);
+      (options.deadlineMs !== undefined ? `deadline ${round(deadlineMs)} ms per inference` : `one inference per ${round(deadlineMs)} ms frame period`) +
+        (input.bounds?.latency ? `; latency is a ${input.bounds.latency} bound: ${input.bounds.why?.latency ?? 'some node costs are bounds'}` : ''),
+      input.bounds?.latency);
   }
 
   return {
     device: device.id, deviceName: device.name, latencyMs, energyMj,
     ...(energyPerPeriodMj !== undefined ? { energyPerPeriodMj, averagePowerW } : {}),
-    peakRamBytes, flashBytes, computeBoundMs, memoryBoundMs, overheadMs: nodeOverheadMs + device.overheadMs,
+    peakRamBytes, ram: {
+      arenaBytes: input.arenaBytes, weightBytes: weightsInRam, runtimeBytes: runtimeRam, ...(persistent ? { persistentBytes: persistent } : {}),
+      ...(input.activationView ? { view: input.activationView } : {}),
+    },
+    flashBytes, computeBoundMs, memoryBoundMs, overheadMs: nodeOverheadMs + device.overheadMs,
     fits: {
       memory: memory.fits, storage: storage.fits, dtypes: unsupportedDtypes.size === 0, operators: unsupportedOps.size === 0,
       ...(compute ? { compute: compute.fits } : {}),
@@ -116,6 +142,7 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
     resources: { memory, storage, ...(compute ? { compute } : {}) },
     unsupportedDtypes: [...unsupportedDtypes], unsupportedOps: [...unsupportedOps],
     nodes, assumptions,
+    ...(input.bounds ? { bounds: input.bounds } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { dtypeByteSize, isDType } from '../onnx/dtype';
 import { estimate } from './estimate';
 import { findFusedNodes } from './fusion';
 import { qdqView } from './qdq';
+import { planActivations } from '../memory/kernels';
 import { convGeometry, runtimeWeightNodes } from './geometry';
 import type { Estimate, EstimateInput, EstimateOptions, EstimateReport } from './types';
 
@@ -16,9 +17,24 @@ import type { Estimate, EstimateInput, EstimateOptions, EstimateReport } from '.
 export interface AnalysisLike {
   model?: Model;
   shapes?: ShapeInference;
-  cost: { nodes: NodeCost[]; totals: { weightBytes: number } };
-  memory: { arenaBytes: number; peakActivationBytes: number };
+  cost: { nodes: NodeCost[]; totals: { weightBytes: number; partialNodes?: number; upperBoundNodes?: number } };
+  /** The analysis's activation plan (memory/kernels.ts: QDQ as int8 kernels, control-flow bodies inlined). */
+  memory: { arenaBytes: number; peakActivationBytes: number; view?: string; order?: number[]; unknownTensors?: string[]; bound?: 'upper' };
   report: AnalysisReport;
+}
+
+/**
+ * The activation plan on a device: the analysis's own, re-planned only when the device's kernels hold some tensors at
+ * another type (float16 widened to float32 where the device has no float16 arithmetic).
+ */
+export function devicePlan(a: AnalysisLike, device?: DeviceProfile): { arenaBytes: number; peakActivationBytes: number; view?: string } {
+  if (!device || !a.model || !a.shapes) return a.memory;
+  const lacks = (d: 'float16' | 'bfloat16') => !device.dtypes.includes(d);
+  if (!lacks('float16') && !lacks('bfloat16')) return a.memory;
+  let narrow = false;
+  for (const f of a.shapes.values.values()) if ((f.dtype === 'float16' && lacks('float16')) || (f.dtype === 'bfloat16' && lacks('bfloat16'))) { narrow = true; break; }
+  if (!narrow) return a.memory;
+  return planActivations(a.model, a.shapes, { kernelDtypes: device.dtypes, target: device.id, ...(a.memory.order ? { order: a.memory.order } : {}) });
 }
 
 export function tensorBytes(t: TensorDesc): number | undefined {
@@ -41,7 +57,11 @@ function sumBytes(list: TensorDesc[]): number | undefined {
   return total;
 }
 
-export function estimateInputOf(a: AnalysisLike): EstimateInput {
+/**
+ * The estimator's input for an analysis. With a device, activations are sized as that device's kernels hold them
+ * (see devicePlan); without one, as the analysis planned them.
+ */
+export function estimateInputOf(a: AnalysisLike, device?: DeviceProfile): EstimateInput {
   const byDtype: Record<string, number> = {};
   for (const t of a.model?.graph.initializers ?? []) {
     let n = 1;
@@ -56,12 +76,16 @@ export function estimateInputOf(a: AnalysisLike): EstimateInput {
   if (qdq && fused) for (const [i, why] of qdq.folded) if (!fused.has(i)) fused.set(i, why);
   const assumptions = [...(a.report.assumptions ?? [])];
   if (qdq) assumptions.push(`${qdq.islands} quantize/dequantize islands run as fused int8 kernels, activations stored as int8 (as ORT, TFLite and the MCU toolchains run QDQ models)`);
+  const plan = devicePlan(a, device);
+  const bounds = boundsOf(a, inputBytes === undefined);
   const deployment = a.model?.deployment;
   if (deployment) assumptions.push(...deployment.arena.basis);
   return {
+    ...(bounds ? { bounds } : {}),
     costs: qdq ? qdq.costs : a.cost.nodes,
-    arenaBytes: qdq ? qdq.arenaBytes : a.memory.arenaBytes,
-    peakActivationBytes: qdq ? qdq.peakActivationBytes : a.memory.peakActivationBytes,
+    arenaBytes: plan.arenaBytes,
+    peakActivationBytes: plan.peakActivationBytes,
+    ...(plan.view ? { activationView: plan.view } : {}),
     weightBytes: a.cost.totals.weightBytes,
     weightBytesByDtype: byDtype,
     ...(inputBytes !== undefined ? { inputBytes } : {}),
@@ -76,13 +100,43 @@ export function estimateInputOf(a: AnalysisLike): EstimateInput {
       fusedNodes: fused,
       convGeometry: convGeometry(a.model, a.shapes?.values),
       runtimeWeightNodes: runtimeWeightNodes(a.model),
+      ...(a.shapes ? { control: { model: a.model, subgraphValues: a.shapes.subgraphs } } : {}),
     } : {}),
     assumptions,
   };
 }
 
+/** Which of an analysis's figures are bounds, and why (unknown shapes, an If of unknown condition). */
+export function boundsOf(a: AnalysisLike, inputUnknown: boolean): EstimateInput['bounds'] | undefined {
+  const partial = a.cost.totals.partialNodes ?? 0;
+  const upper = a.cost.totals.upperBoundNodes ?? 0;
+  const unknown = a.memory.unknownTensors?.length ?? 0;
+  const b: NonNullable<EstimateInput['bounds']> = { why: {} };
+  if (partial > 0) {
+    b.latency = 'lower';
+    b.why!.latency = `${partial} node(s) have unknown shapes, so their work is left out`;
+  } else if (upper > 0) {
+    b.latency = 'upper';
+    b.why!.latency = `${upper} If node(s) of unknown condition are costed with their costlier branch`;
+  }
+  if (unknown > 0) {
+    b.memory = 'lower';
+    b.why!.memory = `${unknown} activation(s) of unknown size are left out`;
+  } else if (a.memory.bound === 'upper') {
+    b.memory = 'upper';
+    b.why!.memory = 'an If of unknown condition is planned with its larger branch';
+  }
+  if (inputUnknown) b.inputBytes = 'lower';
+  return b.latency || b.memory || b.inputBytes ? b : undefined;
+}
+
 export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
   const w = [...warnings];
+  const undecided = (['memory', 'storage', 'compute'] as const).filter((k) => e.resources[k]?.verdict === 'unknown');
+  for (const k of undecided) {
+    const r = e.resources[k]!;
+    w.push(`${k === 'memory' ? 'RAM' : k === 'storage' ? 'flash' : 'latency'} is a ${r.bound} bound (${(k === 'memory' ? e.bounds?.why?.memory : e.bounds?.why?.latency) ?? 'unknown shapes'}): no fit verdict until the inputs are pinned (--input-shape, --value)`);
+  }
   if (!e.fits.dtypes) w.push(`${e.device} cannot run ${e.unsupportedDtypes.join(', ')} arithmetic: quantize the model first`);
   if (!e.fits.operators) w.push(`${e.device} does not support ${e.unsupportedOps.join(', ')}`);
   return {
@@ -90,6 +144,7 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
     latencyMs: e.latencyMs,
     energyMj: e.energyMj,
     peakRamBytes: e.peakRamBytes,
+    ...(e.ram ? { ram: e.ram } : {}),
     flashBytes: e.flashBytes,
     fits: e.fits,
     headroom: {
@@ -100,6 +155,8 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
     nodes: e.nodes.map((n) => ({ name: n.name, opType: n.opType, latencyMs: n.latencyMs, bound: n.bound, ...(n.fused ? { fused: n.fused } : {}) })),
     assumptions: e.assumptions,
     warnings: w,
+    ...(e.bounds && (e.bounds.latency || e.bounds.memory) ? { bounds: { ...(e.bounds.latency ? { latency: e.bounds.latency } : {}), ...(e.bounds.memory ? { memory: e.bounds.memory } : {}) } } : {}),
+    ...(undecided.length ? { undecided: [...undecided] } : {}),
   };
 }
 
@@ -108,5 +165,5 @@ export function estimateReport(analysis: AnalysisLike, device: DeviceProfile, op
   const warnings = analysis.report.warnings.some((x) => /lower bound/.test(x))
     ? ['some node costs are lower bounds (unknown shapes or operators without a cost model), so latency is too']
     : [];
-  return toReport(estimate(estimateInputOf(analysis), device, options), warnings);
+  return toReport(estimate(estimateInputOf(analysis, device), device, options), warnings);
 }

@@ -98,7 +98,11 @@ export function nodeDetails(graph: Graph, nodeIndex: number, shapes?: ValueShape
     ),
   };
   if (cost) {
-    details.cost = { macs: cost.macs, flops: cost.flops, params: cost.params, weightBytes: cost.weightBytes, memoryBytes: cost.memoryBytes, partial: cost.partial };
+    details.cost = {
+      macs: cost.macs, flops: cost.flops, params: cost.params, weightBytes: cost.weightBytes, memoryBytes: cost.memoryBytes, partial: cost.partial,
+      ...(cost.body?.bound === 'upper' ? { upperBound: true } : {}),
+    };
+    if (cost.body) details.control = controlText(node.opType, cost);
   }
   return ok(details);
 }
@@ -131,4 +135,16 @@ export function statsOf(tensor: string, values: ArrayLike<number>): WeightStats 
     m2 += delta * (v - mean);
   }
   return { tensor, count, min, max, mean, std: Math.sqrt(m2 / count), sparsity: zeros / count };
+}
+
+/** What a control-flow node's figures include, in words (the inspector's line). */
+export function controlText(opType: string, cost: NodeCost): string {
+  const b = cost.body!;
+  if (opType === 'If') {
+    return b.bound === 'upper'
+      ? `condition unknown: the costlier ${b.branch} branch is counted (an upper bound; give the input it depends on a value)`
+      : `the ${b.branch} branch runs (condition known): its nodes are counted`;
+  }
+  if (cost.partial && b.repeat === 1) return `${opType} body counted once: the trip count is unknown, so the figures are per iteration`;
+  return `${opType} body × ${b.repeat} iteration${b.repeat === 1 ? '' : 's'}${b.bound === 'upper' ? ' (at most: a condition may stop it earlier)' : ''}`;
 }

@@ -109,10 +109,15 @@ export interface NodeDetails {
   attributes: { name: string; value: string }[];
   inputs: TensorDetail[];
   outputs: TensorDetail[];
-  cost?: { macs: number; flops: number; params: number; weightBytes: number; memoryBytes: number; partial: boolean };
+  cost?: { macs: number; flops: number; params: number; weightBytes: number; memoryBytes: number; partial: boolean; upperBound?: boolean };
   /** Estimate on the active device. */
   estimate?: { device: string; latencyMs: number; energyMj?: number; bound: string; share: number };
   subgraphs: { attribute: string; nodes: number }[];
+  /**
+   * If/Loop/Scan: what its figures include (`the then branch runs (condition known)`, `body × 12 iterations`, …);
+   * for a node inside a subgraph: whether that subgraph runs and how often.
+   */
+  control?: string;
 }
 
 export interface WeightStats {

@@ -1,7 +1,7 @@
 // Activation memory over an execution order: tensor lifetimes, the live peak (a lower bound for any planner)
 // and a greedy offset-based arena as TFLite Micro's GreedyMemoryPlanner builds it.
 
-import { dtypeByteSize } from '../onnx/dtype';
+import { dtypeByteSize, type DType } from '../onnx/dtype';
 import { tensorElementCount, type ArenaRules, type Graph } from '../onnx/ir';
 import { isKnownValue, type ValueFacts } from '../shapes/types';
 
@@ -36,6 +36,11 @@ export interface PlanOptions {
   order?: number[];
   /** Values that are constant at run time (initializers, Constant outputs, folded shape arithmetic). */
   isConstant?: (name: string) => boolean;
+  /**
+   * The element type a tensor is held in at run time, when the kernels store it differently from the model's type
+   * (float16 widened to float32 on a target without float16 kernels). Default: the inferred dtype.
+   */
+  dtypeOf?: (name: string, dtype: DType) => DType;
   /** The target runtime's planner rules: buffer alignment, offsets fixed ahead of time, order of equal sizes. */
   rules?: ArenaRules;
 }
@@ -85,7 +90,7 @@ export function planMemory(graph: Graph, values: Map<string, ValueFacts>, option
   const unknownTensors: string[] = [];
   for (const [name, f] of first) {
     const facts = values.get(name);
-    const raw = tensorBytes(facts);
+    const raw = tensorBytes(facts, options.dtypeOf ? (d) => options.dtypeOf!(name, d) : undefined);
     const align = options.rules?.alignmentBytes ?? 1;
     const bytes = raw === undefined || align <= 1 ? raw : Math.ceil(raw / align) * align;
     if (bytes === undefined) {
@@ -125,10 +130,10 @@ export function planMemory(graph: Graph, values: Map<string, ValueFacts>, option
   return { peakActivationBytes: peak, arenaBytes, peakStep, peakTensors, liveBytesByStep, buffers, unknownTensors };
 }
 
-function tensorBytes(facts: ValueFacts | undefined): number | undefined {
+function tensorBytes(facts: ValueFacts | undefined, dtypeOf?: (dtype: DType) => DType): number | undefined {
   if (!facts?.shape || facts.container) return undefined;
   for (const d of facts.shape) if (typeof d !== 'number') return undefined;
-  return dtypeByteSize(facts.dtype, tensorElementCount(facts.shape as number[]));
+  return dtypeByteSize(dtypeOf ? dtypeOf(facts.dtype) : facts.dtype, tensorElementCount(facts.shape as number[]));
 }
 
 /** Names a subgraph reads from its enclosing scope (used but neither produced nor declared inside). */

@@ -65,9 +65,8 @@ export function searchSplit(
   const set = enumerateCuts(graph, analysis.shapes.values, order, compression);
   if (set.cuts.length === 0) return err('invalid-model', 'no cut has known tensor sizes: pin the inputs with --input-shape');
 
-  const input = estimateInputOf(analysis);
-  const onDevice = estimate(input, device);
-  const onRemote = estimate(input, remote);
+  const onDevice = estimate(estimateInputOf(analysis, device), device);
+  const onRemote = estimate(estimateInputOf(analysis, remote), remote);
   const devMs = new Float64Array(graph.nodes.length);
   const remMs = new Float64Array(graph.nodes.length);
   for (const n of onDevice.nodes) devMs[n.index] = n.latencyMs;

@@ -49,7 +49,38 @@ export async function runPasses(model: Model, names: string[], options: PassOpti
     passes.push({ name, changed: r.value.changed, details: r.value.details });
     current = r.value.model;
   }
-  return ok({ model: current, passes });
+  return ok({ model: stampHistory(current, passes), passes });
+}
+
+/** metadata_props key listing the passes that changed a model, oldest first (the advisor reads it). */
+export const HISTORY_KEY = 'aiot-lens.passes';
+
+/** What a pass run did, as recorded in the history: its name, prune split by what it removed. */
+function historyLabels(run: PassRun): string[] {
+  if (!run.changed) return [];
+  if (run.name === 'prune') {
+    const d = run.details as { channelsRemoved?: number; weightsPruned?: number };
+    return [...((d.channelsRemoved ?? 0) > 0 ? ['prune-channels'] : []), ...((d.weightsPruned ?? 0) > 0 ? ['prune-weights'] : [])];
+  }
+  return [run.name];
+}
+
+/** Appends the passes that changed the model to its `aiot-lens.passes` metadata, so later tools know what was done. */
+function stampHistory(model: Model, runs: PassRun[]): Model {
+  const labels = runs.flatMap(historyLabels);
+  if (labels.length === 0) return model;
+  const props = [...(model.metadataProps ?? [])];
+  const i = props.findIndex((p) => p.key === HISTORY_KEY);
+  const before = i >= 0 ? props[i]!.value.split(',').filter(Boolean) : [];
+  const entry = { key: HISTORY_KEY, value: [...before, ...labels].join(',') };
+  if (i >= 0) props[i] = entry;
+  else props.push(entry);
+  return { ...model, metadataProps: props };
+}
+
+/** The passes recorded in a model's `aiot-lens.passes` metadata (see stampHistory). */
+export function passHistory(model: Model): string[] {
+  return model.metadataProps?.find((p) => p.key === HISTORY_KEY)?.value.split(',').filter(Boolean) ?? [];
 }
 
 /**

@@ -49,11 +49,14 @@ export async function int8Static(model: Model, options: PassOptions = {}): Promi
     }
 
     // 2. Calibrate on the original model.
-    const samples = options.calibrationDir
+    const samples = options.structureOnly ? { samples: [], source: 'random' as const }
+      : options.calibrationDir
       ? folderSamples(model, options.calibrationDir)
-      : randomSamples(model, options.calibrationSamples ?? 8, options.seed ?? 1, options.inputShapes);
+      : randomSamples(model, options.calibrationSamples ?? 8, options.seed ?? 1, options.inputShapes, options.inputValues);
     const method = options.calibrationMethod ?? 'minmax';
-    const ranges = await calibrateRanges(model, [...targets], samples, { method, percentile: options.percentile });
+    const ranges = options.structureOnly
+      ? new Map([...targets].map((t) => [t, { min: -1, max: 1 }]))
+      : await calibrateRanges(model, [...targets], samples, { method, percentile: options.percentile });
     const actScale = new Map<string, number>();
     const scaleName = new Map<string, string>();
 

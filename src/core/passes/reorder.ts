@@ -5,7 +5,7 @@
 import { dtypeByteSize } from '../onnx/dtype';
 import type { Graph, Model } from '../onnx/ir';
 import { tensorElementCount } from '../onnx/ir';
-import { planMemory } from '../memory';
+import { planActivations } from '../memory/kernels';
 import type { ValueFacts } from '../shapes/types';
 import { catchLens, type Result } from '../result';
 import { cloneModel, nodeReads } from './graph';
@@ -17,10 +17,12 @@ export function reorder(model: Model, options: PassOptions = {}): Result<PassOut
     const m = cloneModel(model);
     const g = m.graph;
     const shapes = inferFacts(m, options);
-    const before = planMemory(g, shapes.values).peakActivationBytes;
+    // Before and after are judged by the activation plan every figure uses (memory/kernels.ts: QDQ islands as int8
+    // kernels, control-flow bodies inlined); the beam search itself scores the tensors as written.
+    const before = planActivations(m, shapes).peakActivationBytes;
     const width = options.beamWidth ?? (g.nodes.length <= 300 ? 24 : g.nodes.length <= 1000 ? 8 : 2);
     const order = beamSchedule(g, shapes.values, width);
-    const after = order ? planMemory(g, shapes.values, { order }).peakActivationBytes : before;
+    const after = order ? planActivations(m, shapes, { order }).peakActivationBytes : before;
     const bound = nodeLowerBound(g, shapes.values);
     const details = {
       peakActivationBytesBefore: before, peakActivationBytesAfter: before, beamWidth: width, movedNodes: 0,

@@ -13,6 +13,8 @@ export interface PassOptions {
   channelSparsity?: number;
   /** New input dims for `resize-input`, and pinned dims for shape inference. */
   inputShapes?: Record<string, Shape>;
+  /** Inputs known at analysis time (`--value sr=16000`): calibration inputs take the value instead of random data. */
+  inputValues?: Record<string, number>;
   /** Fraction of singular-value energy `low-rank` keeps (default 0.95). */
   energy?: number;
   /** Fixed rank for `low-rank` (overrides energy). */
@@ -21,6 +23,12 @@ export interface PassOptions {
   calibrationMethod?: 'minmax' | 'percentile';
   /** Percentile for the percentile calibration (default 99.99). */
   percentile?: number;
+  /**
+   * int8-static without calibration: every activation range taken as [-1, 1], so the result has the structure,
+   * sizes and cost of a calibrated run but meaningless scales. For estimates only (the advisor predicts the effect of
+   * its printed command this way, without running a model); such a model is never written.
+   */
+  structureOnly?: boolean;
   /** Number of seeded random calibration inputs when no folder is given (default 8). */
   calibrationSamples?: number;
   /** Seed of every random input the passes draw. */

@@ -113,7 +113,7 @@ export async function linkModel(onnxPath: string, model: ModSpec | undefined, op
   const r = await analyzeModelFile(onnxPath);
   if (!r.ok) return { error: r.error.message };
   const analysis = r.value;
-  const est = options.device ? estimate(estimateInputOf(analysis), options.device) : undefined;
+  const est = options.device ? estimate(estimateInputOf(analysis, options.device), options.device) : undefined;
   const latencyByName = new Map(est?.nodes.map((n) => [n.name, n.latencyMs]) ?? []);
   const pathsList = model ? modulePaths(model) : [];
   const paths = new Set(pathsList);

@@ -2,7 +2,7 @@
 
 import { formatBytes, formatCount, formatMs, formatShape } from '../format';
 import { opTypeBreakdown, topNodes } from './breakdown';
-import { fitRows, resourceValue } from './rows';
+import { boundedValue, fitRows, resourceValue, verdictText } from './rows';
 import type { ReportInput } from './types';
 
 export function escapeHtml(s: string): string {
@@ -45,25 +45,34 @@ export function reportBody(input: ReportInput): string {
     ['parameters', `${formatCount(t.params)} (${t.params})`],
     ['MACs', `${formatCount(t.macs)} (${t.macs})`],
     ['weights', formatBytes(t.weightBytes)],
-    ['peak activations', formatBytes(t.peakActivationBytes)],
-    ['arena', formatBytes(t.arenaBytes)],
+    ['peak activations', `${mark(a.memory?.bound)}${formatBytes(t.peakActivationBytes)} (${a.memory?.view ?? 'as stored in the model'})`],
+    ['arena', `${mark(a.memory?.bound)}${formatBytes(t.arenaBytes)}`],
+    ...(a.memory?.reference ? [[`reference: ${a.memory.reference.view}`, `peak ${formatBytes(a.memory.reference.peakActivationBytes)}, arena ${formatBytes(a.memory.reference.arenaBytes)} (not what a runtime holds)`]] : []),
   ]));
   if (e) {
     parts.push(`<h2>On ${escapeHtml(e.device)}</h2>`);
     parts.push(`<table><thead><tr><th>resource</th><th>demand</th><th>budget</th><th>fits</th></tr></thead><tbody>${fitRows(e)
-      .map((r) => `<tr><td>${r.label}</td><td class="num">${resourceValue(r.demand, r.unit)}</td><td class="num">${resourceValue(r.budget, r.unit)}</td><td class="${r.fits ? 'ok' : 'over'}">${r.fits ? 'yes' : 'no'}</td></tr>`)
+      .map((r) => `<tr><td>${r.label}</td><td class="num">${escapeHtml(boundedValue(r.demand, r.unit, r.bound))}</td><td class="num">${resourceValue(r.budget, r.unit)}</td><td class="${r.verdict === 'fits' ? 'ok' : r.verdict === 'over' ? 'over' : ''}">${escapeHtml(verdictText(r))}</td></tr>`)
       .join('')}</tbody></table>`);
     parts.push(`<p>Latency ${escapeHtml(formatMs(e.latencyMs))}, energy ${e.energyMj.toFixed(3)} mJ per inference.</p>`);
   }
   if (advice) {
     const b = advice.bottleneck;
     parts.push('<h2>Bottleneck</h2>', `<p><strong class="${b.fits ? '' : 'over'}">${escapeHtml(b.resource)}</strong> (${escapeHtml(b.module)}${b.fits ? ', fits' : ', over budget'}): ${escapeHtml(b.reason)}</p>`);
-    parts.push(table(['resource', 'demand', 'budget', 'use'], advice.resources.map((r) => [
-      r.name, `${formatAdviceValue(r.demand, r.unit)}`, r.budget === null ? 'none' : formatAdviceValue(r.budget, r.unit), r.utilization === null ? '' : `${(r.utilization * 100).toFixed(0)}%`,
+    if (advice.warnings?.length) parts.push(`<ul>${advice.warnings.map((w) => `<li class="over">${escapeHtml(w)}</li>`).join('')}</ul>`);
+    parts.push(table(['resource', 'demand', 'budget', 'use', 'verdict'], advice.resources.map((r) => [
+      r.name, `${mark(r.bound)}${formatAdviceValue(r.demand, r.unit)}`, r.budget === null ? 'none' : formatAdviceValue(r.budget, r.unit), r.utilization === null ? '' : `${(r.utilization * 100).toFixed(0)}%`,
+      r.verdict === 'unknown' ? `no verdict (a ${r.bound} bound)` : r.verdict === 'over' ? 'over' : r.verdict === 'fits' ? 'fits' : '',
     ])));
+    if (advice.applied?.length) parts.push(`<p>Already applied, not suggested again: ${escapeHtml(advice.applied.map((x) => `${x.id} (${x.evidence})`).join('; '))}</p>`);
     parts.push(`<table><thead><tr><th>#</th><th>technique</th><th>latency</th><th>RAM</th><th>flash</th><th>command</th></tr></thead><tbody>${advice.suggestions
       .map((s, i) => `<tr><td>${i + 1}</td><td>${escapeHtml(s.technique)}${s.analytic ? ' <em>(analytic)</em>' : ''}${s.note ? `<br><small>${escapeHtml(s.note)}</small>` : ''}</td><td class="num">${formatMs(s.estimate.latencyMs)}</td><td class="num">${formatBytes(s.estimate.peakRamBytes)}</td><td class="num">${formatBytes(s.estimate.flashBytes)}</td><td><code>${escapeHtml(s.command)}</code></td></tr>`)
       .join('')}</tbody></table>`);
+    if (advice.elsewhere?.length) {
+      parts.push(`<h3>Does not fix ${escapeHtml(advice.bottleneck.resource)}</h3>`, `<table><thead><tr><th>technique</th><th>why</th><th>latency</th><th>RAM</th><th>flash</th><th>command</th></tr></thead><tbody>${advice.elsewhere
+        .map((s) => `<tr><td>${escapeHtml(s.technique)}</td><td>${escapeHtml(s.reason)}</td><td class="num">${formatMs(s.estimate.latencyMs)}</td><td class="num">${formatBytes(s.estimate.peakRamBytes)}</td><td class="num">${formatBytes(s.estimate.flashBytes)}</td><td><code>${escapeHtml(s.command)}</code></td></tr>`)
+        .join('')}</tbody></table>`);
+    }
   }
   parts.push('<h2>Operator types</h2>', table(['op', 'count', 'MACs', 'params', 'weights', ...(e ? ['latency'] : [])], opTypeBreakdown(a, e).map((r) => [
     r.opType, String(r.count), formatCount(r.macs), formatCount(r.params), formatBytes(r.weightBytes), ...(e ? [formatMs(r.latencyMs ?? 0)] : []),
@@ -71,7 +80,7 @@ export function reportBody(input: ReportInput): string {
   parts.push(`<h2>Top nodes${e ? ' by latency' : ' by MACs'}</h2>`, table(['node', 'op', 'MACs', ...(e ? ['latency', 'bound'] : [])], topNodes(a, e, 10).map((n) => [
     n.name, n.opType, formatCount(n.macs), ...(e ? [formatMs(n.latencyMs ?? 0), n.bound ?? ''] : []),
   ]), 2));
-  const notes = [...new Set([...a.warnings, ...(e?.warnings ?? []), ...(a.assumptions ?? []), ...(e?.assumptions ?? []), ...(advice?.assumptions ?? [])])];
+  const notes = [...new Set([...a.warnings, ...(e?.warnings ?? []), ...(a.memory?.notes ?? []), ...(a.assumptions ?? []), ...(e?.assumptions ?? []), ...(advice?.assumptions ?? [])])];
   if (notes.length) parts.push('<h2>Warnings and assumptions</h2>', `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   return parts.join('\n');
 }
@@ -82,4 +91,8 @@ function formatAdviceValue(v: number, unit: string): string {
   if (unit === 'bytes/s') return `${formatBytes(v)}/s`;
   if (unit === 'J') return v >= 1 ? `${v.toFixed(1)} J` : `${(v * 1000).toFixed(2)} mJ`;
   return `${v} ${unit}`;
+}
+
+function mark(bound: 'lower' | 'upper' | undefined): string {
+  return bound === 'lower' ? '≥ ' : bound === 'upper' ? '≤ ' : '';
 }

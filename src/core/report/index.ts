@@ -7,7 +7,7 @@ import type { ReportFormat, ReportInput } from './types';
 
 export type { OpTypeRow, ReportFormat, ReportInput } from './types';
 export { opTypeBreakdown, topNodes } from './breakdown';
-export { fitRows, resourceValue, type FitRow } from './rows';
+export { boundedValue, fitRows, resourceValue, verdictText, type FitRow } from './rows';
 export { escapeHtml, reportBody, reportTitle } from './html';
 export { renderHtml, renderJson, renderMarkdown };
 

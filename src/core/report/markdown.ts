@@ -2,7 +2,7 @@
 
 import { formatBytes, formatCount, formatMs, formatShape } from '../format';
 import { opTypeBreakdown, topNodes } from './breakdown';
-import { fitRows, resourceValue } from './rows';
+import { boundedValue, fitRows, resourceValue, verdictText } from './rows';
 import type { ReportInput } from './types';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -23,18 +23,25 @@ export function renderMarkdown(input: ReportInput): string {
     ['parameters', `${formatCount(t.params)} (${t.params})`],
     ['MACs', `${formatCount(t.macs)} (${t.macs})`],
     ['weights', `${formatBytes(t.weightBytes)} (${t.weightBytes} B)`],
-    ['peak activations', `${formatBytes(t.peakActivationBytes)} (${t.peakActivationBytes} B)`],
-    ['arena', `${formatBytes(t.arenaBytes)} (${t.arenaBytes} B)`],
+    ['peak activations', `${mark(a.memory?.bound)}${formatBytes(t.peakActivationBytes)} (${t.peakActivationBytes} B; ${a.memory?.view ?? 'as stored in the model'})`],
+    ['arena', `${mark(a.memory?.bound)}${formatBytes(t.arenaBytes)} (${t.arenaBytes} B)`],
+    ...(a.memory?.reference ? [[`reference: ${a.memory.reference.view}`, `peak ${formatBytes(a.memory.reference.peakActivationBytes)}, arena ${formatBytes(a.memory.reference.arenaBytes)} (not what a runtime holds)`]] : []),
   ]), '');
   if (e) {
-    out.push(`## On ${e.device}`, '', table(['resource', 'demand', 'budget', 'fits'], fitRows(e).map((r) => [r.label, resourceValue(r.demand, r.unit), resourceValue(r.budget, r.unit), r.fits ? 'yes' : '**no**'])), '');
+    out.push(`## On ${e.device}`, '', table(['resource', 'demand', 'budget', 'fits'], fitRows(e).map((r) => [r.label, boundedValue(r.demand, r.unit, r.bound), resourceValue(r.budget, r.unit), r.verdict === 'over' ? '**no**' : verdictText(r)])), '');
     out.push(`Latency ${formatMs(e.latencyMs)}, energy ${e.energyMj.toFixed(3)} mJ per inference.`, '');
   }
   if (advice) {
     out.push('## Bottleneck', '', `**${advice.bottleneck.resource}** (${advice.bottleneck.module}${advice.bottleneck.fits ? ', fits' : ', over budget'}): ${advice.bottleneck.reason}`, '');
+    if (advice.applied?.length) out.push(`Already applied (not suggested again): ${advice.applied.map((x) => `${x.id} (${x.evidence})`).join('; ')}.`, '');
     out.push(table(['#', 'technique', 'latency', 'RAM', 'flash', 'command'], advice.suggestions.map((s, i) => [
       String(i + 1), s.technique + (s.analytic ? ' (analytic)' : ''), formatMs(s.estimate.latencyMs), formatBytes(s.estimate.peakRamBytes), formatBytes(s.estimate.flashBytes), `\`${s.command}\``,
     ])), '');
+    if (advice.elsewhere?.length) {
+      out.push(`### Does not fix ${advice.bottleneck.resource}`, '', table(['technique', 'why', 'latency', 'RAM', 'flash', 'command'], advice.elsewhere.map((s) => [
+        s.technique, s.reason, formatMs(s.estimate.latencyMs), formatBytes(s.estimate.peakRamBytes), formatBytes(s.estimate.flashBytes), `\`${s.command}\``,
+      ])), '');
+    }
   }
   const ops = opTypeBreakdown(a, e);
   out.push('## Operator types', '', table(['op', 'count', 'MACs', 'params', 'weights', ...(e ? ['latency'] : [])], ops.map((r) => [
@@ -43,7 +50,11 @@ export function renderMarkdown(input: ReportInput): string {
   out.push(`## Top nodes${e ? ' by latency' : ' by MACs'}`, '', table(['node', 'op', 'MACs', ...(e ? ['latency', 'bound'] : [])], topNodes(a, e, 10).map((n) => [
     n.name, n.opType, formatCount(n.macs), ...(e ? [formatMs(n.latencyMs ?? 0), n.bound ?? ''] : []),
   ])), '');
-  const notes = [...a.warnings, ...(e?.warnings ?? []), ...(a.assumptions ?? []), ...(e?.assumptions ?? []), ...(advice?.assumptions ?? [])];
+  const notes = [...a.warnings, ...(e?.warnings ?? []), ...(advice?.warnings ?? []), ...(a.memory?.notes ?? []), ...(a.assumptions ?? []), ...(e?.assumptions ?? []), ...(advice?.assumptions ?? [])];
   if (notes.length) out.push('## Warnings and assumptions', '', ...[...new Set(notes)].map((n) => `- ${n}`), '');
   return out.join('\n');
+}
+
+function mark(bound: 'lower' | 'upper' | undefined): string {
+  return bound === 'lower' ? '≥ ' : bound === 'upper' ? '≤ ' : '';
 }

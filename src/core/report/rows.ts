@@ -10,16 +10,39 @@ export interface FitRow {
   budget: number;
   unit: 'ms' | 'bytes';
   fits: boolean;
+  /** 'lower'/'upper' when the demand is only a bound (unknown shapes, an If's costlier branch). */
+  bound?: 'lower' | 'upper';
+  /** fits / over / unknown (a bound that cannot decide: no fit verdict). */
+  verdict: 'fits' | 'over' | 'unknown';
+}
+
+/** How a row's verdict reads in a report: yes, no, or no verdict with the bound. */
+export function verdictText(r: FitRow): string {
+  return r.verdict === 'unknown' ? `no verdict (a ${r.bound} bound)` : r.fits ? 'yes' : 'no';
+}
+
+/** A demand with its bound mark: `≥ 17 KiB` for a lower bound, `≤` for an upper one. */
+export function boundedValue(v: number, unit: 'ms' | 'bytes', bound?: 'lower' | 'upper'): string {
+  return `${bound === 'lower' ? '≥ ' : bound === 'upper' ? '≤ ' : ''}${resourceValue(v, unit)}`;
 }
 
 /** Budgets come back from the estimate's headroom (budget = demand + headroom), so no device is needed here. */
 export function fitRows(e: EstimateReport, latencyBudgetMs?: number): FitRow[] {
+  const undecided = new Set(e.undecided ?? []);
+  const memBound = e.bounds?.memory;
   const rows: FitRow[] = [
-    { resource: 'memory', label: 'RAM', demand: e.peakRamBytes, budget: e.peakRamBytes + e.headroom.memoryBytes, unit: 'bytes', fits: e.fits.memory },
-    { resource: 'storage', label: 'flash', demand: e.flashBytes, budget: e.flashBytes + e.headroom.storageBytes, unit: 'bytes', fits: e.fits.storage },
+    { resource: 'memory', label: 'RAM', demand: e.peakRamBytes, budget: e.peakRamBytes + e.headroom.memoryBytes, unit: 'bytes', fits: e.fits.memory,
+      ...(memBound ? { bound: memBound } : {}), verdict: undecided.has('memory') ? 'unknown' : e.fits.memory ? 'fits' : 'over' },
+    { resource: 'storage', label: 'flash', demand: e.flashBytes, budget: e.flashBytes + e.headroom.storageBytes, unit: 'bytes', fits: e.fits.storage,
+      verdict: e.fits.storage ? 'fits' : 'over' },
   ];
   const budgetMs = latencyBudgetMs && latencyBudgetMs > 0 ? latencyBudgetMs : e.headroom.computeMs !== undefined ? e.latencyMs + e.headroom.computeMs : undefined;
-  if (budgetMs !== undefined) rows.unshift({ resource: 'latency', label: 'latency', demand: e.latencyMs, budget: budgetMs, unit: 'ms', fits: e.latencyMs <= budgetMs });
+  if (budgetMs !== undefined) {
+    const bound = e.bounds?.latency;
+    const within = e.latencyMs <= budgetMs;
+    const verdict = (bound === 'lower' && within) || (bound === 'upper' && !within) ? 'unknown' : within ? 'fits' : 'over';
+    rows.unshift({ resource: 'latency', label: 'latency', demand: e.latencyMs, budget: budgetMs, unit: 'ms', fits: verdict === 'fits', ...(bound ? { bound } : {}), verdict });
+  }
   return rows;
 }
 

@@ -460,6 +460,16 @@ function bindGraphInputs(
       f.shape = f.shape.map((d) => (typeof d === 'string' && symbols.has(d) ? symbols.get(d)! : d));
     });
   }
+  facts.forEach((f, i) => {
+    const given = options.inputValues?.[inputs[i].name];
+    if (given === undefined || f.container) return;
+    // Every element equals the given number; an input of unknown rank is taken as a scalar.
+    if (f.shape && !f.shape.every((d) => typeof d === 'number')) return;
+    const dims = (f.shape ?? []) as number[];
+    f.shape = dims.slice();
+    f.value = { dtype: f.dtype, dims: dims.slice(), data: new Float64Array(tensorElementCount(dims)).fill(given) };
+    assumptions.push(`input '${inputs[i].name}' = ${given} (given with --value)`);
+  });
   return facts;
 }
 

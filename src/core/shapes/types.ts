@@ -40,6 +40,12 @@ export interface ShapeOptions {
    * set (the CLI passes 1); otherwise such dims stay symbolic and propagate as names.
    */
   defaultBatch?: number;
+  /**
+   * Graph inputs whose value is known at analysis time (`--value sr=16000`): every element equals the number given
+   * (a scalar in practice). The value feeds constant propagation, so an `If` on it takes one branch and a `Loop` on it
+   * gets its trip count. Inputs of unknown size take the value as a scalar.
+   */
+  inputValues?: Record<string, number>;
   /** Largest tensor (elements) constant propagation evaluates (default 1<<16 elements). */
   maxFoldElements?: number;
   /** Folder of the model file, so that small initializers stored as external data can be folded. */

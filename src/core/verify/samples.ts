@@ -45,7 +45,8 @@ export function concreteDims(shape: Shape | undefined, pinned: Shape | undefined
   });
 }
 
-export function randomSamples(model: Model, count: number, seed: number, inputShapes: Record<string, Shape> = {}): SampleSet {
+/** Seeded random inputs; inputs named in `values` are filled with that number instead (`--value sr=16000`). */
+export function randomSamples(model: Model, count: number, seed: number, inputShapes: Record<string, Shape> = {}, values: Record<string, number> = {}): SampleSet {
   const samples: Sample[] = [];
   for (let k = 0; k < count; k++) {
     const s: Sample = {};
@@ -55,14 +56,28 @@ export function randomSamples(model: Model, count: number, seed: number, inputSh
       const n = dims.reduce((a, b) => a * b, 1);
       const normal = seededNormal(seed * 1000003 + k * 101 + idx);
       const uni = seededRandom(seed * 7919 + k * 31 + idx);
-      s[v.name] = randomTensor(v.type.elemType, dims, n, normal, uni, v.name);
+      const fill = values[v.name];
+      s[v.name] = fill === undefined ? randomTensor(v.type.elemType, dims, n, normal, uni, v.name)
+        : randomTensor(v.type.elemType, dims, n, () => fill, () => fill, v.name, true);
     });
     samples.push(s);
   }
   return { samples, source: 'random' };
 }
 
-function randomTensor(dtype: DType, dims: number[], n: number, normal: () => number, uni: () => number, name: string): SampleTensor {
+function randomTensor(dtype: DType, dims: number[], n: number, normal: () => number, uni: () => number, name: string, fixed = false): SampleTensor {
+  if (fixed) {
+    // A given value: every element equals it (integers as they are, not scaled like random draws).
+    const v = normal();
+    switch (dtype) {
+      case 'int64': return { dtype, dims, data: new BigInt64Array(n).fill(BigInt(Math.round(v))) };
+      case 'int32': return { dtype, dims, data: new Int32Array(n).fill(v) };
+      case 'uint8': case 'bool': return { dtype, dims, data: new Uint8Array(n).fill(v) };
+      case 'double': return { dtype, dims, data: new Float64Array(n).fill(v) };
+      case 'float': return { dtype, dims, data: new Float32Array(n).fill(v) };
+      default: break;
+    }
+  }
   switch (dtype) {
     case 'float': { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = normal(); return { dtype, dims, data: a }; }
     case 'double': { const a = new Float64Array(n); for (let i = 0; i < n; i++) a[i] = normal(); return { dtype, dims, data: a }; }

@@ -14,6 +14,8 @@ export interface VerifyOptions {
   samples?: number;
   seed?: number;
   inputShapes?: Record<string, Shape>;
+  /** Inputs filled with a given value instead of random data (`--value sr=16000`). */
+  values?: Record<string, number>;
   /** Timed runs per model for the latency medians (default 20). */
   runs?: number;
   /** The optimized model, so inputs whose dims it changed (resize-input) get samples of their own. */
@@ -57,11 +59,11 @@ export async function verifyModels(originalModel: Model, originalBytes: Uint8Arr
     const seed = options.seed ?? 1;
     const set = options.calibrationDir
       ? folderSamples(originalModel, options.calibrationDir)
-      : randomSamples(originalModel, options.samples ?? 4, seed, options.inputShapes);
+      : randomSamples(originalModel, options.samples ?? 4, seed, options.inputShapes, options.values);
     const inputs = set.source === 'random' ? `${set.samples.length} seeded random (seed ${seed})` : `${set.samples.length} from ${set.source}`;
     const runs = options.runs ?? 20;
     const resized = options.optimizedModel && inputsDiffer(originalModel, options.optimizedModel);
-    const setB = resized ? randomSamples(options.optimizedModel!, set.samples.length, seed) : set;
+    const setB = resized ? randomSamples(options.optimizedModel!, set.samples.length, seed, {}, options.values) : set;
     const a = await createSession(originalBytes, 'the original model');
     let b: OrtSession;
     try {

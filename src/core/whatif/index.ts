@@ -52,16 +52,23 @@ function analysedShapes(analysis: Analysis): Record<string, (number | string | n
 function evaluate(analysis: Analysis, device: DeviceProfile, inputShapes: Record<string, number[]>, unchanged: boolean) {
   let a = analysis;
   if (!unchanged) {
-    const resized = resizeInput(analysis.model, { inputShapes: inputShapes as Record<string, Shape> });
+    // Inputs the sweep leaves alone keep the dims the analysis pinned (a symbolic batch of a recurrent state, say).
+    const pinned: Record<string, number[]> = { ...inputShapes };
+    for (const input of analysis.report.inputs) {
+      if (pinned[input.name] || !input.shape?.every((d) => typeof d === 'number')) continue;
+      const declared = analysis.model.graph.inputs.find((i) => i.name === input.name)?.type;
+      if (declared?.kind === 'tensor' && declared.shape?.some((d) => typeof d !== 'number')) pinned[input.name] = input.shape as number[];
+    }
+    const resized = resizeInput(analysis.model, { inputShapes: pinned as Record<string, Shape> });
     if (!resized.ok) return { ok: false as const, reason: resized.error.message.replace(/^cannot resize the input: /, '') };
-    a = analyzeModel(resized.value.model, { modelDir: analysis.modelDir });
+    a = analyzeModel(resized.value.model, { modelDir: analysis.modelDir, ...(analysis.inputValues ? { inputValues: analysis.inputValues } : {}) });
     // Shapes that became unknown at the new size: an operator fixed to the old one (a TFLite RESHAPE to fixed dims).
     if (a.cost.totals.partialNodes > analysis.cost.totals.partialNodes) {
       const why = a.report.warnings.find((w) => !analysis.report.warnings.includes(w));
       return { ok: false as const, reason: why ?? 'some shapes are unknown at this input size' };
     }
   }
-  const e = estimate(estimateInputOf(a), device);
+  const e = estimate(estimateInputOf(a, device), device);
   return {
     ok: true as const, macs: a.report.totals.macs, latencyMs: e.latencyMs, peakRamBytes: e.peakRamBytes,
     energyMj: e.energyMj, fits: { memory: e.fits.memory, storage: e.fits.storage },

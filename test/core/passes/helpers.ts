@@ -28,8 +28,9 @@ export async function optimizeFixture(name: string, passes: string[], options: P
   return { original: model, originalBytes: bytes, model: r.model, bytes: unwrap(encodeModel(r.model)), passes: r.passes };
 }
 
-export async function verify(o: { original: Model; originalBytes: Uint8Array; bytes: Uint8Array }, inputShapes?: Record<string, Shape>, samples = 2): Promise<VerifyReport> {
-  return unwrap(await verifyModels(o.original, o.originalBytes, o.bytes, { samples, runs: 1, inputShapes }));
+export async function verify(o: { original: Model; originalBytes: Uint8Array; bytes: Uint8Array }, inputShapes?: Record<string, Shape>, samples = 2,
+  values?: Record<string, number>): Promise<VerifyReport> {
+  return unwrap(await verifyModels(o.original, o.originalBytes, o.bytes, { samples, runs: 1, inputShapes, ...(values ? { values } : {}) }));
 }
 
 export function opCounts(m: Model): Record<string, number> {
