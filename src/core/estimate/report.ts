@@ -31,10 +31,19 @@ export function devicePlan(a: AnalysisLike, device?: DeviceProfile): { arenaByte
   if (!device || !a.model || !a.shapes) return a.memory;
   const lacks = (d: 'float16' | 'bfloat16') => !device.dtypes.includes(d);
   if (!lacks('float16') && !lacks('bfloat16')) return a.memory;
+  // Only activations matter here: float16 weights (a .tflite's DEQUANTIZE inputs, an fp16 ONNX's initializers) are
+  // not in the arena, and re-planning for them alone would drop nothing but the format's planner rules.
+  const constants = new Set(a.model.graph.initializers.map((t) => t.name));
   let narrow = false;
-  for (const f of a.shapes.values.values()) if ((f.dtype === 'float16' && lacks('float16')) || (f.dtype === 'bfloat16' && lacks('bfloat16'))) { narrow = true; break; }
+  for (const [name, f] of a.shapes.values) {
+    if (constants.has(name)) continue;
+    if ((f.dtype === 'float16' && lacks('float16')) || (f.dtype === 'bfloat16' && lacks('bfloat16'))) { narrow = true; break; }
+  }
   if (!narrow) return a.memory;
-  return planActivations(a.model, a.shapes, { kernelDtypes: device.dtypes, target: device.id, ...(a.memory.order ? { order: a.memory.order } : {}) });
+  const deployment = a.model.deployment;
+  return planActivations(a.model, a.shapes, {
+    kernelDtypes: device.dtypes, target: device.id, ...(a.memory.order ? { order: a.memory.order } : {}), ...(deployment ? { rules: deployment.arena } : {}),
+  });
 }
 
 export function tensorBytes(t: TensorDesc): number | undefined {

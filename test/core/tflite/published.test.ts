@@ -76,3 +76,16 @@ test('BlazeFace as published .tflite (MediaPipe) and as ONNX (tf2onnx): same MAC
   const adds = a.nodes.filter((n) => n.opType === 'ADD').reduce((s, n) => s + n.latencyMs, 0);
   assert.ok(Math.abs(a.latencyMs - adds - b.latencyMs) / b.latencyMs < 0.03, `${a.latencyMs} - ${adds} vs ${b.latencyMs}`);
 });
+
+test('on a device the RAM verdict holds TFLM\'s planned arena, even when the file stores float16 weights', () => {
+  // float16 weights are DEQUANTIZE inputs, not activations: they must not trigger a re-plan that drops TFLM's rules.
+  const registry = unwrap(loadProfiles());
+  for (const ref of refs) {
+    const a = unwrap(analyzeModelFileSync(join(TFLITE_DIR, ref.file)));
+    for (const id of ['esp32-s3', 'stm32h743']) {
+      const device = unwrap(getDevice(registry, id));
+      const e = estimate(estimateInputOf(a, device), device);
+      assert.equal(e.ram?.arenaBytes, ref.arenaBytes, `${ref.file} on ${id}`);
+    }
+  }
+});
