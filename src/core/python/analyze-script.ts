@@ -1,7 +1,7 @@
 // Owns the script model: imports, nn.Module classes, the exported model instance and its traced forward(),
 // turned into per-class summaries and per-layer figures.
 import type { Node, Tree } from 'web-tree-sitter';
-import { applyModule, evaluate, execBlock, execStatement, instantiate, newScope, type EvalContext, type Trace, type TraceEntry } from './evaluator';
+import { applyModule, evaluate, execBlock, execStatement, instantiate, newScope, type EvalContext, type Trace, type TraceEntry } from './eval';
 import { callArgs, dottedParts, enclosingFunction, enclosingStatement, indexTree, kids, rangeOf, type NodeIndex } from './syntax';
 import type { LayerInfo, ModuleSummary, Range, Shape } from './types';
 import { UNKNOWN, modParams, unknownReasonOf, type ClassInfo, type ModSpec, type Value } from './values';

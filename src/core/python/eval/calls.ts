@@ -1,0 +1,298 @@
+// Owns calls: argument binding, user functions and classes (__init__, super()), library references and methods.
+import type { Node } from 'web-tree-sitter';
+import { timmArchitecture, torchvisionArchitecture } from '../known-architectures';
+import { callArgs, kids } from '../syntax';
+import type { Shape } from '../types';
+import { type ClassInfo, type ModSpec, NONE, UNKNOWN, type Value } from '../values';
+import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, type Scope, iterate } from './context';
+import { execBlock, setAttr } from './statements';
+import { evaluate } from './expressions';
+import { builtin } from './builtins';
+import { buildContainer, buildKnown, buildTorchModule, emptyMod } from './torch-modules';
+import { applyModule, tensorFunction, tensorMethod } from './forward';
+
+export function evalArgs(call: Node, scope: Scope | undefined, ctx: EvalContext): EvaluatedArgs {
+  const a = callArgs(call);
+  const positional: Value[] = [];
+  let splat = 0;
+  a.positional.forEach((p, i) => {
+    while (splat < a.splats.length && a.splats[splat]!.index === i) pushSplat(a.splats[splat++]!.node);
+    positional.push(evaluate(p, scope, ctx));
+  });
+  while (splat < a.splats.length) pushSplat(a.splats[splat++]!.node);
+  function pushSplat(node: Node): void {
+    const items = iterate(evaluate(node, scope, ctx));
+    if (items) positional.push(...items);
+    else positional.push({ k: 'list', items: [UNKNOWN], tuple: true }, UNKNOWN); // marks arity unknown
+  }
+  const keywords = new Map<string, Value>();
+  for (const [k, v] of a.keywords) keywords.set(k, evaluate(v, scope, ctx));
+  return { positional, keywords };
+}
+
+export function evalCall(n: Node, scope: Scope | undefined, ctx: EvalContext): Value {
+  const fnNode = n.childForFieldName('function');
+  if (!fnNode) return UNKNOWN;
+  const fn = evaluate(fnNode, scope, ctx);
+  const args = evalArgs(n, scope, ctx);
+  switch (fn.k) {
+    case 'ref':
+      return callRef(fn.path, args, n, scope, ctx);
+    case 'class':
+      return instantiate(fn.cls, args, n, ctx, scope);
+    case 'func':
+      return callFunction(fn.node, args, scope, ctx, undefined);
+    case 'method':
+      return callMethod(fn.self, fn.name, args, n, scope, ctx);
+    case 'mod':
+      return applyModule(fn.m, fn.path, args, ctx);
+    default:
+      return args.positional.some((a) => a.k === 'tensor') ? { k: 'tensor', shape: null } : UNKNOWN;
+  }
+}
+
+export function bindParams(fnNode: Node, args: EvaluatedArgs, scope: Scope, ctx: EvalContext, skipFirst: boolean): void {
+  const params = kids(fnNode.childForFieldName('parameters'));
+  let pos = 0;
+  params.forEach((p, i) => {
+    if (skipFirst && i === 0) return;
+    let name: string | undefined;
+    let dflt: Node | null = null;
+    if (p.type === 'identifier') name = p.text;
+    else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      name = p.childForFieldName('name')?.text;
+      dflt = p.childForFieldName('value');
+    } else if (p.type === 'typed_parameter') name = kids(p).find((c) => c.type === 'identifier')?.text;
+    else if (p.type === 'list_splat_pattern') {
+      const nm = kids(p)[0]?.text;
+      if (nm) scope.vars.set(nm, { k: 'list', items: args.positional.slice(pos), tuple: true });
+      pos = args.positional.length;
+      return;
+    } else return;
+    if (!name) return;
+    let v: Value | undefined = args.keywords.get(name);
+    if (!v && pos < args.positional.length) v = args.positional[pos++];
+    if (!v) v = dflt ? evaluate(dflt, scope.parent, ctx) : UNKNOWN;
+    scope.vars.set(name, v);
+  });
+}
+
+export function callFunction(fnNode: Node, args: EvaluatedArgs, caller: Scope | undefined, ctx: EvalContext, self: Scope['self']): Value {
+  const depth = caller?.depth ?? 0;
+  if (depth > MAX_DEPTH) return UNKNOWN;
+  const mode = caller?.mode === 'forward' || caller?.mode === 'init' ? caller.mode : 'function';
+  const scope: Scope = { vars: new Map(), self: self ?? caller?.self, mode, depth: depth + 1 };
+  bindParams(fnNode, args, scope, ctx, false);
+  try {
+    execBlock(fnNode.childForFieldName('body'), scope, ctx);
+  } catch (e) {
+    if (e instanceof Return) return e.value;
+    throw e;
+  }
+  return NONE;
+}
+
+/** Builds a user nn.Module by running its __init__ (and the __init__s it reaches through super()). */
+export function instantiate(cls: ClassInfo, args: EvaluatedArgs, n: Node, ctx: EvalContext, caller?: Scope): Value {
+  const m = emptyMod(cls.name, 'user', n);
+  m.cls = cls;
+  runInit(cls, m, args, ctx, caller?.depth ?? 0);
+  return { k: 'mod', m };
+}
+
+export function runInit(cls: ClassInfo, m: ModSpec, args: EvaluatedArgs, ctx: EvalContext, depth: number): void {
+  if (depth > MAX_DEPTH) {
+    m.unknownReason = 'modules nest too deeply to follow';
+    return;
+  }
+  if (!cls.init) {
+    // No __init__: the base class's constructor runs with the same arguments.
+    const base = baseClass(cls, ctx);
+    if (base) runInit(base, m, args, ctx, depth + 1);
+    else if (cls.containerBase) {
+      const scope: Scope = { vars: new Map([['__class__', { k: 'class', cls } as Value]]), self: { m, path: '' }, mode: 'init', depth: depth + 1 };
+      superInit(args, scope, ctx);
+    }
+    return;
+  }
+  const scope: Scope = { vars: new Map(), self: { m, path: '' }, mode: 'init', depth: depth + 1 };
+  bindParams(cls.init, args, scope, ctx, true);
+  scope.vars.set('__class__', { k: 'class', cls });
+  try {
+    execBlock(cls.init.childForFieldName('body'), scope, ctx);
+  } catch (e) {
+    if (!(e instanceof Return)) throw e;
+  }
+}
+
+/** `super().__init__(...)` inside __init__: the file base class's __init__, or nn.Sequential & co. filling children. */
+export function superInit(args: EvaluatedArgs, scope: Scope | undefined, ctx: EvalContext): Value {
+  let cls: ClassInfo | undefined;
+  let self: Scope['self'];
+  for (let s = scope; s; s = s.parent) {
+    const c = s.vars.get('__class__');
+    if (c?.k === 'class' && !cls) cls = c.cls;
+    if (s.self && !self) self = s.self;
+  }
+  if (!cls || !self) return NONE;
+  const base = baseClass(cls, ctx);
+  if (base) {
+    runInit(base, self.m, args, ctx, scope?.depth ?? 0);
+    return NONE;
+  }
+  if (cls.containerBase) {
+    // Only the children are kept: the container object itself is the instance being built.
+    const built = buildContainer(cls.containerBase, args, cls.node);
+    if (built.k === 'mod') {
+      for (const [k, c] of built.m.children) self.m.children.set(k, c);
+      if (built.m.unknownReason) self.m.unknownReason ??= built.m.unknownReason;
+    }
+  }
+  return NONE;
+}
+
+export function baseClass(cls: ClassInfo, ctx: EvalContext): ClassInfo | undefined {
+  for (const b of cls.bases) {
+    const c = ctx.moduleClasses.get(b.text);
+    if (c && c !== cls) return c;
+  }
+  return undefined;
+}
+
+export function findMethod(cls: ClassInfo | undefined, name: string, ctx: EvalContext): Node | undefined {
+  for (let c = cls, i = 0; c && i < 16; c = baseClass(c, ctx), i++) {
+    const m = c.methods.get(name);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+export function shapeArgs(args: EvaluatedArgs): Shape | null {
+  let vals = args.positional;
+  const size = args.keywords.get('size');
+  if (size) vals = [size];
+  if (vals.length === 1 && vals[0]!.k === 'list') vals = vals[0].items;
+  const dims: Shape = [];
+  for (const v of vals) {
+    if (v.k === 'num') dims.push(v.v);
+    else if (v.k === 'unknown') dims.push(null);
+    else return null;
+  }
+  return dims;
+}
+
+export function callRef(path: string, args: EvaluatedArgs, n: Node, scope: Scope | undefined, ctx: EvalContext): Value {
+  const nnPrefix = 'torch.nn.';
+  if (path.startsWith(nnPrefix) && !path.startsWith('torch.nn.functional.') && !path.startsWith('torch.nn.init.') && !path.startsWith('torch.nn.utils.')) {
+    return buildTorchModule(path.slice(nnPrefix.length), args, n);
+  }
+  if (path.startsWith('torchvision.models.')) {
+    const name = path.slice('torchvision.models.'.length);
+    return buildKnown(torchvisionArchitecture(name), `torchvision.models.${name}`, args, n);
+  }
+  if (path === 'timm.create_model') {
+    const nm = args.positional[0] ?? args.keywords.get('model_name');
+    const name = nm?.k === 'str' ? nm.v : undefined;
+    return buildKnown(name ? timmArchitecture(name) : undefined, `timm.create_model(${name ? `'${name}'` : '?'})`, args, n);
+  }
+  const last = path.slice(path.lastIndexOf('.') + 1);
+  if (path === 'torch.randn' || path === 'torch.rand' || path === 'torch.zeros' || path === 'torch.ones' || path === 'torch.empty' || path === 'torch.randint') {
+    if (path === 'torch.randint') {
+      const size = args.keywords.get('size') ?? args.positional[args.positional.length - 1];
+      return { k: 'tensor', shape: size ? shapeArgs({ positional: [size], keywords: new Map() }) : null };
+    }
+    return { k: 'tensor', shape: shapeArgs(args) };
+  }
+  if (path.startsWith('torch.nn.functional.') || path.startsWith('torch.')) {
+    return tensorFunction(last, args, ctx);
+  }
+  if (path === 'builtins.super().__init__') return superInit(args, scope, ctx);
+  if (path.startsWith('builtins.')) return builtin(last, args, scope, ctx);
+  if (path === 'collections.OrderedDict') {
+    const src = args.positional[0];
+    const entries = new Map<string, Value>();
+    for (const pair of src?.k === 'list' ? src.items : []) {
+      const [k, v] = pair.k === 'list' ? pair.items : [];
+      if (k?.k !== 'str' || !v) return UNKNOWN;
+      entries.set(k.v, v);
+    }
+    return { k: 'dict', entries };
+  }
+  return UNKNOWN;
+}
+
+export function callMethod(self: Value, name: string, args: EvaluatedArgs, n: Node, scope: Scope | undefined, ctx: EvalContext): Value {
+  const p = args.positional;
+  if (self.k === 'list' && !self.tuple) {
+    if (name === 'append' && p[0]) self.items.push(p[0]);
+    else if (name === 'extend' && p[0]) self.items.push(...(iterate(p[0]) ?? [UNKNOWN]));
+    else if (name === 'insert' && p[0]?.k === 'num' && p[1]) self.items.splice(p[0].v, 0, p[1]);
+    return NONE;
+  }
+  if (self.k === 'list' && name === 'index') return UNKNOWN;
+  if (self.k === 'dict') {
+    if (name === 'items') return { k: 'list', items: [...self.entries].map(([k, v]) => ({ k: 'list', items: [{ k: 'str', v: k }, v], tuple: true }) as Value), tuple: true };
+    if (name === 'keys') return { k: 'list', items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value), tuple: true };
+    if (name === 'values') return { k: 'list', items: [...self.entries.values()], tuple: true };
+    if (name === 'get') return (p[0]?.k === 'str' ? self.entries.get(p[0].v) : undefined) ?? p[1] ?? NONE;
+    return UNKNOWN;
+  }
+  if (self.k === 'tensor') return tensorMethod(self.shape, name, args, ctx);
+  if (self.k === 'mod') return moduleMethod(self.m, self.path, name, args, n, scope, ctx);
+  return UNKNOWN;
+}
+
+export function moduleMethod(m: ModSpec, path: string | undefined, name: string, args: EvaluatedArgs, n: Node, scope: Scope | undefined, ctx: EvalContext): Value {
+  const p = args.positional;
+  switch (name) {
+    case 'append':
+      if (p[0]?.k === 'mod') m.children.set(String(m.children.size), p[0].m);
+      else m.unknownReason ??= `an element appended to ${m.typeName} is not a module the analysis can follow`;
+      return NONE;
+    case 'extend':
+      for (const v of (p[0] ? iterate(p[0]) : undefined) ?? [UNKNOWN]) {
+        if (v.k === 'mod') m.children.set(String(m.children.size), v.m);
+        else m.unknownReason ??= `an element added to ${m.typeName} is not static`;
+      }
+      return NONE;
+    case 'add_module':
+    case 'register_module':
+      if (p[0]?.k === 'str' && p[1]?.k === 'mod') m.children.set(p[0].v, p[1].m);
+      else m.unknownReason ??= `${name}(...) with a name or module that is not static`;
+      return NONE;
+    case 'register_parameter':
+      if (p[1]) setAttr(m, p[0]?.k === 'str' ? p[0].v : '?', p[1]);
+      return NONE;
+    case 'to':
+    case 'eval':
+    case 'train':
+    case 'float':
+    case 'cpu':
+    case 'cuda':
+    case 'requires_grad_':
+      return { k: 'mod', m, path };
+    case 'forward':
+      return applyModule(m, path, args, ctx);
+    default: {
+      const method = m.cls ? findMethod(m.cls, name, ctx) : undefined;
+      if (method && scope && (scope.mode === 'forward' || scope.mode === 'init')) {
+        return callMethodBody(method, m, path, args, scope, ctx);
+      }
+      void n;
+      return UNKNOWN;
+    }
+  }
+}
+
+export function callMethodBody(method: Node, m: ModSpec, path: string | undefined, args: EvaluatedArgs, caller: Scope, ctx: EvalContext): Value {
+  if (caller.depth > MAX_DEPTH) return UNKNOWN;
+  const scope: Scope = { vars: new Map(), self: { m, path: path ?? '' }, mode: caller.mode, depth: caller.depth + 1 };
+  bindParams(method, args, scope, ctx, true);
+  try {
+    execBlock(method.childForFieldName('body'), scope, ctx);
+  } catch (e) {
+    if (e instanceof Return) return e.value;
+    throw e;
+  }
+  return NONE;
+}

@@ -1,0 +1,147 @@
+// Owns the evaluator's shared state: the evaluation context, scopes, the forward trace and small value helpers.
+import type { Node } from 'web-tree-sitter';
+import type { Shape } from '../types';
+import { type ClassInfo, type ModSpec, UNKNOWN, type Value } from '../values';
+
+export interface TraceEntry {
+  path: string;
+  typeName: string;
+  inputShape: Shape | null;
+  outputShape: Shape | null;
+  macs: number | null;
+}
+
+export interface Trace {
+  entries: TraceEntry[];
+  /** Set when the walk met something it cannot follow; totals are then unknown. */
+  incomplete?: string;
+  /** Module paths whose forward() could not be followed completely. */
+  incompletePaths: string[];
+  /** Shapes at every user module / container call, by path. */
+  modules: Map<string, { inputShape?: Shape; outputShape?: Shape }>;
+}
+
+export interface EvalContext {
+  imports: Map<string, string>;
+  globals: Map<string, Value>;
+  /** nn.Module subclasses defined in the file. */
+  moduleClasses: Map<string, ClassInfo>;
+  functions: Map<string, Node>;
+  /** Remaining evaluation steps: bounds work on pathological input. */
+  budget: { steps: number };
+  trace?: Trace;
+}
+
+export interface Scope {
+  vars: Map<string, Value>;
+  parent?: Scope;
+  /** `self` inside a module method, with the module path it sits at in the traced model. */
+  self?: { m: ModSpec; path: string };
+  /** 'script' skips loop bodies (training loops) and follows both arms of unknown conditions. */
+  mode: 'init' | 'forward' | 'script' | 'function';
+  depth: number;
+}
+
+export class Return {
+  constructor(readonly value: Value) {}
+}
+
+export const MAX_LOOP = 512;
+export const MAX_DEPTH = 24;
+export const CONTAINERS = new Set(['Sequential', 'ModuleList', 'ModuleDict']);
+export const SHAPE_PRESERVING = new Set([
+  'relu', 'relu6', 'gelu', 'silu', 'sigmoid', 'tanh', 'hardswish', 'hardsigmoid', 'leaky_relu', 'elu', 'mish', 'softmax',
+  'log_softmax', 'dropout', 'dropout2d', 'contiguous', 'float', 'half', 'to', 'clone', 'detach', 'cpu', 'cuda', 'abs', 'exp',
+  'neg', 'sqrt', 'relu_', 'sigmoid_', 'normalize', 'batch_norm', 'layer_norm', 'clamp', 'clip', 'type_as', 'requires_grad_',
+]);
+
+export function lookup(scope: Scope | undefined, name: string, ctx: EvalContext): Value {
+  for (let s = scope; s; s = s.parent) {
+    const v = s.vars.get(name);
+    if (v) return v;
+  }
+  const g = ctx.globals.get(name);
+  if (g) return g;
+  const imp = ctx.imports.get(name);
+  if (imp) return { k: 'ref', path: imp };
+  const cls = ctx.moduleClasses.get(name);
+  if (cls) return { k: 'class', cls };
+  const fn = ctx.functions.get(name);
+  if (fn) return { k: 'func', node: fn };
+  if (BUILTINS.has(name)) return { k: 'ref', path: `builtins.${name}` };
+  // Scripts pasted without imports still mean torch's nn / F.
+  if (name === 'nn') return { k: 'ref', path: 'torch.nn' };
+  if (name === 'torch') return { k: 'ref', path: 'torch' };
+  if (name === 'F') return { k: 'ref', path: 'torch.nn.functional' };
+  return UNKNOWN;
+}
+
+export const BUILTINS = new Set(['range', 'len', 'int', 'float', 'min', 'max', 'sum', 'enumerate', 'zip', 'list', 'tuple', 'round', 'abs', 'reversed', 'bool', 'dict', 'str', 'super', 'print', 'isinstance', 'setattr', 'getattr']);
+
+export function newScope(mode: Scope['mode'], parent?: Scope, self?: Scope['self']): Scope {
+  return { vars: new Map(), parent, self, mode, depth: (parent?.depth ?? 0) + 1 };
+}
+
+export function step(ctx: EvalContext): boolean {
+  return --ctx.budget.steps > 0;
+}
+
+export function truthy(v: Value): boolean | undefined {
+  switch (v.k) {
+    case 'num':
+      return v.v !== 0;
+    case 'bool':
+      return v.v;
+    case 'str':
+      return v.v.length > 0;
+    case 'none':
+      return false;
+    case 'list':
+      return v.items.length > 0;
+    case 'mod':
+    case 'class':
+    case 'func':
+      return true;
+    default:
+      return undefined;
+  }
+}
+
+export function iterate(v: Value): Value[] | undefined {
+  if (v.k === 'list') return v.items;
+  if (v.k === 'str') return [...v.v].map((c) => ({ k: 'str', v: c }) as Value);
+  if (v.k === 'dict') return [...v.entries.keys()].map((key) => ({ k: 'str', v: key }) as Value);
+  if (v.k === 'mod' && (v.m.typeName === 'ModuleList' || v.m.typeName === 'Sequential')) {
+    return [...v.m.children.entries()].map(([key, m]) => ({ k: 'mod', m, path: joinPath(v.path, key) }) as Value);
+  }
+  return undefined;
+}
+
+export function joinPath(prefix: string | undefined, key: string): string | undefined {
+  if (prefix === undefined) return undefined;
+  return prefix === '' ? key : `${prefix}.${key}`;
+}
+export function markIncomplete(ctx: EvalContext, scope: Scope, why: string): void {
+  if (scope.mode === 'forward' && ctx.trace) {
+    ctx.trace.incomplete ??= why;
+    ctx.trace.incompletePaths.push(scope.self?.path ?? '');
+  }
+  if (scope.mode === 'init' && scope.self && !scope.self.m.unknownReason) scope.self.m.unknownReason = why;
+}
+
+export interface EvaluatedArgs {
+  positional: Value[];
+  keywords: Map<string, Value>;
+}
+
+export function record(ctx: EvalContext, path: string | undefined, typeName: string, input: Shape | null, output: Shape | null, macs: number | null): void {
+  if (!ctx.trace || path === undefined) return;
+  ctx.trace.entries.push({ path, typeName, inputShape: input, outputShape: output, macs });
+}
+
+/** Calls a module on tensors: a table layer, a container chain, a user forward(), or a known architecture. */
+export function giveUp(ctx: EvalContext, path: string | undefined, why: string): void {
+  if (!ctx.trace) return;
+  ctx.trace.incomplete ??= why;
+  ctx.trace.incompletePaths.push(path ?? '');
+}

@@ -1,0 +1,127 @@
+// Owns building torch.nn objects: table layers, containers, nn.Parameter, TransformerEncoder, known architectures.
+import type { Node } from 'web-tree-sitter';
+import { type Arg, type Args, LAYERS, isKnownShape, prod } from '../layers';
+import type { KnownArchitecture } from '../known-architectures';
+import { rangeOf } from '../syntax';
+import { type ModSpec, type Value, toArg } from '../values';
+import { CONTAINERS, type EvaluatedArgs, MAX_LOOP } from './context';
+
+export function emptyMod(typeName: string, kind: ModSpec['kind'], n: Node): ModSpec {
+  return { typeName, kind, range: rangeOf(n), ownParams: 0, children: new Map(), attrs: new Map() };
+}
+
+export function buildTorchModule(name: string, args: EvaluatedArgs, n: Node): Value {
+  if (name === 'Parameter') {
+    // Held as a pseudo-child so parameters() counts it; reading it back in forward() yields the tensor.
+    const t = args.positional[0] ?? args.keywords.get('data');
+    const shape = t?.k === 'tensor' ? t.shape : null;
+    const m = emptyMod('Parameter', 'opaque', n);
+    m.ownParams = shape && isKnownShape(shape) ? prod(shape) : null;
+    if (m.ownParams === null) m.unknownReason = 'an nn.Parameter whose shape is not static';
+    m.attrs.set('__shape__', { k: 'tensor', shape });
+    return { k: 'mod', m };
+  }
+  if (CONTAINERS.has(name)) return buildContainer(name, args, n);
+  if (name === 'TransformerEncoder') return buildEncoderStack(args, n);
+  const def = LAYERS[name];
+  if (!def) {
+    const m = emptyMod(name, 'opaque', n);
+    m.ownParams = null;
+    m.unknownReason = `nn.${name} is not in the layer table`;
+    return { k: 'mod', m };
+  }
+  const a: Args = new Map();
+  for (const [k, v] of Object.entries(def.defaults)) a.set(k, v);
+  args.positional.forEach((v, i) => {
+    const key = def.signature[i];
+    if (key) a.set(key, toArg(v));
+  });
+  for (const [k, v] of args.keywords) a.set(k, toArg(v));
+  // A TransformerEncoder holds num_layers deep copies of its layer.
+  const m = emptyMod(name, 'layer', n);
+  m.args = a;
+  m.layer = def;
+  m.ownParams = def.params(a);
+  return { k: 'mod', m };
+}
+
+/** A fresh copy of a module tree (PyTorch deep-copies a layer into each slot of a TransformerEncoder). */
+export function cloneMod(m: ModSpec): ModSpec {
+  const c: ModSpec = { ...m, children: new Map(), attrs: new Map(m.attrs) };
+  for (const [k, v] of m.children) c.children.set(k, cloneMod(v));
+  return c;
+}
+
+/** nn.TransformerEncoder(encoder_layer, num_layers, norm=None): `layers` holds num_layers copies, then `norm`. */
+export function buildEncoderStack(args: EvaluatedArgs, n: Node): Value {
+  const layer = args.positional[0] ?? args.keywords.get('encoder_layer');
+  const count = args.positional[1] ?? args.keywords.get('num_layers');
+  const norm = args.positional[2] ?? args.keywords.get('norm');
+  const m = emptyMod('TransformerEncoder', 'container', n);
+  const layers = emptyMod('ModuleList', 'container', n);
+  m.children.set('layers', layers);
+  if (layer?.k !== 'mod' || count?.k !== 'num' || count.v > MAX_LOOP) {
+    m.unknownReason = 'nn.TransformerEncoder with an encoder layer or num_layers that is not static';
+    return { k: 'mod', m };
+  }
+  for (let i = 0; i < count.v; i++) layers.children.set(String(i), cloneMod(layer.m));
+  if (norm?.k === 'mod') m.children.set('norm', norm.m);
+  return { k: 'mod', m };
+}
+
+export function buildContainer(name: string, args: EvaluatedArgs, n: Node): Value {
+  const m = emptyMod(name, 'container', n);
+  const addAll = (items: Value[]): void => {
+    for (const it of items) {
+      if (it.k === 'mod') m.children.set(String(m.children.size), it.m);
+      else m.unknownReason ??= `an element of nn.${name}(...) is not a module the analysis can follow`;
+    }
+  };
+  if (name === 'ModuleDict') {
+    const d = args.positional[0];
+    if (d?.k === 'dict') {
+      for (const [k, v] of d.entries) {
+        if (v.k === 'mod') m.children.set(k, v.m);
+        else m.unknownReason ??= `the entry '${k}' of nn.ModuleDict is not a module the analysis can follow`;
+      }
+    } else if (d?.k === 'list') {
+      for (const pair of d.items) {
+        const [k, v] = pair.k === 'list' ? pair.items : [];
+        if (k?.k === 'str' && v?.k === 'mod') m.children.set(k.v, v.m);
+        else m.unknownReason ??= 'an entry of nn.ModuleDict is not static';
+      }
+    } else if (d) m.unknownReason = 'the nn.ModuleDict contents are not static';
+    return { k: 'mod', m };
+  }
+  const p = args.positional;
+  if (p.length === 1 && p[0]!.k === 'list' && (name === 'ModuleList' || !p[0]!.tuple)) addAll(p[0]!.items);
+  else if (name === 'Sequential' && p.length === 1 && p[0]!.k === 'dict') {
+    for (const [k, v] of p[0]!.entries) if (v.k === 'mod') m.children.set(k, v.m);
+  } else if (p.length === 1 && p[0]!.k === 'unknown') m.unknownReason = `the contents of nn.${name}(...) are not static`;
+  else addAll(p);
+  return { k: 'mod', m };
+}
+
+export function buildKnown(arch: KnownArchitecture | undefined, typeName: string, args: EvaluatedArgs, n: Node): Value {
+  const m = emptyMod(typeName, 'known', n);
+  if (!arch) {
+    m.kind = 'opaque';
+    m.ownParams = null;
+    m.unknownReason = `${typeName} is not in the table of published architectures`;
+    return { k: 'mod', m };
+  }
+  m.known = arch;
+  const nc = args.keywords.get('num_classes');
+  const out = nc?.k === 'num' ? nc.v : nc ? null : arch.head.outFeatures;
+  const headParams = arch.head.inFeatures * arch.head.outFeatures + arch.head.outFeatures;
+  m.ownParams = arch.params - headParams;
+  const head = emptyMod(arch.head.conv1x1 ? 'Conv2d' : 'Linear', 'layer', n);
+  const a: Args = arch.head.conv1x1
+    ? new Map<string, Arg>([['in_channels', arch.head.inFeatures], ['out_channels', out ?? undefined], ['kernel_size', 1], ['stride', 1], ['padding', 0], ['dilation', 1], ['groups', 1], ['bias', true]])
+    : new Map<string, Arg>([['in_features', arch.head.inFeatures], ['out_features', out ?? undefined], ['bias', true]]);
+  head.args = a;
+  head.layer = LAYERS[head.typeName];
+  head.ownParams = head.layer!.params(a);
+  m.children.set(arch.head.path, head);
+  return { k: 'mod', m };
+}
