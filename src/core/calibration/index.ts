@@ -1,0 +1,6 @@
+// Calibration from the user's own board: a measurements CSV in, a fitted workspace device profile out.
+
+export {
+  MAX_SPREAD, combineMeasurements, parseMeasurementsCsv, readMeasurements, splitCsvLine,
+  type Measurement, type MeasurementRow, type MeasurementSet,
+} from './measurements';
