@@ -101,6 +101,14 @@ export function planMemory(graph: Graph, values: Map<string, ValueFacts>, option
     buffers.push({ name, bytes, firstStep: f, lastStep: last.get(name)!, offset: 0 });
   }
 
+  return { ...planBuffers(buffers, steps, options.rules), unknownTensors };
+}
+
+/**
+ * Live peak and greedy arena of buffers with known lifetimes over `steps` steps (the in-place and patch planners
+ * merge tensors that share storage into one buffer and plan the result with this).
+ */
+export function planBuffers(buffers: Buffer[], steps: number, rules?: ArenaRules): Omit<MemoryPlan, 'unknownTensors'> {
   // Live bytes per step with a difference array: +bytes at birth, −bytes after the last read.
   const span = steps + 2; // steps −1 .. steps
   const delta = new Float64Array(span + 1);
@@ -126,8 +134,8 @@ export function planMemory(graph: Graph, values: Map<string, ValueFacts>, option
     .sort((a, b) => b.bytes - a.bytes)
     .map((b) => ({ name: b.name, bytes: b.bytes }));
 
-  const arenaBytes = greedyArena(buffers, span, options.rules);
-  return { peakActivationBytes: peak, arenaBytes, peakStep, peakTensors, liveBytesByStep, buffers, unknownTensors };
+  const arenaBytes = greedyArena(buffers, span, rules);
+  return { peakActivationBytes: peak, arenaBytes, peakStep, peakTensors, liveBytesByStep, buffers };
 }
 
 function tensorBytes(facts: ValueFacts | undefined, dtypeOf?: (dtype: DType) => DType): number | undefined {
