@@ -1,0 +1,156 @@
+// Regularised (MAP) least squares in log space: Levenberg–Marquardt on log(predicted / measured) latency with a
+// Gaussian prior on every parameter, so a profile with few points stays near its prior (its core family's fit).
+
+import { fromVector, PARAM_COUNT, predictMs, toVector, type FitFeatures, type FitParams } from './model';
+
+/** One measured inference: the graph's features, the measured latency and, when published, energy. */
+export interface FitPoint {
+  id: string;
+  features: FitFeatures;
+  latencyMs: number;
+  energyMj?: number;
+  /** Points that measure the same model (several submissions of one benchmark): leave-one-out holds them out together. */
+  group?: string;
+}
+
+/** Gaussian prior in log space: mean and standard deviation per parameter, and on the log of the active power (W). */
+export interface FitPrior {
+  mean: FitParams;
+  sd: FitParams;
+  logPowerW?: { mean: number; sd: number };
+}
+
+export interface FitOptions {
+  /** Standard deviation of one measurement's log latency around the model (default 0.2, about ±20%). */
+  obsSd?: number;
+  maxIterations?: number;
+}
+
+export interface FittedParams {
+  params: FitParams;
+  /** Points the parameters were fitted to (0: the prior mean). */
+  points: number;
+  /** In-sample root mean square of log(measured / predicted). */
+  logRms: number;
+  iterations: number;
+  /** Active power (W) such that energyMj = powerW × latencyMs, fitted to the points with energy (else the prior). */
+  powerW?: number;
+  energyPoints: number;
+}
+
+const DEFAULT_OBS_SD = 0.2;
+
+/** MAP fit of the latency parameters (and the power, when the prior has one) to the points. */
+export function fitProfile(points: readonly FitPoint[], prior: FitPrior, options: FitOptions = {}): FittedParams {
+  const obsW = 1 / (options.obsSd ?? DEFAULT_OBS_SD) ** 2;
+  const mu = toVector(prior.mean);
+  const pw = toVector(prior.sd).map((s) => 1 / (s * s));
+  const usable = points.filter((p) => p.latencyMs > 0);
+  const logY = usable.map((p) => Math.log(p.latencyMs));
+  const grad = new Array<number>(PARAM_COUNT).fill(0);
+
+  const objective = (theta: number[]): number => {
+    let s = 0;
+    usable.forEach((p, i) => { const r = Math.log(predictMs(p.features, theta)) - logY[i]!; s += obsW * r * r; });
+    theta.forEach((t, j) => { s += pw[j]! * (t - mu[j]!) ** 2; });
+    return s;
+  };
+
+  let theta = [...mu];
+  let f = objective(theta);
+  let lambda = 1e-3;
+  let iterations = 0;
+  const maxIt = options.maxIterations ?? 200;
+  for (; iterations < maxIt && usable.length > 0; iterations++) {
+    // Normal equations of the linearised problem: (JᵀWJ + P + λ·diag) δ = −(JᵀW r + P(θ − μ)).
+    const A = Array.from({ length: PARAM_COUNT }, () => new Array<number>(PARAM_COUNT).fill(0));
+    const b = new Array<number>(PARAM_COUNT).fill(0);
+    usable.forEach((p, i) => {
+      const pred = predictMs(p.features, theta, grad);
+      const r = Math.log(pred) - logY[i]!;
+      const J = grad.map((g) => g / pred);
+      for (let a = 0; a < PARAM_COUNT; a++) {
+        b[a]! -= obsW * J[a]! * r;
+        for (let c = 0; c < PARAM_COUNT; c++) A[a]![c]! += obsW * J[a]! * J[c]!;
+      }
+    });
+    for (let a = 0; a < PARAM_COUNT; a++) {
+      A[a]![a]! += pw[a]!;
+      b[a]! -= pw[a]! * (theta[a]! - mu[a]!);
+    }
+    let improved = false;
+    for (let tries = 0; tries < 20; tries++) {
+      const M = A.map((row, a) => row.map((v, c) => (a === c ? v * (1 + lambda) : v)));
+      const delta = solve(M, b);
+      const next = theta.map((t, j) => t + delta[j]!);
+      const fn = objective(next);
+      if (fn < f) {
+        const gain = f - fn;
+        theta = next;
+        f = fn;
+        lambda = Math.max(lambda / 3, 1e-9);
+        improved = true;
+        if (gain < 1e-10 * Math.max(1, f)) iterations = maxIt; // converged
+        break;
+      }
+      lambda *= 4;
+    }
+    if (!improved) break;
+  }
+
+  let ss = 0;
+  usable.forEach((p, i) => { ss += (Math.log(predictMs(p.features, theta)) - logY[i]!) ** 2; });
+  const withEnergy = usable.filter((p) => p.energyMj !== undefined && p.energyMj > 0);
+  const power = prior.logPowerW ? fitLogPower(withEnergy, prior.logPowerW, options.obsSd ?? DEFAULT_OBS_SD) : undefined;
+  return {
+    params: fromVector(theta),
+    points: usable.length,
+    logRms: usable.length > 0 ? Math.sqrt(ss / usable.length) : 0,
+    iterations,
+    ...(power !== undefined ? { powerW: Math.exp(power) } : {}),
+    energyPoints: withEnergy.length,
+  };
+}
+
+/** Conjugate Gaussian update of log(energy / latency) = log power: closed form. */
+function fitLogPower(points: readonly FitPoint[], prior: { mean: number; sd: number }, obsSd: number): number {
+  const wObs = 1 / obsSd ** 2;
+  const wPrior = 1 / prior.sd ** 2;
+  let num = prior.mean * wPrior;
+  let den = wPrior;
+  for (const p of points) {
+    num += wObs * Math.log(p.energyMj! / p.latencyMs);
+    den += wObs;
+  }
+  return num / den;
+}
+
+/** The fitted latency of a graph. */
+export function predictLatencyMs(features: FitFeatures, params: FitParams): number {
+  return predictMs(features, toVector(params));
+}
+
+/** Gaussian elimination with partial pivoting (the systems are 7×7 and well conditioned by the prior). */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[piv]![c]!)) piv = r;
+    [M[c], M[piv]] = [M[piv]!, M[c]!];
+    const d = M[c]![c]!;
+    if (d === 0) continue;
+    for (let r = c + 1; r < n; r++) {
+      const k = M[r]![c]! / d;
+      if (k === 0) continue;
+      for (let j = c; j <= n; j++) M[r]![j]! -= k * M[c]![j]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r]![n]!;
+    for (let j = r + 1; j < n; j++) s -= M[r]![j]! * x[j]!;
+    x[r] = M[r]![r]! === 0 ? 0 : s / M[r]![r]!;
+  }
+  return x;
+}
