@@ -5,6 +5,7 @@ import { formatBytes, formatCount, formatMs } from '../format';
 import { canonical, posKey, type LayerInstance, type ScriptModel } from './analyze-script';
 import type { LinkedModel } from './link';
 import type { ScriptSettings } from './settings';
+import { biasBlocker, callSitesOf, gatherRefs, inferenceFlow, reindentSafe, replaceBlocker, restOfBlock, torchName, type ScriptRefs } from './fix-safety';
 import { callArgs, enclosingFunction, enclosingStatement, indentOf, kids, rangeOf } from './syntax';
 import type { DiagnosticCode, Range, ScriptDiagnostic, ScriptFix, Severity, TextEdit } from './types';
 import { modParams } from './values';
@@ -42,6 +43,13 @@ interface Facts {
   /** Calls of a plain name (`train(...)`, `model(...)`) by that name. */
   byCallee: Map<string, Node[]>;
   quantize?: ScriptFix | null;
+  /** Attribute and function references, for the fixes' preconditions (built on first use). */
+  refs?: ScriptRefs;
+}
+
+function refsOf(f: Facts, model: ScriptModel): ScriptRefs {
+  f.refs ??= gatherRefs(model.tree.rootNode, model.index.functions);
+  return f.refs;
 }
 
 const callText = (f: Facts, c: Node, max = 200): string => f.text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + max));
@@ -90,7 +98,8 @@ export function runChecks(input: CheckInput): ScriptDiagnostic[] {
   if (on('aiot.export-without-eval')) out.push(...exportWithoutEval(input, facts));
   if (on('aiot.inference-without-eval') || on('aiot.inference-without-no-grad')) out.push(...inference(input, facts, names).filter((d) => on(d.code)));
   if (on('aiot.opset-missing') || on('aiot.opset-unsupported')) out.push(...opset(input).filter((d) => on(d.code)));
-  if (on('aiot.dense-conv')) out.push(...denseConv(input));
+  if (on('aiot.dense-conv')) out.push(...denseConv(input, facts));
+  if (on('aiot.volatile-variable')) out.push(...volatile(input, facts));
   if (on('aiot.large-linear')) out.push(...largeLinear(input, facts));
   if (input.link && (on('aiot.not-fit') || on('aiot.hotspot'))) out.push(...deviceChecks(input, facts).filter((d) => on(d.code)));
   out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
@@ -221,15 +230,50 @@ function outerStatement(n: Node): Node {
   }
 }
 
-function wrapInInferenceMode(text: string, st: Node): TextEdit {
-  const indent = indentOf(text, st);
-  const lineStart = st.startIndex - st.startPosition.column;
-  const body = text.slice(lineStart, st.endIndex);
+/**
+ * Wraps statements `first`..`last` (siblings in one block) in `with <torch>.no_grad():`. no_grad, not
+ * inference_mode: tensors made under inference_mode raise when later modified in place or saved for backward.
+ * Undefined when re-indenting would change the code (a multi-line string).
+ */
+function wrapInNoGrad(text: string, first: Node, last: Node, torch: string): TextEdit | undefined {
+  const block = first.parent ? kids(first.parent) : [first];
+  const nodes = block.slice(block.findIndex((x) => x.id === first.id), block.findIndex((x) => x.id === last.id) + 1);
+  if (nodes.length === 0 || !reindentSafe(nodes)) return undefined;
+  const indent = indentOf(text, first);
+  const lineStart = first.startIndex - first.startPosition.column;
+  const body = text.slice(lineStart, last.endIndex);
   const indented = body.split('\n').map((l) => (l.trim() === '' ? l : `    ${l}`)).join('\n');
   return {
-    range: { start: { line: st.startPosition.row, character: 0 }, end: rangeOf(st).end },
-    newText: `${indent}with torch.inference_mode():\n${indented}`,
+    range: { start: { line: first.startPosition.row, character: 0 }, end: rangeOf(last).end },
+    newText: `${indent}with ${torch}.no_grad():\n${indented}`,
   };
+}
+
+/**
+ * An eval() inserted before `call` must not stay on during training: no training function that leaves the mode as
+ * it finds it (no `.train()` of its own) runs after the insertion point — later in the same function, or in a loop
+ * around both — where the insertion point is `call` itself at module level, else each call of its function.
+ */
+function evalInsertSafe(call: Node, facts: Facts, refs: ScriptRefs, text: string): boolean {
+  const setsTrain = new Set(facts.modes.filter((m) => !m.evalMode).map((m) => m.fnId));
+  const risky = [...facts.training].filter((id) => !setsTrain.has(id));
+  if (risky.length === 0) return true;
+  const fn = enclosingFunction(call);
+  if (facts.training.has(fn ? fn.id : -1)) return false;
+  const names = new Set([...refs.functionsByName].filter(([, fs]) => fs.some((f) => risky.includes(f.id))).map(([n]) => n));
+  const trainCalls = [...names].flatMap((n) => callSitesOf(n, text, refs));
+  const sites = fn ? callSitesOf(fn.childForFieldName('name')?.text ?? '', text, refs) : [call];
+  if (sites.length === 0) return false;
+  const loopAround = (n: Node): Node[] => {
+    const out: Node[] = [];
+    for (let p = n.parent; p && p.type !== 'function_definition'; p = p.parent) if (p.type === 'for_statement' || p.type === 'while_statement') out.push(p);
+    return out;
+  };
+  return sites.every((site) => {
+    const sf = enclosingFunction(site)?.id ?? -1;
+    const loops = new Set(loopAround(site).map((l) => l.id));
+    return trainCalls.every((t) => (enclosingFunction(t)?.id ?? -1) !== sf || (t.startIndex < site.startIndex && !loopAround(t).some((l) => loops.has(l.id))));
+  });
 }
 
 function inference(input: CheckInput, facts: Facts, names: Set<string>): ScriptDiagnostic[] {
@@ -249,19 +293,89 @@ function inference(input: CheckInput, facts: Facts, names: Set<string>): ScriptD
     const scopeKey = `${f?.id ?? -1}:${fn.text}`;
     if (seen.has(scopeKey)) continue;
     seen.add(scopeKey);
+    // Where the result goes: into training (a policy's log_prob, a loss) means this is not inference at all.
+    const flow = inferenceFlow(c, input.text, refsOf(facts, input.model), (g) => facts.training.has(g ? g.id : -1));
+    if (flow.kind === 'training') continue;
+    const unproven = flow.kind === 'unproven' ? ` (No quick fix: ${flow.why}.)` : '';
     const st = outerStatement(c);
     if (!gradDisabled(c, input.model.imports)) {
+      const torch = torchName(input.model.imports);
+      const edit = flow.kind === 'inference' && torch ? wrapInNoGrad(input.text, st, st, torch) : undefined;
       out.push(diag('aiot.inference-without-no-grad', 'warning', rangeOf(c),
-        `Inference with \`${fn.text}(...)\` outside \`torch.no_grad()\` / \`torch.inference_mode()\` records the autograd graph: every intermediate activation is kept alive until the result is freed, multiplying memory use.`,
-        [{ title: 'Wrap in `with torch.inference_mode():`', edits: [wrapInInferenceMode(input.text, st)], isPreferred: true }]));
+        `Inference with \`${fn.text}(...)\` outside \`torch.no_grad()\` / \`torch.inference_mode()\` records the autograd graph: every intermediate activation is kept alive until the result is freed, multiplying memory use.${unproven}`,
+        edit ? [{ title: `Wrap in \`with ${torch}.no_grad():\``, edits: [edit], isPreferred: true }] : []));
     }
     if (!inEvalMode(c, fn.text, facts)) {
+      const safe = flow.kind === 'inference' && evalInsertSafe(c, facts, refsOf(facts, input.model), input.text);
+      const why = unproven || (safe ? '' : ` (No quick fix: the script trains afterwards without calling \`.train()\` in its training code, so an inserted \`${fn.text}.eval()\` would stay on during training.)`);
       out.push(diag('aiot.inference-without-eval', 'warning', rangeOf(c),
-        `\`${fn.text}\` runs inference without \`${fn.text}.eval()\`: Dropout stays active and BatchNorm normalizes with the batch's own statistics, so results differ from the deployed model.`,
-        [{ title: `Insert \`${fn.text}.eval()\``, edits: [insertLineBefore(input.text, st, `${fn.text}.eval()`)], isPreferred: true }]));
+        `\`${fn.text}\` runs inference without \`${fn.text}.eval()\`: Dropout stays active and BatchNorm normalizes with the batch's own statistics, so results differ from the deployed model.${why}`,
+        safe ? [{ title: `Insert \`${fn.text}.eval()\``, edits: [insertLineBefore(input.text, st, `${fn.text}.eval()`)], isPreferred: true }] : []));
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------- Variable(volatile=True)
+
+const VARIABLE = new Set(['torch.autograd.Variable', 'torch.autograd.variable.Variable', 'Variable']);
+
+function volatile(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
+  const out: ScriptDiagnostic[] = [];
+  const text = input.text;
+  for (const c of facts.calls) {
+    if (!/\bvolatile\s*=/.test(callText(facts, c, 2000))) continue;
+    const fn = c.childForFieldName('function');
+    const name = fn ? canonical(fn, input.model.imports) : undefined;
+    if (!name || !VARIABLE.has(name)) continue;
+    const list = kids(c.childForFieldName('arguments'));
+    const i = list.findIndex((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'volatile');
+    const kw = list[i];
+    if (!kw) continue;
+    const value = kw.childForFieldName('value')?.text;
+    // The text removed with the keyword: from the end of the argument before it (its comma included), else up to
+    // the start of the argument after it.
+    const cut = i > 0 ? { start: list[i - 1]!.endIndex, end: kw.endIndex } : { start: kw.startIndex, end: list[i + 1]?.startIndex ?? kw.endIndex };
+    const st = enclosingStatement(c);
+    const fixes: ScriptFix[] = [];
+    let why = '';
+    if (value === 'False') {
+      fixes.push({ title: 'Remove `volatile=False` (no effect)', edits: [{ range: spanRange(text, cut.start, cut.end), newText: '' }], isPreferred: true });
+    } else if (value === 'True') {
+      const torch = torchName(input.model.imports);
+      const rest = restOfBlock(st);
+      const restText = text.slice(st.startIndex, rest[rest.length - 1]!.endIndex);
+      if (gradDisabled(c, input.model.imports)) {
+        fixes.push({ title: 'Remove `volatile=True` (already under no_grad)', edits: [{ range: spanRange(text, cut.start, cut.end), newText: '' }], isPreferred: true });
+      } else if (!torch) why = ' No quick fix: `torch` is not imported by name.';
+      else if (/\.backward\s*\(|\.step\s*\(|\blog_prob\b|\bglobal\b|\bnonlocal\b/.test(restText)) why = ' No quick fix: the statements after it train or rebind globals, so they cannot all go under no_grad.';
+      else if (!reindentSafe(rest)) why = ' No quick fix: a multi-line string below would change if re-indented.';
+      else {
+        const lineStart = st.startIndex - st.startPosition.column;
+        const last = rest[rest.length - 1]!;
+        const body = text.slice(lineStart, cut.start) + text.slice(cut.end, last.endIndex);
+        const indent = indentOf(text, st);
+        const indented = body.split('\n').map((l) => (l.trim() === '' ? l : `    ${l}`)).join('\n');
+        fixes.push({
+          title: `Remove \`volatile=True\` and run the rest of the block under \`with ${torch}.no_grad():\``,
+          edits: [{ range: { start: { line: st.startPosition.row, character: 0 }, end: rangeOf(last).end }, newText: `${indent}with ${torch}.no_grad():\n${indented}` }],
+          isPreferred: true,
+        });
+      }
+    } else why = ' No quick fix: the value is not a literal True/False.';
+    out.push(diag('aiot.volatile-variable', 'warning', rangeOf(kw),
+      `\`volatile=\` has had no effect since PyTorch 0.4 (it only warns): autograd still records everything computed from this Variable, keeping every activation alive. \`with torch.no_grad():\` is what turns recording off.${why}`,
+      fixes));
+  }
+  return out;
+}
+
+function spanRange(text: string, start: number, end: number): Range {
+  const pos = (i: number) => {
+    const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+    return { line: text.slice(0, lineStart).split('\n').length - 1, character: i - lineStart };
+  };
+  return { start: pos(start), end: pos(end) };
 }
 
 // ---------------------------------------------------------------- opset
@@ -276,6 +390,10 @@ function opset(input: CheckInput): ScriptDiagnostic[] {
       const args = kids(e.node.childForFieldName('arguments'));
       const last = args[args.length - 1];
       if (!last) continue;
+      // `**options` / `*args` may carry opset_version (adding it again is a TypeError), and the 10th positional
+      // argument is opset_version itself: nothing can be said.
+      const a = callArgs(e.node);
+      if (a.splats.length > 0 || args.some((x) => x.type === 'dictionary_splat') || a.positional.length >= 10) continue;
       const extra = `, opset_version=${v}${e.hasConstantFolding ? '' : ', do_constant_folding=True'}`;
       out.push(diag('aiot.opset-missing', 'warning', fnRange,
         `torch.onnx.export without opset_version: the opset then depends on the installed PyTorch version, so the operators the device runtime must support are not pinned. Pin opset_version=${v}${max !== undefined && max < v ? ` (the runtime accepts up to ${max})` : ''}.`,
@@ -302,7 +420,13 @@ function callAt(model: ScriptModel, r: Range): Node | undefined {
   return undefined;
 }
 
-function denseConv(input: CheckInput): ScriptDiagnostic[] {
+/** Why rewriting the layer built by `call` into a Sequential holding a `bias=False` layer could break the script. */
+function rewriteBlocker(call: Node, input: CheckInput, facts: Facts): string | undefined {
+  const refs = refsOf(facts, input.model);
+  return replaceBlocker(call, refs) ?? biasBlocker(refs);
+}
+
+function denseConv(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
   const out: ScriptDiagnostic[] = [];
   const s = input.settings;
   for (const list of input.model.layers.values()) {
@@ -338,7 +462,9 @@ function denseConv(input: CheckInput): ScriptDiagnostic[] {
     const fixes: ScriptFix[] = [];
     const call = callAt(input.model, m.range);
     const edit = call ? separableEdit(call, m.typeName) : undefined;
-    if (edit) fixes.push({ title: 'Replace with a depthwise-separable block (needs retraining)', edits: [edit] });
+    const blocker = call && edit ? rewriteBlocker(call, input, facts) : undefined;
+    if (edit && !blocker) fixes.push({ title: 'Replace with a depthwise-separable block (needs retraining)', edits: [edit] });
+    if (blocker) message += ` No rewrite offered: ${blocker}.`;
     out.push(diag('aiot.dense-conv', 'information', m.range, message, fixes));
   }
   return out;
@@ -377,13 +503,20 @@ function buildQuantizeFix(input: CheckInput, facts: Facts): ScriptFix | undefine
   for (const n of input.model.index.functions) if (facts.training.has(n.id)) trainingFns.add(n.childForFieldName('name')?.text ?? '');
   const trainCall = [...trainingFns].flatMap((f) => facts.byCallee.get(f) ?? []).sort((a, b) => a.startIndex - b.startIndex)
     .find((c) => !facts.training.has(enclosingFunction(c)?.id ?? -2));
-  const anchor = trainCall ? enclosingStatement(trainCall) : input.model.exports[0] ? enclosingStatement(input.model.exports[0].node) : undefined;
-  if (!anchor) return undefined;
+  // Preconditions: after training (never before it, never inside its loop), before no ONNX export (torch.onnx cannot
+  // export dynamically quantized layers), with the model's name bound where the line goes.
+  const torch = torchName(input.model.imports);
+  if (!trainCall || !torch) return undefined;
+  const anchor = enclosingStatement(trainCall);
+  for (let p = anchor.parent; p && p.type !== 'function_definition'; p = p.parent) if (p.type === 'for_statement' || p.type === 'while_statement') return undefined;
+  if (input.model.exports.some((e) => e.node.startIndex > anchor.endIndex)) return undefined;
+  const fn = enclosingFunction(anchor);
+  const bound = input.model.index.assignments.some((a) => a.childForFieldName('left')?.text === name && a.startIndex < anchor.startIndex && enclosingFunction(a)?.id === fn?.id) ||
+    (fn !== null && kids(fn.childForFieldName('parameters')).some((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text) === name));
+  if (!bound) return undefined;
   const indent = indentOf(input.text, anchor);
-  const snippet = `${indent}# Post-training dynamic quantization: int8 weights for Linear/LSTM/GRU layers (4x smaller than float32).\n${indent}${name} = torch.ao.quantization.quantize_dynamic(${name}, {torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU}, dtype=torch.qint8)\n`;
-  const edit: TextEdit = trainCall
-    ? { range: at(anchor.endPosition.row + 1, 0), newText: snippet }
-    : { range: at(anchor.startPosition.row, 0), newText: snippet };
+  const snippet = `${indent}# Post-training dynamic quantization: int8 weights for Linear/LSTM/GRU layers (4x smaller than float32).\n${indent}${name} = ${torch}.ao.quantization.quantize_dynamic(${name}, {${torch}.nn.Linear, ${torch}.nn.LSTM, ${torch}.nn.GRU}, dtype=${torch}.qint8)\n`;
+  const edit: TextEdit = { range: at(anchor.endPosition.row + 1, 0), newText: snippet };
   return { title: 'Insert post-training dynamic quantization (torch.ao.quantization.quantize_dynamic)', edits: [edit] };
 }
 
@@ -403,6 +536,7 @@ function largeLinear(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
     const msg = `Large Linear(${fmt(i)}, ${fmt(o)}): ${fmt(i * o)} weights (${formatBytes(i * o * 4)} in float32). A rank-${r} factorization Linear(${fmt(i)}, ${r}) → Linear(${r}, ${fmt(o)}) holds ${fmt(lowRank)} weights (${((i * o) / lowRank).toFixed(1)}× fewer, same for MACs); int8 weights would cut the bytes 4×.`;
     const fixes: ScriptFix[] = [];
     const call = callAt(input.model, m.range);
+    let note = '';
     if (call) {
       const fnText = call.childForFieldName('function')!.text;
       const prefix = fnText.slice(0, fnText.length - 'Linear'.length);
@@ -410,13 +544,16 @@ function largeLinear(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
       const inT = a.positional[0]?.text ?? a.keywords.get('in_features')?.text;
       const outT = a.positional[1]?.text ?? a.keywords.get('out_features')?.text;
       const biasT = a.positional[2]?.text ?? a.keywords.get('bias')?.text;
-      if (inT && outT && a.splats.length === 0) {
+      const blocker = inT && outT && a.splats.length === 0 ? rewriteBlocker(call, input, facts) : undefined;
+      if (blocker) note = ` No rewrite offered: ${blocker}.`;
+      if (inT && outT && a.splats.length === 0 && !blocker) {
         fixes.push({ title: `Replace with a rank-${r} factorization (needs retraining)`, edits: [{ range: rangeOf(call), newText: `${prefix}Sequential(${fnText}(${inT}, ${r}, bias=False), ${fnText}(${r}, ${outT}${biasT ? `, bias=${biasT}` : ''}))` }] });
       }
     }
-    const q = quantizeFix(input, facts);
+    // Quantizing the model only helps a Linear that is part of it.
+    const q = inst.path !== undefined ? quantizeFix(input, facts) : undefined;
     if (q) fixes.push(q);
-    out.push(diag('aiot.large-linear', 'information', m.range, msg, fixes));
+    out.push(diag('aiot.large-linear', 'information', m.range, msg + note, fixes));
   }
   return out;
 }

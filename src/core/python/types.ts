@@ -38,6 +38,7 @@ export type DiagnosticCode =
   | 'aiot.large-linear'
   | 'aiot.not-fit'
   | 'aiot.hotspot'
+  | 'aiot.volatile-variable'
   | 'aiot.syntax';
 
 export interface ScriptDiagnostic {

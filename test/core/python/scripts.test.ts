@@ -53,7 +53,7 @@ test('CNN classifier: each quick fix produces the expected text and clears its d
   assert.ok(!codes(await check('cnn_classifier.py', ev)).some((c) => c.startsWith('aiot.export-without-eval')));
 
   const wrap = applyEdits(text, fix('aiot.inference-without-no-grad').edits!);
-  assert.deepEqual(lines(wrap).slice(37, 39), ['    with torch.inference_mode():', '        logits = model(image.unsqueeze(0))']);
+  assert.deepEqual(lines(wrap).slice(37, 39), ['    with torch.no_grad():', '        logits = model(image.unsqueeze(0))']);
   assert.ok(!codes(await check('cnn_classifier.py', wrap)).some((c) => c.startsWith('aiot.inference-without-no-grad')));
 
   const ieval = applyEdits(text, fix('aiot.inference-without-eval').edits!);
@@ -117,11 +117,9 @@ test('torchvision backbones with replaced heads use the published figures', asyn
   assert.deepEqual(codes(r), ['aiot.large-linear@26:21']);
   const d = r.diagnostics[0]!;
   assert.match(d.message, /Large Linear\(2,048, 1,024\): 2,097,152 weights .* rank-256 .* 786,432 weights \(2\.7× fewer/);
-  const quant = d.fixes.find((f) => /quantize_dynamic/.test(f.title))!;
-  const text = applyEdits(fixture('torchvision_backbone.py'), quant.edits!);
-  // Inserted right after the training call.
-  assert.equal(text.split('\n')[41], 'fit(detector, [])');
-  assert.equal(text.split('\n')[43], 'detector = torch.ao.quantization.quantize_dynamic(detector, {torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU}, dtype=torch.qint8)');
+  // No quantization snippet: the Linear is not part of the exported model, and torch.onnx cannot export a
+  // dynamically quantized model (the export below would raise UnsupportedOperatorError).
+  assert.ok(!d.fixes.some((f) => /quantize_dynamic/.test(f.title)));
 });
 
 test('ModuleDict / Sequential(OrderedDict) / comprehension nesting with a Transformer encoder layer', async () => {
