@@ -92,7 +92,8 @@ function human(a: Advice, file: DiskSize): string {
     const util = r.utilization === null ? '' : ` (${(r.utilization * 100).toFixed(0)}%)`;
     const mark = r.verdict === 'unknown' ? '??  ' : r.fits ? 'ok  ' : 'OVER';
     const demand = r.bound === 'lower' && r.demand === 0 ? 'unknown' : `${r.bound === 'lower' ? '≥ ' : r.bound === 'upper' ? '≤ ' : ''}${show(r.demand, r.unit)}`;
-    const tail = r.verdict === 'unknown' ? `  no verdict: a ${r.bound} bound` : r.bound && r.budget === null ? `  (a ${r.bound} bound)` : '';
+    const tail = r.verdict === 'unknown' ? `  no verdict: a ${r.bound} bound` : r.bound && r.budget === null ? `  (a ${r.bound} bound)`
+      : r.name === 'energy' && r.budget === null ? `  (${r.assumption})` : '';
     lines.push(`  ${mark} ${r.name.padEnd(13)} ${demand.padStart(11)} / ${budget}${util}${tail}`);
   }
   lines.push('', `  binding: ${a.bottleneck.resource} (${a.bottleneck.module}): ${a.bottleneck.reason}`);

@@ -84,7 +84,7 @@ function lines(r: CheckResult): string {
     const budget = x.budget === null ? 'no budget' : `${show(x.budget, x.unit)} (${((x.utilization ?? 0) * 100).toFixed(0)}%)`;
     const extra = x.name === 'compute' && !x.fits && x.budget === null ? ' (dtype unsupported)'
       : x.verdict === 'unknown' ? ` (a ${x.bound} bound: no verdict until the inputs are pinned with --input-shape/--value)`
-      : x.bound ? ` (a ${x.bound} bound)` : '';
+      : x.bound ? ` (a ${x.bound} bound)` : x.name === 'energy' && x.budget === null ? ` (${x.assumption})` : '';
     const demand = x.bound === 'lower' && x.demand === 0 ? 'unknown' : `${x.bound === 'lower' ? '≥ ' : x.bound === 'upper' ? '≤ ' : ''}${show(x.demand, x.unit)}`;
     return `${verdict === 'n/a ' && !x.fits ? 'FAIL' : verdict} ${r.model} ${r.device} ${x.name}: ${demand} / ${budget}${extra}\n`;
   }).join('') + r.warnings.map((w) => `warning ${r.model}: ${w}\n`).join('');

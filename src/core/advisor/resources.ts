@@ -58,7 +58,7 @@ export function resourcesOf(e: Estimate, input: EstimateInput, device: DevicePro
   out.push(entry('energy', battery !== undefined && hours > 0 ? demandJ : perPeriodMj / 1000, battery !== undefined && hours > 0 ? battery : null, 'J',
     battery !== undefined && hours > 0
       ? `${hours} h at one inference every ${period.ms.toFixed(1)} ms: active ${device.activePowerW} W during inference, idle ${device.idlePowerW} W otherwise, vs ${b.batteryMah} mAh at ${b.batteryV} V${period.assumed ? '; 1 inference/s assumed' : ''}`
-      : 'energy per period (no battery budget given)', input.bounds?.latency));
+      : `per ${period.ms.toFixed(0)} ms period: inference ${e.energyMj.toFixed(2)} mJ + idle ${(device.idlePowerW * idleMs).toFixed(2)} mJ${period.assumed ? '; 1 inference/s assumed' : ''}; no battery budget given`, input.bounds?.latency));
   return out;
 }
 
