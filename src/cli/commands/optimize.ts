@@ -36,6 +36,7 @@ ${EXTERNAL_DATA_HELP}${MEMORY_BUDGET_HELP}  --calibration DIR        calibration
   --channel-sparsity S     fraction of Conv output channels prune removes structurally (default 0: off)
   --energy E               singular-value energy low-rank keeps (default 0.95)
   --rank R                 fixed rank for low-rank (overrides --energy)
+  --max-overhead X         extra MACs patch may add, as a fraction of the model's (default 0.15)
   --input-shape NAME=DIMS  pin an input's dims (and the new dims for resize-input); repeatable
   --value NAME=N           an input known at analysis time (e.g. sr=16000): figures take its If branches;
                            calibration and verification feed it instead of random data (repeatable)
@@ -63,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parse(argv, {
     passes: { type: 'string' }, output: { type: 'string', short: 'o' }, force: { type: 'boolean' },
     calibration: { type: 'string' }, 'calibration-method': { type: 'string' }, percentile: { type: 'string' },
-    sparsity: { type: 'string' }, 'channel-sparsity': { type: 'string' }, energy: { type: 'string' }, rank: { type: 'string' },
+    sparsity: { type: 'string' }, 'channel-sparsity': { type: 'string' }, energy: { type: 'string' }, rank: { type: 'string' }, 'max-overhead': { type: 'string' },
     'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, verify: { type: 'boolean' }, runs: { type: 'string' },
     seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     'external-data': { type: 'string' }, 'memory-budget': { type: 'string' }, ...THRESHOLD_OPTIONS,
@@ -88,7 +89,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const fills = parseInputValues(values['value']);
   if (!fills.ok) return fail(fills.error.message);
   const nums: Record<string, number | undefined> = {};
-  for (const k of ['sparsity', 'channel-sparsity', 'energy', 'percentile']) {
+  for (const k of ['sparsity', 'channel-sparsity', 'energy', 'percentile', 'max-overhead']) {
     const r = parseNumber(k, values[k]);
     if (!r.ok) return fail(r.error.message);
     nums[k] = r.value;
@@ -117,7 +118,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const scratch = externalData.value === 'always' || (externalData.value === 'auto' && inputExternal) ? new ScratchSink(dirname(outPath)) : undefined;
   const options: PassOptions = {
     path: file, modelDir, calibrationDir, inputShapes: shapes.value, inputValues: fills.value, sparsity: nums['sparsity'], channelSparsity: nums['channel-sparsity'],
-    energy: nums['energy'], percentile: nums['percentile'], rank: rank && rank.ok ? rank.value : undefined,
+    energy: nums['energy'], percentile: nums['percentile'], maxOverhead: nums['max-overhead'], rank: rank && rank.ok ? rank.value : undefined,
     calibrationMethod: method as PassOptions['calibrationMethod'], seed: seed.ok ? seed.value : 1,
     ...(scratch ? { sink: scratch } : {}), memoryBudgetBytes: budget.value,
   };

@@ -11,6 +11,7 @@ import { prune } from './prune';
 import { lowRank } from './low-rank';
 import { resizeInput } from './resize-input';
 import { foldConstants } from './fold-constants';
+import { patch } from './patch';
 
 export const PASSES: Record<string, PassDef> = {
   cleanup: { name: 'cleanup', summary: 'remove Identity/Dropout/no-op Cast and Reshape, dead nodes, unused and duplicate initializers; sort', run: cleanup },
@@ -22,5 +23,6 @@ export const PASSES: Record<string, PassDef> = {
   prune: { name: 'prune', summary: 'magnitude pruning to --sparsity; --channel-sparsity removes Conv output channels and rewrites consumers', run: prune },
   'low-rank': { name: 'low-rank', summary: 'SVD factorization of large Gemm/MatMul weights (--energy E or --rank R)', run: lowRank },
   reorder: { name: 'reorder', summary: 'execution order with a lower activation-memory peak (MCUNet-style scheduling)', run: reorder },
+  patch: { name: 'patch', summary: 'patch-based inference: the first layers run on P×P overlapping tiles (lower peak RAM, --max-overhead extra MACs, default 0.15)', run: patch },
   'resize-input': { name: 'resize-input', summary: 'new input dims (--input-shape NAME=DIMS), refused where fixed-shape ops break', run: resizeInput },
 };

@@ -35,6 +35,8 @@ export interface PassOptions {
   seed?: number;
   /** Ops fp16 keeps in float32 besides its built-in block list. */
   fp16BlockList?: string[];
+  /** Largest extra MACs the `patch` pass may add, as a fraction of the model's MACs (default 0.15). */
+  maxOverhead?: number;
   /** Beam width of the `reorder` search (default by graph size). */
   beamWidth?: number;
   /** Folder of the model file: external-data weights are read from it before the passes run. */

@@ -41,7 +41,7 @@ function run(layer: Layer, x: T3, wh: Window, ww: Window): T3 {
               const v = inside ? at(x, c, y, xx) : layer.kind === 'max' ? -Infinity : 0;
               if (layer.kind === 'max') acc = Math.max(acc, v);
               else if (layer.kind === 'avg') acc += v / (wh.kernel * ww.kernel);
-              else acc += v * layer.weights[((co * cinPerGroup + ci) * wh.kernel + ky) * ww.kernel + kx]!;
+              else acc += v * (layer as Extract<Layer, { kind: 'conv' }>).weights[((co * cinPerGroup + ci) * wh.kernel + ky) * ww.kernel + kx]!;
             }
           }
         }
