@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   calibrate: () => import('./commands/calibrate'),
   split: () => import('./commands/split'),
   whatif: () => import('./commands/whatif'),
+  filter: () => import('./commands/filter'),
 };
 
 export const VERSION = '0.1.0';
