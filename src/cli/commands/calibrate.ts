@@ -1,5 +1,6 @@
 // `aiot-lens calibrate [--out FILE]`: micro-benchmarks this machine in onnxruntime-node and writes a host device
-// profile (per op class efficiency and per-node cost) for `--profiles` / `.aiot/devices`.
+// profile (per op class efficiency and per-node cost) for `--profiles` / `.aiot/devices`. With `--device ID
+// --measurements FILE.csv` it fits a device's profile to timings from the user's own board instead.
 
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomicWrite';
@@ -9,26 +10,50 @@ import { catchLensAsync } from '../../core/result';
 import { calibrateHost } from '../../core/runtime';
 import { parse, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
+import { runMeasurements } from './calibrateMeasurements';
 
-export const summary = 'fit a host device profile from onnxruntime micro-benchmarks on this machine';
+export const summary = 'fit a host profile from onnxruntime micro-benchmarks, or a device profile from your own board\'s timings (--measurements)';
 
 const HELP = `usage: aiot-lens calibrate [--out FILE] [--id ID] [--threads N] [--json]
+       aiot-lens calibrate --device ID --measurements FILE.csv [--out DIR] [--profiles FILE_OR_DIR]... [--json]
 
+This machine (onnxruntime micro-benchmarks):
   --out FILE     where to write the profile (default .aiot/devices/host.json, which every command loads)
   --id ID        profile id (default host)
   --threads N    onnxruntime intra-op threads (default 1)
   --json         print the profile instead of a summary
+
+Your own board (timings you measured):
+  --device ID            the device profile to calibrate (its runtime must be the one you measured)
+  --measurements FILE    CSV with a header row: model,ms[,uj][,runtime] — model paths relative to the CSV, measured
+                         milliseconds per inference, optional microjoules, optional runtime; '#' lines are comments;
+                         repeated rows of a model are combined (median) unless more than 2x apart
+  --out DIR              folder for ID.json (default .aiot/devices, which every command loads), or a FILE.json
+  --json                 print the fit summary (per model before/after errors) as JSON
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parse(argv, {
     out: { type: 'string' }, id: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    device: { type: 'string' }, measurements: { type: 'string' }, profiles: { type: 'string', multiple: true },
   });
   const fail = (m: string) => (io.err(`aiot-lens calibrate: ${m}\n`), EXIT_ERROR);
   if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
   const { values, positionals } = parsed.value;
   if (values['help']) return (io.out(HELP), EXIT_OK);
   if (positionals.length > 0) return fail(`unexpected argument '${positionals[0]}'\n${HELP}`);
+  const device = values['device'];
+  const measurements = values['measurements'];
+  if (typeof device === 'string' || typeof measurements === 'string') {
+    if (typeof device !== 'string') return fail('--measurements needs --device ID (the profile the timings were taken on)');
+    if (typeof measurements !== 'string') return fail(`--device ${device} needs --measurements FILE.csv (calibrating this machine takes no --device)`);
+    const hostOnly = ['id', 'threads'].find((k) => values[k] !== undefined);
+    if (hostOnly) return fail(`--${hostOnly} applies to calibrating this machine, not to --measurements`);
+    return runMeasurements({
+      device, measurements, json: values['json'] === true, profiles: values['profiles'],
+      ...(typeof values['out'] === 'string' ? { out: values['out'] } : {}),
+    }, io);
+  }
   const threads = parsePositiveInt('threads', values['threads'], 1);
   if (!threads.ok) return fail(threads.error.message);
   const id = typeof values['id'] === 'string' ? values['id'] : 'host';

@@ -4,3 +4,7 @@ export {
   MAX_SPREAD, combineMeasurements, parseMeasurementsCsv, readMeasurements, splitCsvLine,
   type Measurement, type MeasurementRow, type MeasurementSet,
 } from './measurements';
+export {
+  EXERCISED_SHARE, PARAM_LABELS, calibrateFromMeasurements, deviceLogParams, freeParameters,
+  type CalibrateMeasurementsOptions, type CalibrationPoint, type UserCalibration,
+} from './userFit';
