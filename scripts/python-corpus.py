@@ -223,7 +223,9 @@ def truth_for(path, modname, models, argv=()):
     for name, obj in list(ns.items()):
         if isinstance(obj, type) and issubclass(obj, nn.Module) and obj.__module__ == modname:
             try:
-                out['classes'][name] = {'params': sum(p.numel() for p in obj().parameters())}
+                inst = obj()
+                out['classes'][name] = {'params': sum(p.numel() for p in inst.parameters()),
+                                        'paths': {k: sum(p.numel() for p in c.parameters()) for k, c in inst.named_children()}}
             except Exception:
                 pass
     return out

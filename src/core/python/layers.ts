@@ -16,6 +16,8 @@ export interface LayerDef {
 }
 
 const num = (v: Arg): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'boolean' ? Number(v) : null);
+/** A size argument: PyTorch refuses a float channel or feature count (`out_planes/4` in Python 3), so it is unknown here. */
+const int = (v: Arg): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : typeof v === 'boolean' ? Number(v) : null);
 const bool = (v: Arg): boolean | null => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : null);
 
 /** An int or a tuple of `n` ints (PyTorch's _ntuple), or null. */
@@ -38,24 +40,26 @@ function sum(...xs: (number | null)[]): number | null {
 }
 
 function convParams(a: Args, n: number): number | null {
-  const cin = num(a.get('in_channels'));
-  const cout = num(a.get('out_channels'));
+  const cin = int(a.get('in_channels'));
+  const cout = int(a.get('out_channels'));
   const k = tuple(a.get('kernel_size'), n);
-  const groups = num(a.get('groups'));
+  const groups = int(a.get('groups'));
   const bias = bool(a.get('bias'));
-  if (cin === null || cout === null || !k || groups === null || bias === null) return null;
+  if (cin === null || cout === null || !k || groups === null || bias === null || groups === 0 || cin % groups !== 0 || cout % groups !== 0) return null;
   return (cout * (cin / groups)) * prod(k) + (bias ? cout : 0);
 }
 
 function convApply(a: Args, input: Shape, n: number, transposed: boolean): { output: Shape | null; macs: number | null } {
-  const cin = num(a.get('in_channels'));
-  const cout = num(a.get('out_channels'));
+  const cin = int(a.get('in_channels'));
+  const cout = int(a.get('out_channels'));
   const k = tuple(a.get('kernel_size'), n);
   const s = tuple(a.get('stride'), n);
   const d = tuple(a.get('dilation'), n);
-  const groups = num(a.get('groups'));
+  const groups = int(a.get('groups'));
   const padArg = a.get('padding');
   if (cin === null || cout === null || !k || !s || !d || groups === null || input.length !== n + 2) return { output: null, macs: null };
+  // An input whose channel count is not the layer's is an error in PyTorch: no figure rather than a wrong one.
+  if (typeof input[1] === 'number' && input[1] !== cin) return { output: null, macs: null };
   const spatialIn = input.slice(2);
   let spatialOut: (number | null)[];
   if (transposed) {
@@ -190,7 +194,7 @@ const NORM = (affineKey: 'affine' | 'elementwise_affine', affineDefault: boolean
   signature: ['num_features', 'eps', 'momentum', affineKey],
   defaults: { [affineKey]: affineDefault },
   params: (a) => {
-    const c = num(a.get('num_features'));
+    const c = int(a.get('num_features'));
     const affine = bool(a.get(affineKey));
     return c === null || affine === null ? null : affine ? 2 * c : 0;
   },
@@ -243,15 +247,16 @@ export const LAYERS: Record<string, LayerDef> = {
     signature: ['in_features', 'out_features', 'bias'],
     defaults: { bias: true },
     params: (a) => {
-      const i = num(a.get('in_features'));
-      const o = num(a.get('out_features'));
+      const i = int(a.get('in_features'));
+      const o = int(a.get('out_features'));
       const b = bool(a.get('bias'));
       return i === null || o === null || b === null ? null : i * o + (b ? o : 0);
     },
     apply: (a, x) => {
-      const i = num(a.get('in_features'));
-      const o = num(a.get('out_features'));
+      const i = int(a.get('in_features'));
+      const o = int(a.get('out_features'));
       if (i === null || o === null || x.length === 0) return { output: null, macs: null };
+      if (typeof x[x.length - 1] === 'number' && x[x.length - 1] !== i) return { output: null, macs: null };
       const lead = x.slice(0, -1);
       return { output: [...lead, o], macs: known(lead) ? prod(lead) * i * o : null };
     },

@@ -33,6 +33,8 @@ export interface ClassInfo {
   init?: Node;
   forward?: Node;
   methods: Map<string, Node>;
+  /** Class-level assignments (`cfg = [...]`, `expansion = 4`), evaluated on first read. */
+  classAttrs?: Map<string, Value>;
 }
 
 export type Value =
@@ -50,9 +52,13 @@ export type Value =
   | { k: 'tensor'; shape: Shape | null }
   /** A bound method on a value (x.view, layers.append), resolved when called. */
   | { k: 'method'; self: Value; name: string }
-  | { k: 'unknown' };
+  /** Not statically known; `why` says what could not be followed, so the reason reaches the user. */
+  | { k: 'unknown'; why?: string };
 
 export const UNKNOWN: Value = { k: 'unknown' };
+/** An unknown value that remembers why ("the loop over `self.cfg` at line 30 is not static"). */
+export const unknownBecause = (why: string): Value => ({ k: 'unknown', why });
+export const whyOf = (v: Value | undefined): string | undefined => (v?.k === 'unknown' ? v.why : undefined);
 export const NONE: Value = { k: 'none' };
 export const num = (v: number): Value => ({ k: 'num', v });
 

@@ -4,8 +4,8 @@ import { timmArchitecture, torchvisionArchitecture } from '../known-architecture
 import { callArgs, kids } from '../syntax';
 import type { Shape } from '../types';
 import { type ClassInfo, type ModSpec, NONE, UNKNOWN, type Value } from '../values';
-import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, type Scope, iterate } from './context';
-import { execBlock, setAttr } from './statements';
+import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, type Scope, iterate, joinPath } from './context';
+import { clip, execBlock, execStatement, setAttr } from './statements';
 import { evaluate } from './expressions';
 import { builtin } from './builtins';
 import { buildContainer, buildKnown, buildTorchModule, emptyMod } from './torch-modules';
@@ -21,9 +21,10 @@ export function evalArgs(call: Node, scope: Scope | undefined, ctx: EvalContext)
   });
   while (splat < a.splats.length) pushSplat(a.splats[splat++]!.node);
   function pushSplat(node: Node): void {
-    const items = iterate(evaluate(node, scope, ctx));
+    const v = evaluate(node, scope, ctx);
+    const items = iterate(v);
     if (items) positional.push(...items);
-    else positional.push({ k: 'list', items: [UNKNOWN], tuple: true }, UNKNOWN); // marks arity unknown
+    else positional.push({ k: 'list', items: [v.k === 'unknown' ? v : UNKNOWN], tuple: true }, v.k === 'unknown' ? v : UNKNOWN); // marks arity unknown
   }
   const keywords = new Map<string, Value>();
   for (const [k, v] of a.keywords) keywords.set(k, evaluate(v, scope, ctx));
@@ -46,6 +47,9 @@ export function evalCall(n: Node, scope: Scope | undefined, ctx: EvalContext): V
       return callMethod(fn.self, fn.name, args, n, scope, ctx);
     case 'mod':
       return applyModule(fn.m, fn.path, args, ctx);
+    case 'unknown':
+      if (args.positional.some((a) => a.k === 'tensor')) return { k: 'tensor', shape: null };
+      return fn.why ? fn : { k: 'unknown', why: `\`${clip(fnNode.text)}(...)\` (line ${n.startPosition.row + 1}) is not evaluated` };
     default:
       return args.positional.some((a) => a.k === 'tensor') ? { k: 'tensor', shape: null } : UNKNOWN;
   }
@@ -149,6 +153,20 @@ export function superInit(args: EvaluatedArgs, scope: Scope | undefined, ctx: Ev
     }
   }
   return NONE;
+}
+
+/** A class-level attribute (`cfg = [...]`, `expansion = 4`) of the class or a file base class; evaluated once. */
+export function classAttr(cls: ClassInfo, name: string, ctx: EvalContext): Value | undefined {
+  for (let c: ClassInfo | undefined = cls, i = 0; c && i < 16; c = baseClass(c, ctx), i++) {
+    if (!c.classAttrs) {
+      c.classAttrs = new Map();
+      const scope: Scope = { vars: c.classAttrs, mode: 'script', depth: 1 };
+      for (const st of kids(c.node.childForFieldName('body'))) if (st.type === 'expression_statement') execStatement(st, scope, ctx);
+    }
+    const v = c.classAttrs.get(name);
+    if (v) return v;
+  }
+  return undefined;
 }
 
 export function baseClass(cls: ClassInfo, ctx: EvalContext): ClassInfo | undefined {
@@ -263,6 +281,16 @@ export function moduleMethod(m: ModSpec, path: string | undefined, name: string,
     case 'register_parameter':
       if (p[1]) setAttr(m, p[0]?.k === 'str' ? p[0].v : '?', p[1]);
       return NONE;
+    case '__setattr__':
+      if (p[0]?.k === 'str' && p[1]) setAttr(m, p[0].v, p[1]);
+      else if (scope?.mode === 'init') m.unknownReason ??= `__setattr__ with a name that is not static (line ${n.startPosition.row + 1})`;
+      return NONE;
+    case '__getattr__': {
+      const key = p[0]?.k === 'str' ? p[0].v : undefined;
+      const c = key === undefined ? undefined : m.children.get(key);
+      if (c) return { k: 'mod', m: c, path: joinPath(path, key!) };
+      return key === undefined ? UNKNOWN : m.attrs.get(key) ?? UNKNOWN;
+    }
     case 'to':
     case 'eval':
     case 'train':
@@ -278,11 +306,18 @@ export function moduleMethod(m: ModSpec, path: string | undefined, name: string,
       if (method && scope && (scope.mode === 'forward' || scope.mode === 'init')) {
         return callMethodBody(method, m, path, args, scope, ctx);
       }
+      if (!method && m.kind === 'user' && scope?.mode === 'init' && !HARMLESS_IN_INIT.has(name)) {
+        // A method neither in this file nor known to leave the module's structure alone may register anything.
+        m.unknownReason ??= `\`self.${name}(...)\` (line ${n.startPosition.row + 1}) is not defined in this file`;
+      }
       void n;
       return UNKNOWN;
     }
   }
 }
+
+/** nn.Module methods that, called in __init__, register no parameters. */
+const HARMLESS_IN_INIT = new Set(['apply', 'modules', 'named_modules', 'parameters', 'named_parameters', 'children', 'named_children', 'register_buffer', 'state_dict', 'load_state_dict', 'zero_grad', 'half', 'double', 'type', 'share_memory', 'register_forward_hook', 'register_forward_pre_hook', 'register_backward_hook', 'register_full_backward_hook', 'get_parameter', 'get_submodule', 'buffers', 'named_buffers']);
 
 export function callMethodBody(method: Node, m: ModSpec, path: string | undefined, args: EvaluatedArgs, caller: Scope, ctx: EvalContext): Value {
   if (caller.depth > MAX_DEPTH) return UNKNOWN;

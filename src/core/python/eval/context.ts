@@ -17,6 +17,8 @@ export interface Trace {
   incomplete?: string;
   /** Module paths whose forward() could not be followed completely. */
   incompletePaths: string[];
+  /** Why each incomplete path could not be followed (first reason per path). */
+  reasons?: Map<string, string>;
   /** Shapes at every user module / container call, by path. */
   modules: Map<string, { inputShape?: Shape; outputShape?: Shape }>;
 }
@@ -40,6 +42,8 @@ export interface Scope {
   /** 'script' skips loop bodies (training loops) and follows both arms of unknown conditions. */
   mode: 'init' | 'forward' | 'script' | 'function';
   depth: number;
+  /** Set when a loop or branch in this body could not be followed: what it returns may be incomplete. */
+  taint?: string;
 }
 
 export class Return {
@@ -124,7 +128,9 @@ export function joinPath(prefix: string | undefined, key: string): string | unde
 export function markIncomplete(ctx: EvalContext, scope: Scope, why: string): void {
   if (scope.mode === 'forward' && ctx.trace) {
     ctx.trace.incomplete ??= why;
-    ctx.trace.incompletePaths.push(scope.self?.path ?? '');
+    const path = scope.self?.path ?? '';
+    ctx.trace.incompletePaths.push(path);
+    (ctx.trace.reasons ??= new Map()).set(path, ctx.trace.reasons.get(path) ?? why);
   }
   if (scope.mode === 'init' && scope.self && !scope.self.m.unknownReason) scope.self.m.unknownReason = why;
 }
@@ -144,4 +150,6 @@ export function giveUp(ctx: EvalContext, path: string | undefined, why: string):
   if (!ctx.trace) return;
   ctx.trace.incomplete ??= why;
   ctx.trace.incompletePaths.push(path ?? '');
+  (ctx.trace.reasons ??= new Map()).set(path ?? '', ctx.trace.reasons.get(path ?? '') ?? why);
 }
+

@@ -4,8 +4,8 @@ import { kids } from '../syntax';
 import type { Shape } from '../types';
 import { type ModSpec, NONE, UNKNOWN, type Value, fromArg, num } from '../values';
 import { type EvalContext, MAX_LOOP, type Scope, iterate, joinPath, lookup, newScope, step, truthy } from './context';
-import { bind } from './statements';
-import { evalCall } from './calls';
+import { bind, clip } from './statements';
+import { classAttr, evalCall } from './calls';
 
 // ---------------------------------------------------------------- expressions
 
@@ -193,6 +193,8 @@ export function evalComparison(n: Node, scope: Scope | undefined, ctx: EvalConte
 }
 
 export function binary(op: string, l: Value, r: Value): Value {
+  if (l.k === 'unknown' && l.why) return l;
+  if (r.k === 'unknown' && r.why && l.k !== 'tensor') return r;
   if (l.k === 'num' && r.k === 'num') {
     const a = l.v;
     const b = r.v;
@@ -285,6 +287,8 @@ export function evalAttribute(n: Node, scope: Scope | undefined, ctx: EvalContex
       const a = o.m.attrs.get(attr);
       if (a) return a;
       if (o.m.args?.has(attr)) return fromArg(o.m.args.get(attr));
+      const ca = o.m.cls ? classAttr(o.m.cls, attr, ctx) : undefined;
+      if (ca) return ca;
       if (o.m.known) return knownAttr(o.m, attr, o.path);
       if (o.m.kind === 'layer' && (attr === 'weight' || attr === 'bias')) return { k: 'tensor', shape: null };
       return { k: 'method', self: o, name: attr };
@@ -297,6 +301,10 @@ export function evalAttribute(n: Node, scope: Scope | undefined, ctx: EvalContex
     case 'dict':
     case 'str':
       return { k: 'method', self: o, name: attr };
+    case 'class':
+      return classAttr(o.cls, attr, ctx) ?? { k: 'unknown', why: `\`${o.cls.name}.${attr}\` is not a class attribute the analysis can read` };
+    case 'unknown':
+      return o.why ? o : { k: 'unknown', why: `\`${clip(objNode.text)}\` (line ${objNode.startPosition.row + 1}) is not evaluated` };
     default:
       return UNKNOWN;
   }

@@ -12,6 +12,12 @@ export function applyModule(m: ModSpec, path: string | undefined, args: Evaluate
   const x = args.positional[0];
   const input = x?.k === 'tensor' ? x.shape : null;
   if (depth > MAX_DEPTH) return { k: 'tensor', shape: null };
+  if (m.unknownReason) {
+    // What this module holds is not known, so neither is what it computes: no partial sum.
+    giveUp(ctx, path, m.unknownReason);
+    record(ctx, path, m.typeName, input, null, null);
+    return { k: 'tensor', shape: null };
+  }
   switch (m.kind) {
     case 'layer': {
       if (m.typeName === 'MultiheadAttention') return applyAttention(m, path, args, ctx);
@@ -131,8 +137,9 @@ export function reshape(shape: Shape | null, target: Value[]): Shape | null {
   const inferIdx = out.indexOf(-1);
   if (inferIdx >= 0) {
     const known = out.filter((d, i) => i !== inferIdx);
-    if (shape && isKnownShape(shape) && known.every((d) => d !== null)) out[inferIdx] = prod(shape) / prod(known as number[]);
-    else out[inferIdx] = null;
+    const inferred = shape && isKnownShape(shape) && known.every((d) => d !== null) ? prod(shape) / prod(known as number[]) : null;
+    // A size that does not divide evenly is an error in PyTorch, not a fractional dimension.
+    out[inferIdx] = inferred !== null && Number.isInteger(inferred) ? inferred : null;
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Owns statement execution: blocks, if/for/while, assignments and how nn.Module.__setattr__ registers children.
 import type { Node } from 'web-tree-sitter';
-import { kids } from '../syntax';
-import { type ModSpec, NONE, UNKNOWN, type Value } from '../values';
+import { kids, rangeOf } from '../syntax';
+import { type ModSpec, NONE, UNKNOWN, type Value, unknownBecause, whyOf } from '../values';
 import { type EvalContext, MAX_LOOP, Return, type Scope, iterate, markIncomplete, step, truthy } from './context';
 import { binary, evaluate } from './expressions';
 
@@ -58,7 +58,11 @@ export function execStatement(st: Node, scope: Scope, ctx: EvalContext): void {
       execBlock(st.childForFieldName('body'), scope, ctx);
       return;
     case 'while_statement':
-      if (scope.mode === 'init' || scope.mode === 'forward') markIncomplete(ctx, scope, `a while loop at line ${st.startPosition.row + 1}`);
+      if (scope.mode === 'init' || scope.mode === 'forward' || scope.mode === 'function') {
+        const why = `while loop (line ${st.startPosition.row + 1}) not followed`;
+        taintAssigned(st.childForFieldName('body'), scope, why);
+        markIncomplete(ctx, scope, why);
+      }
       return;
     case 'decorated_definition':
     case 'function_definition':
@@ -108,24 +112,73 @@ export function unknownBranch(st: Node, scope: Scope, ctx: EvalContext): void {
     return;
   }
   const cond = st.childForFieldName('condition');
+  const why = `the condition \`${clip(cond?.text)}\` (line ${st.startPosition.row + 1}) is not static`;
+  taintAssigned(st, scope, why);
   // In __init__, a branch that registers nothing (weight init, logging) cannot change the parameter count.
   if (scope.mode === 'init' && !mayRegister(st)) return;
-  markIncomplete(ctx, scope, `the condition \`${cond?.text ?? '?'}\` at line ${st.startPosition.row + 1} is not static`);
+  markIncomplete(ctx, scope, why);
+}
+
+/** Source text shortened for a message. */
+export function clip(text: string | undefined, max = 40): string {
+  if (!text) return '?';
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/**
+ * After a loop or branch that could not be followed, whatever it may assign is unknown — the attributes it sets on
+ * self, the lists it appends to, the names it binds — so no figure is a partial count presented as the total.
+ */
+export function taintAssigned(block: Node | null, scope: Scope, why: string): void {
+  scope.taint ??= why;
+  if (!block) return;
+  const text = block.text;
+  const self = scope.self?.m;
+  for (const m of text.matchAll(/\bself\.(\w+)\s*(?:\[[^\]]*\]\s*)?(?:=(?!=)|\+=)|\bself\.(\w+)\.(?:append|extend|insert|add_module)\s*\(/g)) {
+    const key = m[1] ?? m[2];
+    if (!key || !self) continue;
+    const old = self.children.get(key);
+    if (old || !self.attrs.has(key)) {
+      self.children.set(key, { typeName: old?.typeName ?? key, kind: 'opaque', range: old?.range ?? rangeOf(block), ownParams: null, children: new Map(), attrs: new Map(), unknownReason: why });
+      self.attrs.delete(key);
+    } else self.attrs.set(key, unknownBecause(why));
+  }
+  const names = new Set<string>();
+  for (const m of text.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*(?:\.(?:append|extend|insert|update)\s*\(|[-+*/]=|\[[^\]]*\]\s*=(?!=))/g)) names.add(m[1]!);
+  for (const m of text.matchAll(/^[ \t]*([A-Za-z_][\w, \t]*?)\s*=(?!=)/gm)) for (const n of m[1]!.split(',')) names.add(n.trim());
+  for (const m of text.matchAll(/\bfor\s+([A-Za-z_][\w, \t]*?)\s+in\b/g)) for (const n of m[1]!.split(',')) names.add(n.trim());
+  for (const n of names) {
+    if (!n || n === 'self') continue;
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.vars.has(n)) {
+        s.vars.set(n, unknownBecause(why));
+        break;
+      }
+    }
+    if (!scope.vars.has(n)) scope.vars.set(n, unknownBecause(why));
+  }
 }
 
 export function execFor(st: Node, scope: Scope, ctx: EvalContext): void {
   if (scope.mode === 'script') return; // training / evaluation loops: nothing static to learn
   const left = st.childForFieldName('left');
   const right = st.childForFieldName('right');
-  const items = right ? iterate(evaluate(right, scope, ctx)) : undefined;
+  const over = right ? evaluate(right, scope, ctx) : UNKNOWN;
+  const items = iterate(over);
   if (!left || !items) {
+    const inner = whyOf(over);
+    const why = `loop over \`${clip(right?.text)}\` (line ${st.startPosition.row + 1}) not followed${inner ? `: ${inner}` : ''}`;
+    taintAssigned(st.childForFieldName('body'), scope, why);
     // `for m in self.modules(): nn.init...` in __init__ registers nothing: skipping it loses no parameters.
     if (scope.mode === 'init' && !mayRegister(st.childForFieldName('body'))) return;
-    markIncomplete(ctx, scope, `the loop over \`${right?.text ?? '?'}\` at line ${st.startPosition.row + 1} is not static`);
+    markIncomplete(ctx, scope, why);
     return;
   }
   if (items.length > MAX_LOOP) {
-    markIncomplete(ctx, scope, `the loop at line ${st.startPosition.row + 1} runs more than ${MAX_LOOP} times`);
+    const why = `the loop at line ${st.startPosition.row + 1} runs more than ${MAX_LOOP} times`;
+    taintAssigned(st.childForFieldName('body'), scope, why);
+    markIncomplete(ctx, scope, why);
     return;
   }
   const body = st.childForFieldName('body');
@@ -191,7 +244,16 @@ export function bind(target: Node, v: Value, scope: Scope, ctx: EvalContext): vo
       const attr = target.childForFieldName('attribute')?.text;
       if (!obj || !attr) return;
       const o = evaluate(obj, scope, ctx);
-      if (o.k === 'mod') setAttr(o.m, attr, v);
+      if (o.k === 'mod') {
+        if (v.k === 'unknown' && scope.mode === 'init') {
+          // An unknown value may be a module (a class from another file, a layer subclass...): its parameters are unknown.
+          const why = v.why ?? `\`${clip(kids(target.parent!).at(-1)?.text)}\` (line ${target.startPosition.row + 1}) is not evaluated`;
+          setAttr(o.m, attr, { k: 'mod', m: { typeName: attr, kind: 'opaque', range: rangeOf(target.parent ?? target), ownParams: null, children: new Map(), attrs: new Map(), unknownReason: why } });
+          o.m.attrs.set(attr, { k: 'unknown', why });
+          return;
+        }
+        setAttr(o.m, attr, v);
+      }
       return;
     }
     case 'subscript': {
@@ -222,7 +284,7 @@ export function setAttr(m: ModSpec, key: string, value: Value): void {
   }
   if (value.k === 'mod') {
     m.children.set(key, value.m);
-    m.attrs.delete(key);
+    if (value.m.kind !== 'opaque' || !value.m.unknownReason) m.attrs.delete(key);
     return;
   }
   if (m.children.has(key)) m.children.delete(key);

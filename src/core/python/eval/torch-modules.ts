@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { type Arg, type Args, LAYERS, isKnownShape, prod } from '../layers';
 import type { KnownArchitecture } from '../known-architectures';
 import { rangeOf } from '../syntax';
-import { type ModSpec, type Value, toArg } from '../values';
+import { type ModSpec, type Value, toArg, whyOf } from '../values';
 import { CONTAINERS, type EvaluatedArgs, MAX_LOOP } from './context';
 
 export function emptyMod(typeName: string, kind: ModSpec['kind'], n: Node): ModSpec {
@@ -42,6 +42,10 @@ export function buildTorchModule(name: string, args: EvaluatedArgs, n: Node): Va
   m.args = a;
   m.layer = def;
   m.ownParams = def.params(a);
+  if (m.ownParams === null) {
+    const why = [...args.positional, ...args.keywords.values()].map(whyOf).find((w) => w);
+    if (why) m.unknownReason = `nn.${name}(...): ${why}`;
+  }
   return { k: 'mod', m };
 }
 
@@ -74,7 +78,7 @@ export function buildContainer(name: string, args: EvaluatedArgs, n: Node): Valu
   const addAll = (items: Value[]): void => {
     for (const it of items) {
       if (it.k === 'mod') m.children.set(String(m.children.size), it.m);
-      else m.unknownReason ??= `an element of nn.${name}(...) is not a module the analysis can follow`;
+      else m.unknownReason ??= it.k === 'unknown' && it.why ? it.why : `an element of nn.${name}(...) is not a module the analysis can follow`;
     }
   };
   if (name === 'ModuleDict') {
