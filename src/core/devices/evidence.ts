@@ -55,6 +55,8 @@ export interface EvidencePoint {
   energyUj?: number;
   /** 'kernel': one kernel call timed without the interpreter around it (no per-inference overhead); default 'model'. */
   scope?: 'model' | 'kernel';
+  /** Where the tensor arena was placed, when the source says: internal SRAM (default) or external PSRAM. */
+  arena?: 'internal' | 'psram';
   locator: string;
   notes?: string;
 }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { err, ok, type Result } from '../result';
 import { BUILT_IN_PROFILES } from './catalog';
 import { parseProfileText, validateProfile } from './validate';
+import { expandRuntimes } from './runtimes';
 import { isLink, type DeviceProfile, type LinkProfile, type Profile, type ProfileEntry } from './types';
 
 export interface ProfileRegistry {
@@ -22,12 +23,24 @@ export interface LoadOptions {
   inline?: { json: unknown; origin: string }[];
 }
 
+let builtIn: ProfileEntry[] | undefined;
+
+/** The built-in catalog, a board with several runtimes giving one profile per runtime (see devices/runtimes.ts). */
 export function builtInProfiles(): ProfileEntry[] {
-  return BUILT_IN_PROFILES.map(({ file, json }) => {
-    const r = validateProfile(json, `built-in profile ${file}.json`);
+  builtIn ??= BUILT_IN_PROFILES.flatMap(({ file, json }) => {
+    const r = expanded(validateProfile(json, `built-in profile ${file}.json`), `built-in profile ${file}.json`);
     if (!r.ok) throw new Error(r.error.message); // a broken catalog is a build defect, caught by the unit tests
-    return { profile: r.value, origin: 'built-in' };
+    return r.value.map((profile) => ({ profile, origin: 'built-in' }));
   });
+  return builtIn.map((e) => ({ ...e }));
+}
+
+/** A validated profile expanded into its board × runtime profiles. */
+function expanded(r: Result<Profile>, file: string): Result<Profile[]> {
+  if (!r.ok) return r;
+  if (isLink(r.value)) return ok([r.value]);
+  const list = expandRuntimes(r.value);
+  return typeof list === 'string' ? err('invalid-argument', `${file}: ${list}`, file) : ok(list);
 }
 
 export function loadProfiles(options: LoadOptions = {}): Result<ProfileRegistry> {
@@ -49,9 +62,9 @@ export function loadProfiles(options: LoadOptions = {}): Result<ProfileRegistry>
     add(r.value);
   }
   for (const { json, origin } of options.inline ?? []) {
-    const r = validateProfile(json, origin);
+    const r = expanded(validateProfile(json, origin), origin);
     if (!r.ok) return r;
-    add([{ profile: r.value, origin }]);
+    add(r.value.map((profile) => ({ profile, origin })));
   }
   return ok({ entries: [...byId.values()] });
 }
@@ -76,7 +89,11 @@ export function loadPath(path: string): Result<ProfileEntry[]> {
     }
     const r = parseProfileText(text, f);
     if (!r.ok) return r;
-    for (const profile of r.value) out.push({ profile, origin: f });
+    for (const p of r.value) {
+      const e = expanded(ok(p), f);
+      if (!e.ok) return e;
+      for (const profile of e.value) out.push({ profile, origin: f });
+    }
   }
   return ok(out);
 }
@@ -89,8 +106,15 @@ function isDir(p: string): boolean {
   }
 }
 
+/** By id; `<board>@<runtime>` also finds a board's default runtime, which carries the bare id. */
 export function findProfile(reg: ProfileRegistry, id: string): Profile | undefined {
-  return reg.entries.find((e) => e.profile.id === id)?.profile;
+  const exact = reg.entries.find((e) => e.profile.id === id)?.profile;
+  if (exact) return exact;
+  const at = id.lastIndexOf('@');
+  if (at <= 0) return undefined;
+  const board = id.slice(0, at);
+  const runtime = id.slice(at + 1);
+  return reg.entries.find((e) => !isLink(e.profile) && e.profile.board === board && e.profile.runtime === runtime)?.profile;
 }
 
 export function getDevice(reg: ProfileRegistry, id: string): Result<DeviceProfile> {

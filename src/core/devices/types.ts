@@ -21,6 +21,8 @@ export interface DeviceProfile {
   efficiency: PerOpClass & Record<'conv' | 'depthwise' | 'matmul' | 'recurrent' | 'elementwise' | 'pooling', number>;
   memoryBandwidthBytesPerSecond: number;
   flashBandwidthBytesPerSecond?: number;
+  /** External PSRAM bandwidth: used to fit measurements whose tensor arena sat in PSRAM. */
+  psramBandwidthBytesPerSecond?: number;
   memoryEfficiency?: PerOpClass;
   /** false: node time = compute + memory (no overlap); default true: max of the two. */
   overlap?: boolean;
@@ -50,6 +52,57 @@ export interface DeviceProfile {
 export interface LinkProfile {
   id: string;
   name: string;
+  /** Core family whose fitted parameters are this profile's prior (cortex-m4, xtensa, npu, ...). */
+  family?: string;
+  /** Inference runtime the figures are for; on a board file with `runtimes`, the default one. */
+  runtime?: string;
+  /** Board file only: one entry per runtime (expanded into `<id>@<runtime>` profiles when loaded). */
+  runtimes?: Record<string, RuntimeEntry>;
+  /** Board × runtime profile: the board's id, and whether this is its default runtime (the bare id). */
+  board?: string;
+  defaultRuntime?: boolean;
+  /** Parameters fitted to measured inferences, their leave-one-out error and the interval estimates carry. */
+  fit?: DeviceFit;
+}
+
+export interface RuntimeEntry {
+  family?: string;
+  peakOpsPerSecond?: Partial<Record<ComputeDType, number>>;
+  notes?: string;
+  fit?: DeviceFit;
+}
+
+/** What `npm run fit:devices` (or `calibrate`) wrote: see schemas/device-profile.schema.json#/definitions/fit. */
+export interface DeviceFit {
+  /** profile: own points; runtime-family: sibling boards with this runtime; family: the core family; none: datasheet; user: calibrate. */
+  level: 'profile' | 'runtime-family' | 'family' | 'none' | 'user';
+  family?: string;
+  evidencePoints: number;
+  energyEvidencePoints?: number;
+  evidence?: string[];
+  excluded?: { id: string; reason: string }[];
+  params?: FitProfileParams;
+  activePowerW?: number;
+  loo?: Record<string, unknown>;
+  range: FitRange;
+}
+
+export interface FitProfileParams {
+  efficiency: { conv: number; depthwise: number; matmul: number; other: number };
+  /** Multiplier on memory time (1 / memory efficiency). */
+  memoryPenalty: number;
+  nodeOverheadMs: number;
+  overheadMs: number;
+}
+
+export interface FitRange {
+  /** Central probability of the interval (0.8). */
+  level: number;
+  /** Interval = value ×/÷ exp(z(level) × spread). */
+  latencyLogSpread: number;
+  energyLogSpread: number;
+  /** What the spread was measured from, in words. */
+  basis: string;
   class: 'link';
   uplinkBitsPerSecond: number;
   downlinkBitsPerSecond?: number;

@@ -5,6 +5,7 @@ import type { DeviceProfile } from '../devices/types';
 import { nodeRoofline } from './roofline';
 import { controlRoofline, type ControlRoofline } from './control';
 import type { Estimate, EstimateInput, EstimateOptions, FigureBound, NodeEstimate, ResourceVerdict, Verdict } from './types';
+import { figureRange, spanOf } from './range';
 
 /** fits/over from demand and budget; a lower bound within budget or an upper bound over it decides nothing. */
 export function judge(demand: number, budget: number, bound?: FigureBound): Verdict {
@@ -85,7 +86,12 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
   for (const n of notes) assumptions.push(n);
 
   const energyMj = device.activePowerW * latencyMs;
-  assumptions.push(`energy: active power ${device.activePowerW} W x latency (datasheet/typical power, not measured)`);
+  const fittedPower = device.fit?.activePowerW !== undefined;
+  assumptions.push(`energy: active power ${device.activePowerW} W x latency (${fittedPower ? `fitted to ${device.fit!.energyEvidencePoints ?? 0} measured energies` : 'datasheet/typical power, not measured'})`);
+  const range = figureRange(device);
+  const latencyMsRange = spanOf(latencyMs, range.latencyLogSpread, range.level);
+  const energyMjRange = spanOf(energyMj, range.energyLogSpread, range.level);
+  assumptions.push(`ranges: ${Math.round(range.level * 100)}% interval, ${range.basis}${range.evidencePoints > 0 ? ` (${range.evidencePoints} measured inferences behind ${device.id})` : ''}`);
   let energyPerPeriodMj: number | undefined;
   let averagePowerW: number | undefined;
   if (options.periodMs !== undefined && options.periodMs > 0) {
@@ -129,6 +135,8 @@ export function estimate(input: EstimateInput, device: DeviceProfile, options: E
 
   return {
     device: device.id, deviceName: device.name, latencyMs, energyMj,
+    latencyMsRange, energyMjRange, evidencePoints: range.evidencePoints,
+    range: { level: range.level, fit: range.fitLevel, basis: range.basis },
     ...(energyPerPeriodMj !== undefined ? { energyPerPeriodMj, averagePowerW } : {}),
     peakRamBytes, ram: {
       arenaBytes: input.arenaBytes, weightBytes: weightsInRam, runtimeBytes: runtimeRam, ...(persistent ? { persistentBytes: persistent } : {}),

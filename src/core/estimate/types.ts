@@ -101,6 +101,13 @@ export interface Estimate {
   latencyMs: number;
   /** Energy per inference: active power x latency. */
   energyMj: number;
+  /** Interval around latencyMs (see `range`): from the profile's leave-one-out error over measured inferences. */
+  latencyMsRange: [number, number];
+  energyMjRange: [number, number];
+  /** Measured inferences behind the profile's fitted parameters (0: none of its own). */
+  evidencePoints: number;
+  /** What the ranges mean: central probability, where the fit comes from, in words. */
+  range: EstimateRange;
   /** Energy per period (active + idle for the rest) when a period is given. */
   energyPerPeriodMj?: number;
   averagePowerW?: number;
@@ -122,6 +129,14 @@ export interface Estimate {
   bounds?: EstimateInput['bounds'];
 }
 
+export interface EstimateRange {
+  /** Central probability of latencyMsRange and energyMjRange (0.8). */
+  level: number;
+  /** profile (its own measurements), runtime-family, family, none (datasheet), user (calibrate), unfitted. */
+  fit: string;
+  basis: string;
+}
+
 export interface RamParts {
   arenaBytes: number;
   weightBytes: number;
@@ -137,6 +152,10 @@ export interface EstimateReport {
   device: string;
   latencyMs: number;
   energyMj: number;
+  latencyMsRange: [number, number];
+  energyMjRange: [number, number];
+  evidencePoints: number;
+  range: EstimateRange;
   peakRamBytes: number;
   /** peakRamBytes = arena + weights in RAM + runtime (the same arena `analyze` reports). */
   ram?: RamParts;

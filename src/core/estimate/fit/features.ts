@@ -2,7 +2,8 @@
 // overheads), so fusion, QDQ islands, channel padding and flash-resident weights are the estimator's own.
 
 import type { OpClass } from '../../cost/types';
-import type { DeviceProfile, PerOpClass } from '../../devices/types';
+import type { DeviceProfile, FitProfileParams, PerOpClass } from '../../devices/types';
+import { withFitParams } from '../../devices/runtimes';
 import { estimate } from '../estimate';
 import type { EstimateInput } from '../types';
 import { fromVector, type FitFeatures, type FitGroup, type FitParams, FIT_GROUPS } from './model';
@@ -36,18 +37,27 @@ export function fitFeatures(input: EstimateInput, device: DeviceProfile): FitFea
   return f;
 }
 
-/** The profile with fitted parameters in place of its hand-set efficiencies and overheads. */
-export function applyFit(device: DeviceProfile, params: FitParams | readonly number[]): DeviceProfile {
+/** Log-space parameters in the profile's units (fit.params of a profile JSON). */
+export function profileParams(params: FitParams | readonly number[]): FitProfileParams {
   const p = Array.isArray(params) ? fromVector(params) : (params as FitParams);
-  const eff: Record<FitGroup, number> = {
-    conv: Math.exp(p.logEffConv), depthwise: Math.exp(p.logEffDepthwise), matmul: Math.exp(p.logEffMatmul), other: Math.exp(p.logEffOther),
-  };
-  const efficiency = Object.fromEntries(OP_CLASSES.map((c) => [c, eff[groupOf(c)]])) as DeviceProfile['efficiency'];
   return {
-    ...device,
-    efficiency,
-    memoryEfficiency: every(Math.exp(-p.logMemoryPenalty)),
-    nodeOverheadMs: every(Math.exp(p.logNodeOverheadMs)),
+    efficiency: { conv: Math.exp(p.logEffConv), depthwise: Math.exp(p.logEffDepthwise), matmul: Math.exp(p.logEffMatmul), other: Math.exp(p.logEffOther) },
+    memoryPenalty: Math.exp(p.logMemoryPenalty),
+    nodeOverheadMs: Math.exp(p.logNodeOverheadMs),
     overheadMs: Math.exp(p.logOverheadMs),
   };
+}
+
+/** A profile's fit.params back in log space (a user calibration's prior is centred there). */
+export function logParams(p: FitProfileParams): FitParams {
+  return {
+    logEffConv: Math.log(p.efficiency.conv), logEffDepthwise: Math.log(p.efficiency.depthwise), logEffMatmul: Math.log(p.efficiency.matmul),
+    logEffOther: Math.log(p.efficiency.other), logMemoryPenalty: Math.log(p.memoryPenalty), logNodeOverheadMs: Math.log(p.nodeOverheadMs),
+    logOverheadMs: Math.log(p.overheadMs),
+  };
+}
+
+/** The profile with fitted parameters in place of its hand-set efficiencies and overheads. */
+export function applyFit(device: DeviceProfile, params: FitParams | readonly number[]): DeviceProfile {
+  return withFitParams(device, profileParams(params));
 }

@@ -4,7 +4,7 @@
 // from the evidence base) and by `calibrate` (a user's own measurements).
 
 export { FIT_GROUPS, PARAM_NAMES, fromVector, predictMs, toVector, type FitFeatures, type FitGroup, type FitParams, type ParamName } from './model';
-export { applyFit, fitFeatures, groupOf, roofDevice } from './features';
+export { applyFit, fitFeatures, groupOf, logParams, profileParams, roofDevice } from './features';
 export { fitProfile, predictLatencyMs, type FitOptions, type FitPoint, type FitPrior, type FittedParams } from './fit';
 export {
   leaveOneOut, looPoint, median, rangeOf, shrunkLogSpread, summarize, zOf,
