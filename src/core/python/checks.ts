@@ -113,6 +113,7 @@ function float64(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
   const params = input.model.model ? modParams(input.model.model.mod) : null;
   const cost = params !== null ? ` The model's ${fmt(params)} parameters take ${formatBytes(params * 8)} in float64 against ${formatBytes(params * 4)} in float32.` : '';
   const why = `float64 doubles every weight and activation (8 bytes per value, not 4) and MCU/NPU runtimes have no float64 kernels.${cost}`;
+  const spots: { range: Range; message: string; edit: TextEdit }[] = [];
   for (const c of facts.calls) {
     if (facts.text.slice(c.endIndex - 8, c.endIndex).replace(/\s/g, '') !== 'double()' && !/double\(\s*\)$/.test(facts.text.slice(c.startIndex, c.endIndex))) continue;
     const fn = c.childForFieldName('function');
@@ -121,21 +122,24 @@ function float64(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
     const obj = fn.childForFieldName('object');
     if (attr?.text === 'double' && kids(c.childForFieldName('arguments')).length === 0 && obj && !canonical(obj, input.model.imports)?.startsWith('numpy')) {
       const range = { start: rangeOf(attr).start, end: rangeOf(c).end };
-      out.push(diag('aiot.float64', 'warning', range, `\`.double()\` converts to float64. ${why}`, [
-        { title: 'Use float32: replace `.double()` with `.float()`', edits: [{ range, newText: 'float()' }], isPreferred: true },
-      ]));
+      spots.push({ range, message: `\`.double()\` converts to float64. ${why}`, edit: { range, newText: 'float()' } });
     }
   }
   for (const n of input.model.index.float64Attributes) {
     const name = canonical(n, input.model.imports);
     if (name === 'torch.float64' || name === 'torch.double') {
       const attr = n.childForFieldName('attribute')!;
-      const r = rangeOf(attr);
-      out.push(diag('aiot.float64', 'warning', rangeOf(n), `\`${n.text}\` selects float64. ${why}`, [
-        { title: 'Use float32', edits: [{ range: r, newText: 'float32' }], isPreferred: true },
-      ]));
+      spots.push({ range: rangeOf(n), message: `\`${n.text}\` selects float64. ${why}`, edit: { range: rangeOf(attr), newText: 'float32' } });
     }
   }
+  // One fix turns every float64 spot to float32 at once: changing one alone mixes dtypes (a float64 state in
+  // forward() meeting float32 weights raises). Data read as float64 (numpy, a saved tensor) would then meet float32
+  // weights too, so then no fix is offered.
+  const data = /\bfrom_numpy\s*\(|\btorch\.load\s*\(|\b(np|numpy)\.(load|loadtxt|genfromtxt|fromfile)\s*\(|\bread_csv\s*\(|\bpd\.read_\w+\s*\(/.exec(facts.text);
+  const note = data ? ` No quick fix: the script reads data with \`${data[0].replace(/\s*\($/, '')}\`, which keeps float64 from numpy or the file; converting the model alone would mix dtypes.` : '';
+  const edits = spots.map((x) => x.edit);
+  const title = spots.length === 1 ? `Use float32 (${spots[0]!.edit.newText === 'float()' ? 'replace `.double()` with `.float()`' : 'float32'})` : `Use float32 in all ${spots.length} float64 places`;
+  for (const x of spots) out.push(diag('aiot.float64', 'warning', x.range, x.message + note, data ? [] : [{ title, edits, isPreferred: true }]));
   return out;
 }
 
