@@ -12,6 +12,7 @@ import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { estimateReport, type EstimateReport } from '../../core/estimate';
 import type { DeviceProfile } from '../../core/devices';
 import { deviceFor, registryFor } from './devices';
+import { applyPlan, humanPlans, parsePlan, PLAN_HELP } from '../plan';
 
 export const summary = 'decode, infer shapes, cost every node and plan memory';
 
@@ -31,13 +32,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     profiles: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     top: { type: 'string' },
+    plan: { type: 'string' },
   }, HELP, '1+');
   if ('exit' in started) return started.exit;
   const { values, positionals } = started;
   const shapes = parseInputShapes(values['input-shape']);
   const top = parsePositiveInt('top', values['top'], 10);
   const fills = parseInputValues(values['value']);
-  for (const r of [shapes, top, fills]) {
+  const plan = parsePlan(values['plan']);
+  for (const r of [shapes, top, fills, plan]) {
     if (!r.ok) {
       io.err(`aiot-lens analyze: ${r.error.message}\n`);
       return EXIT_ERROR;
@@ -68,6 +71,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       continue;
     }
     result.value.report.model.path = file;
+    applyPlan(result.value, plan.ok ? plan.value : undefined);
     const estimate = device ? estimateReport(result.value, device) : undefined;
     const out = estimate ? { ...result.value.report, estimate } : result.value.report;
     if (json) io.out(batch ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
@@ -111,7 +115,7 @@ export function humanReport(a: Analysis, top: number): string {
     `  MACs         ${boundMark(r.bounds?.compute)}${t.macs.toLocaleString('en-US')} (${formatCount(t.macs)})${boundNote(r.bounds?.compute)}`,
     `  FLOPs        ${boundMark(r.bounds?.compute)}${t.flops.toLocaleString('en-US')} (${formatCount(t.flops)})`,
     `  weights      ${formatBytes(t.weightBytes)}`,
-    `  activations  ${boundMark(r.memory?.bound)}peak ${formatBytes(t.peakActivationBytes)} live, arena ${formatBytes(t.arenaBytes)} (greedy plan; ${r.memory?.view ?? 'as stored in the model'})`,
+    `  activations  ${boundMark(r.memory?.bound)}peak ${formatBytes(t.peakActivationBytes)} live, arena ${formatBytes(t.arenaBytes)} (${r.plans && r.plans.selected !== 'per-tensor' ? `${r.plans.selected} plan` : 'greedy plan'}; ${r.memory?.view ?? 'as stored in the model'})`,
   ];
   const ref = r.memory?.reference;
   if (ref) lines.push(`               ${ref.view}: peak ${formatBytes(ref.peakActivationBytes)}, arena ${formatBytes(ref.arenaBytes)} (a reference, not what a runtime holds)`);
@@ -128,6 +132,7 @@ export function humanReport(a: Analysis, top: number): string {
     .slice(0, top)
     .filter((x) => x.n.macs > 0 || x.n.flops > 0);
   if (rows.length) {
+  lines.push(...humanPlans(a));
     const total = t.macs || 1;
     lines.push('', `  top ${rows.length} nodes by MACs`);
     const table = textTable(

@@ -2,6 +2,7 @@
 
 import { costModel, type GraphCost } from '../cost';
 import { planActivations, type ActivationPlan } from '../memory/kernels';
+import type { PlanName } from '../memory/plans';
 import { defaultOpset, type Model, type Shape } from '../onnx/ir';
 import { loadModelFile, type LoadedModel } from '../model';
 import { inferShapes } from '../shapes';
@@ -39,6 +40,8 @@ export interface Analysis {
   path: string;
   modelDir?: string;
   fileBytes: number;
+  /** The activation plan the user picked (`--plan`) for device figures; otherwise the device's runtime decides. */
+  memoryPlan?: PlanName;
   /** `--value` inputs the analysis was made with: re-analyses of a transformed model (what-ifs) take them too. */
   inputValues?: Record<string, number>;
 }

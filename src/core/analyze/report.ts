@@ -1,5 +1,7 @@
 // The analysis report: the `aiot-lens analyze --json` contract, read by other tools. Keep field names stable.
 
+import type { PlanName, PlansReport } from '../memory/plans';
+
 /** A tensor as the CLI prints it: dtype as ONNX spells it lower-case, dims as numbers or symbolic names. */
 export interface TensorDesc {
   name: string;
@@ -87,6 +89,11 @@ export interface AnalysisReport {
    * How the format's own runtime places the model (a .tflite on TFLite Micro): the planned arena, the runtime's
    * persistent bytes, the tensor_arena they need together, and the flash the model file takes.
    */
+  /**
+   * The activation plans side by side (docs/memory-plans.md): per-tensor (`totals` unless `--plan` picked another),
+   * in-place and patch, and which one `totals` shows (`selected`). Set by `aiot-lens analyze`.
+   */
+  plans?: PlansReport & { selected: PlanName };
   deployment?: {
     runtime: string;
     arenaBytes: number;

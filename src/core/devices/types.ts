@@ -30,6 +30,11 @@ export interface DeviceProfile {
   ramBytes: number;
   flashBytes: number;
   executeInPlace: boolean;
+  /**
+   * Activation-memory plans the runtime executes (default ['per-tensor'], TFLite Micro's arena); TinyEngine-like
+   * runtimes add 'in-place' and 'patch'. The device verdict uses the one with the smallest arena.
+   */
+  memoryPlans?: ('per-tensor' | 'in-place' | 'patch')[];
   dtypes: ComputeDType[];
   supportedOps?: string[];
   maxWeightBytes?: number;

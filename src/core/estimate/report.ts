@@ -9,7 +9,8 @@ import { dtypeByteSize, isDType } from '../onnx/dtype';
 import { estimate } from './estimate';
 import { findFusedNodes } from './fusion';
 import { qdqView } from './qdq';
-import { planActivations } from '../memory/kernels';
+import { planActivations, type ActivationPlan } from '../memory/kernels';
+import { bestPlan, plansFor, planUnusable, type PlanName } from '../memory/plans';
 import { convGeometry, runtimeWeightNodes } from './geometry';
 import type { Estimate, EstimateInput, EstimateOptions, EstimateReport } from './types';
 
@@ -21,6 +22,8 @@ export interface AnalysisLike {
   /** The analysis's activation plan (memory/kernels.ts: QDQ as int8 kernels, control-flow bodies inlined). */
   memory: { arenaBytes: number; peakActivationBytes: number; view?: string; order?: number[]; unknownTensors?: string[]; bound?: 'upper' };
   report: AnalysisReport;
+  /** The activation plan the user picked (`--plan`); otherwise the device's runtime decides (DeviceProfile.memoryPlans). */
+  memoryPlan?: PlanName;
 }
 
 /**
@@ -28,6 +31,22 @@ export interface AnalysisLike {
  * another type (float16 widened to float32 where the device has no float16 arithmetic).
  */
 export function devicePlan(a: AnalysisLike, device?: DeviceProfile): { arenaBytes: number; peakActivationBytes: number; view?: string } {
+  const base = tensorPlan(a, device);
+  // The plan the user picked (`--plan`), else the best of those the device's runtime executes (per-tensor by default).
+  const allowed: readonly PlanName[] = a.memoryPlan ? [a.memoryPlan] : device?.memoryPlans ?? ['per-tensor'];
+  if ((allowed.length === 1 && allowed[0] === 'per-tensor') || !a.model || !a.shapes || !('buffers' in base)) return base;
+  const plans = plansFor({ model: a.model, shapes: a.shapes, memory: base as ActivationPlan, cost: { nodes: a.cost.nodes, totals: { macs: a.cost.nodes.reduce((t, n) => t + n.macs, 0) } } },
+    device ? { kernelDtypes: device.dtypes } : {});
+  const best = bestPlan(plans, allowed);
+  const why = allowed.filter((p) => p !== best.plan).map((p) => {
+    const u = planUnusable(plans, p);
+    return u ? `${p}: ${u}` : '';
+  }).filter(Boolean);
+  return { ...best.figures, view: `${base.view ?? 'as stored in the model'}; ${best.plan} plan${why.length ? ` (${why.join('; ')})` : ''}` };
+}
+
+/** The per-tensor plan on a device (see devicePlan). */
+function tensorPlan(a: AnalysisLike, device?: DeviceProfile): AnalysisLike['memory'] {
   if (!device || !a.model || !a.shapes) return a.memory;
   const lacks = (d: 'float16' | 'bfloat16') => !device.dtypes.includes(d);
   if (!lacks('float16') && !lacks('bfloat16')) return a.memory;

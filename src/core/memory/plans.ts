@@ -67,7 +67,7 @@ export interface PlansReport {
 }
 
 export const IN_PLACE_ASSUMPTION = 'elementwise and activation kernels write their output over an input that dies there; depthwise convolutions (one filter per channel) write over their input through a buffer of one output channel (TinyEngine-style kernels)';
-export const PATCH_ASSUMPTION = 'the patched prefix runs tile after tile; input windows and halo crops are read in place (views), each tile writes its part of the prefix output directly (TinyEngine/MCUNetV2-style patch execution)';
+export const PATCH_ASSUMPTION = 'the patched prefix runs tile after tile; input windows and halo crops are read in place (views), each tile writes its part of the prefix output in place, side by side (TinyEngine/MCUNetV2-style patch execution)';
 
 /** Ops whose output element depends only on the same position of each activation input. */
 const POINTWISE = new Set([
@@ -162,7 +162,7 @@ export function inPlacePlan(plan: ActivationPlan, model: Model, shapes: ShapeInf
 // ---------------------------------------------------------------------------------------------------------------
 // Patch: where the prefix may end, the regions each tile computes, the graph that runs it.
 
-/** metadata_props key of a patched model: the views its planner treats as windows into other tensors. */
+/** metadata_props key of a patched model: its split and the aliases its planner plans it with. */
 export const PATCH_KEY = 'aiot-lens.patch';
 
 export interface PatchCut {
@@ -198,8 +198,8 @@ export interface PatchBuild {
   initializers: Tensor[];
   /** Facts of every new tensor. */
   values: Map<string, ValueFacts>;
-  /** Views: tensor → the tensor whose storage it is a window into. */
-  views: Record<string, string>;
+  /** Which tensors share storage (input windows, halo crops, the tiles that make up the prefix output). */
+  aliases: Aliases;
   summary: PatchSplitSummary;
 }
 
@@ -400,6 +400,7 @@ export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: Patch
   const initializers: Tensor[] = [];
   const facts = new Map<string, ValueFacts>();
   const views: Record<string, string> = {};
+  const joins: Record<string, string[]> = {};
   const intTensor = (name: string, v: number[]): Tensor => ({ name, dtype: 'int64', dims: [v.length], data: { kind: 'int64', values: v } });
   const axes = fresh('patch/axes_hw');
   initializers.push(intTensor(axes, [2, 3]));
@@ -492,14 +493,14 @@ export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: Patch
     const hs = splitRange(os[2]!, grid)[r]!;
     factsOf(cut.output, name, { y: hs, x: { start: 0, end: os[3]! } });
     rowNames.push(name);
-    for (const p of parts) views[p] = cut.output;
-    views[name] = cut.output;
+    joins[name] = parts;
   }
+  joins[cut.output] = rowNames;
   nodes.push({ name: fresh('patch/join'), opType: 'Concat', domain: '', inputs: rowNames, outputs: [cut.output], attributes: [{ name: 'axis', type: 'int', value: 2 }] });
   for (const i of cut.rest) nodes.push(g.nodes[i]!);
   const totalMacs = options.totalMacs ?? 0;
   return {
-    nodes, initializers, values: facts, views,
+    nodes, initializers, values: facts, aliases: { views, joins },
     summary: {
       prefixNodes: cut.prefix.length, output: cut.output, grid, tileBufferBytes, prefixMacs, patchedPrefixMacs: Math.round(patchedMacs),
       macOverhead: totalMacs > 0 ? (patchedMacs - prefixMacs) / totalMacs : 0,
@@ -508,18 +509,38 @@ export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: Patch
 }
 
 /**
- * The plan of a graph in which `views` name tensors that are windows into another tensor's storage (a patched
- * model): each view and its storage share one buffer, live from the first birth to the last read of any of them.
+ * Tensors that share storage in a patched graph. `views`: a tensor read in place as a window into another (an input
+ * window, a halo crop), so it adds no bytes and keeps its storage alive while it is read. `joins`: a tensor that is
+ * the concatenation of others written in place (the prefix output is its row tiles, each row its tiles), so it adds
+ * no bytes and its parts live as long as it is read.
  */
-export function planWithViews(g: Graph, values: Map<string, ValueFacts>, views: Record<string, string>, options: { dtypeOf?: (name: string, d: DType) => DType; rules?: ArenaRules } = {}): PlanFigures {
-  const base = planMemory(g, values, { ...(options.dtypeOf ? { dtypeOf: options.dtypeOf } : {}), ...(options.rules ? { rules: { ...options.rules, fixedOffsets: undefined } } : {}) });
+export interface Aliases {
+  views: Record<string, string>;
+  joins: Record<string, string[]>;
+}
+
+/** Buffers of known lifetimes (as planMemory makes them) merged into storages as `aliases` say. */
+function storagesOf(buffers: Buffer[], aliases: Aliases): Buffer[] {
+  const byName = new Map(buffers.map((b) => [b.name, { ...b }]));
+  // Joins: top-down (the prefix output before its rows), so each part lives as long as its whole is read.
+  for (let pass = 0; pass < 4; pass++) {
+    for (const [whole, parts] of Object.entries(aliases.joins)) {
+      const w = byName.get(whole);
+      if (!w) continue;
+      for (const p of parts) {
+        const b = byName.get(p);
+        if (b) b.lastStep = Math.max(b.lastStep, w.lastStep);
+      }
+    }
+  }
+  for (const whole of Object.keys(aliases.joins)) byName.delete(whole);
   const rootOf = (name: string) => {
     let r = name;
-    for (let k = 0; k < 64 && views[r] !== undefined; k++) r = views[r]!;
+    for (let k = 0; k < 64 && aliases.views[r] !== undefined; k++) r = aliases.views[r]!;
     return r;
   };
   const storages = new Map<string, Buffer>();
-  for (const b of base.buffers) {
+  for (const b of byName.values()) {
     const r = rootOf(b.name);
     const s = storages.get(r);
     const own = r === b.name ? b.bytes : 0;
@@ -530,31 +551,30 @@ export function planWithViews(g: Graph, values: Map<string, ValueFacts>, views: 
       s.lastStep = Math.max(s.lastStep, b.lastStep);
     }
   }
-  // A storage known only through its views (cannot happen for a well-formed patch): size it by its largest view.
-  for (const b of base.buffers) {
-    const s = storages.get(rootOf(b.name))!;
-    if (s.bytes === 0) s.bytes = b.bytes;
-  }
-  const p = planBuffers([...storages.values()], g.nodes.length, options.rules ? { ...options.rules, fixedOffsets: undefined } : undefined);
+  return [...storages.values()].filter((b) => b.bytes > 0);
+}
+
+/** The plan of a graph whose tensors share storage as `aliases` say (a patched model). */
+export function planWithViews(g: Graph, values: Map<string, ValueFacts>, aliases: Aliases, options: { dtypeOf?: (name: string, d: DType) => DType; rules?: ArenaRules } = {}): PlanFigures {
+  const base = planMemory(g, values, { ...(options.dtypeOf ? { dtypeOf: options.dtypeOf } : {}), ...(options.rules ? { rules: { ...options.rules, fixedOffsets: undefined } } : {}) });
+  const p = planBuffers(storagesOf(base.buffers, aliases), g.nodes.length, options.rules ? { ...options.rules, fixedOffsets: undefined } : undefined);
   return { peakActivationBytes: p.peakActivationBytes, arenaBytes: p.arenaBytes };
 }
 
-/** The views a patched model records in its metadata, when every one still names a Slice/Concat output of its graph. */
-export function recordedViews(model: Model): Record<string, string> | undefined {
+/** The aliases a patched model records in its metadata, when every name still names a tensor of its graph. */
+export function recordedViews(model: Model): Aliases | undefined {
   const raw = model.metadataProps?.find((p) => p.key === PATCH_KEY)?.value;
   if (!raw) return undefined;
-  let parsed: { views?: Record<string, string> };
+  let parsed: Partial<Aliases>;
   try { parsed = JSON.parse(raw); } catch { return undefined; }
-  const views = parsed.views;
-  if (!views || typeof views !== 'object') return undefined;
+  const { views, joins } = parsed;
+  if (!views || typeof views !== 'object' || !joins || typeof joins !== 'object') return undefined;
   const kinds = new Map<string, string>();
   for (const n of model.graph.nodes) for (const o of n.outputs) if (o) kinds.set(o, n.opType);
-  const names = new Set([...kinds.keys(), ...model.graph.inputs.map((v) => v.name)]);
-  for (const [v, r] of Object.entries(views)) {
-    const k = kinds.get(v);
-    if ((k !== 'Slice' && k !== 'Concat' && !names.has(v)) || !names.has(r)) return undefined;
-  }
-  return views;
+  const known = (x: string) => kinds.has(x) || model.graph.inputs.some((v) => v.name === x);
+  for (const [v, r] of Object.entries(views)) if (kinds.get(v) !== 'Slice' || !known(r)) return undefined;
+  for (const [w, parts] of Object.entries(joins)) if (kinds.get(w) !== 'Concat' || !Array.isArray(parts) || !parts.every(known)) return undefined;
+  return { views, joins };
 }
 
 export interface PatchSearch {
@@ -617,7 +637,7 @@ export function searchPatch(g: Graph, values: Map<string, ValueFacts>, options: 
       const b = buildPatch(g, values, cut, grid, { macsOf: options.macsOf, totalMacs: options.totalMacs });
       if (typeof b === 'string') break;
       const all = new Map([...values, ...b.values]);
-      const fig = livePeak(patchedGraph(g, b), all, b.views, options.dtypeOf);
+      const fig = livePeak(patchedGraph(g, b), all, b.aliases, options.dtypeOf);
       if (!best || fig < best.figures.peakActivationBytes || (fig === best.figures.peakActivationBytes && b.summary.macOverhead < best.build.summary.macOverhead)) {
         best = { cut, grid, figures: { peakActivationBytes: fig, arenaBytes: 0 }, build: b };
       }
@@ -625,44 +645,31 @@ export function searchPatch(g: Graph, values: Map<string, ValueFacts>, options: 
   }
   if (!best) return { unavailable: `every patch split costs more than ${(100 * max).toFixed(0)}% extra MACs (the cheapest: ${(100 * cheapestOverhead).toFixed(1)}%)` };
   const all = new Map([...values, ...best.build.values]);
-  best.figures = planWithViews(patchedGraph(g, best.build), all, best.build.views, options.dtypeOf ? { dtypeOf: options.dtypeOf } : {});
+  best.figures = planWithViews(patchedGraph(g, best.build), all, best.build.aliases, options.dtypeOf ? { dtypeOf: options.dtypeOf } : {});
   return best;
 }
 
-/** The live peak alone (no arena placement), for the search: lifetimes as planMemory takes them, views merged. */
-function livePeak(g: Graph, values: Map<string, ValueFacts>, views: Record<string, string>, dtypeOf?: (name: string, d: DType) => DType): number {
+/** The live peak alone (no arena placement), for the search: lifetimes as planMemory takes them, aliases merged. */
+function livePeak(g: Graph, values: Map<string, ValueFacts>, aliases: Aliases, dtypeOf?: (name: string, d: DType) => DType): number {
   const inits = new Set(g.initializers.map((t) => t.name));
   const isConst = (name: string) => inits.has(name) || isKnownValue(values.get(name));
-  const rootOf = (name: string) => {
-    let r = name;
-    for (let k = 0; k < 64 && views[r] !== undefined; k++) r = views[r]!;
-    return r;
+  const buffers = new Map<string, Buffer>();
+  const born = (name: string, step: number) => {
+    if (buffers.has(name)) return;
+    const f = values.get(name);
+    const shape = f?.shape;
+    const bytes = f && shape && shape.every((d) => typeof d === 'number') ? dtypeByteSize(dtypeOf ? dtypeOf(name, f.dtype) : f.dtype, tensorElementCount(shape as number[])) : 0;
+    buffers.set(name, { name, bytes, firstStep: step, lastStep: step, offset: 0 });
   };
-  const span = new Map<string, { bytes: number; first: number; last: number }>();
-  const touch = (name: string, step: number, born: boolean) => {
-    const r = rootOf(name);
-    let s = span.get(r);
-    if (!s) {
-      if (!born) return;
-      span.set(r, (s = { bytes: 0, first: step, last: step }));
-    }
-    if (r === name && born) {
-      const f = values.get(name);
-      const shape = f?.shape;
-      if (f && shape && shape.every((d) => typeof d === 'number')) s.bytes = dtypeByteSize(dtypeOf ? dtypeOf(name, f.dtype) : f.dtype, tensorElementCount(shape as number[]));
-    }
-    s.first = Math.min(s.first, step);
-    s.last = Math.max(s.last, step);
-  };
-  for (const v of g.inputs) if (!inits.has(v.name)) touch(v.name, -1, true);
+  for (const v of g.inputs) if (!inits.has(v.name)) born(v.name, -1);
   g.nodes.forEach((n, step) => {
-    for (const x of n.inputs) if (x && !isConst(x)) touch(x, step, false);
-    for (const o of n.outputs) if (o && !isConst(o) && n.opType !== 'Constant') touch(o, step, true);
+    for (const x of n.inputs) { const b = x ? buffers.get(x) : undefined; if (b) b.lastStep = step; }
+    for (const o of n.outputs) if (o && !isConst(o) && n.opType !== 'Constant') born(o, step);
   });
   const steps = g.nodes.length;
-  for (const o of g.outputs) { const s = span.get(rootOf(o.name)); if (s) s.last = steps; }
+  for (const o of g.outputs) { const b = buffers.get(o.name); if (b) b.lastStep = steps; }
   const delta = new Float64Array(steps + 3);
-  for (const s of span.values()) { delta[s.first + 1] += s.bytes; delta[s.last + 2] -= s.bytes; }
+  for (const s of storagesOf([...buffers.values()], aliases)) { delta[s.firstStep + 1] += s.bytes; delta[s.lastStep + 2] -= s.bytes; }
   let live = 0, peak = 0;
   for (let i = 0; i < delta.length; i++) { live += delta[i]!; peak = Math.max(peak, live); }
   return peak;
@@ -739,12 +746,26 @@ function patchFigures(a: PlansInput, dtypeOf: ((name: string, d: DType) => DType
   return { ...found.figures, applied: false, split: found.build.summary, assumption: PATCH_ASSUMPTION };
 }
 
-/** The plan with the smallest arena among `allowed` (ties: the first listed), with its figures. */
+/** Why a plan does not apply to the model as it is (the patch plan needs a patched model), or undefined. */
+export function planUnusable(plans: PlansReport, p: PlanName): string | undefined {
+  const f = plans[p];
+  if ('unavailable' in f) return f.unavailable;
+  if (p === 'patch' && !(f as PatchFigures).applied) {
+    const q = f as PatchFigures;
+    return `the model is not patched: \`optimize --passes patch\` writes one whose patch-plan peak is ${q.peakActivationBytes} B (+${(100 * q.split.macOverhead).toFixed(1)}% MACs)`;
+  }
+  return undefined;
+}
+
+/**
+ * The plan with the smallest arena among `allowed` (ties: the first listed) that applies to the model as it is, with
+ * its figures; per-tensor when none does.
+ */
 export function bestPlan(plans: PlansReport, allowed: readonly PlanName[]): { plan: PlanName; figures: PlanFigures } {
   let best: { plan: PlanName; figures: PlanFigures } = { plan: 'per-tensor', figures: plans['per-tensor'] };
   for (const p of allowed) {
     const f = plans[p];
-    if ('unavailable' in f) continue;
+    if ('unavailable' in f || planUnusable(plans, p)) continue;
     if (!allowed.includes(best.plan) || f.arenaBytes < best.figures.arenaBytes) best = { plan: p, figures: f };
   }
   return best;

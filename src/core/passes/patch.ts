@@ -38,10 +38,10 @@ export function patch(model: Model, options: PassOptions = {}): Result<PassOutco
     m.graph = patchedGraph(m.graph, b);
     // Per-tensor, the patched graph holds every Slice and tile output as its own tensor (as onnxruntime runs it).
     const all = new Map([...shapes.values, ...b.values]);
-    const perTensor = planWithViews(m.graph, all, {});
+    const perTensor = planWithViews(m.graph, all, { views: {}, joins: {} });
     m.metadataProps = [
       ...(m.metadataProps ?? []).filter((p) => p.key !== PATCH_KEY),
-      { key: PATCH_KEY, value: JSON.stringify({ input: found.cut.input, ...b.summary, views: b.views }) },
+      { key: PATCH_KEY, value: JSON.stringify({ input: found.cut.input, ...b.summary, views: b.aliases.views, joins: b.aliases.joins }) },
     ];
     return {
       model: m, changed: true,

@@ -95,7 +95,7 @@ test('every tile grid of every cut of a prefix with SAME, dilation, ceil_mode, c
   }
 });
 
-for (const [label, path, minRatio] of [['MobileNetV2 224', fixtureModel('mobilenet_v2'), 6], ['the VWW sample (96)', SAMPLE, 3.5]] as const) {
+for (const [label, path, minRatio] of [['MobileNetV2 224', fixtureModel('mobilenet_v2'), 6.5], ['the VWW sample (96)', SAMPLE, 3.5]] as const) {
   test(`patch on ${label}: ≥ 3× lower peak within 15% extra MACs, the prefix output equal in onnxruntime, the patched model recognised`, async () => {
     const m = unwrap(loadModelFile(path)).model;
     const r = unwrap(await runPasses(m, ['patch'], {}));
@@ -113,6 +113,8 @@ for (const [label, path, minRatio] of [['MobileNetV2 224', fixtureModel('mobilen
     assert.ok(!('unavailable' in plans.patch));
     assert.equal(plans.patch.applied, true);
     assert.equal(plans.patch.peakActivationBytes, after);
+    // Reading windows in place and writing tiles side by side never needs more than onnxruntime's copies do.
+    assert.ok(after <= plans['per-tensor'].peakActivationBytes, `patch ${after} vs per-tensor ${plans['per-tensor'].peakActivationBytes} on the patched graph`);
     const again = unwrap(await runPasses(r.model, ['patch'], {}));
     assert.equal(again.passes[0]!.changed, false);
     // The unpatched model's patch plan is the plan of the model the pass writes.
