@@ -22,7 +22,7 @@ ${PIN_HELP}  --json                   print the analysis as JSON (one object per
   --device ID              add an on-device estimate (latency, energy, RAM, flash, fits; "estimate" in JSON)
   --profiles FILE_OR_DIR   extra device profile JSON for --device (repeatable)
   --top N                  rows in the top-nodes-by-MACs table (default 10)
-`;
+${PLAN_HELP}`;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('analyze', argv, io, {
@@ -119,6 +119,7 @@ export function humanReport(a: Analysis, top: number): string {
   ];
   const ref = r.memory?.reference;
   if (ref) lines.push(`               ${ref.view}: peak ${formatBytes(ref.peakActivationBytes)}, arena ${formatBytes(ref.arenaBytes)} (a reference, not what a runtime holds)`);
+  lines.push(...humanPlans(a));
   if (r.peak && r.peak.tensors.length) {
     lines.push(`  peak at      ${r.peak.nodeName}: ${r.peak.tensors.slice(0, 4).map((x) => `${x.name} ${formatBytes(x.bytes)}`).join(', ')}`);
   }
@@ -132,7 +133,6 @@ export function humanReport(a: Analysis, top: number): string {
     .slice(0, top)
     .filter((x) => x.n.macs > 0 || x.n.flops > 0);
   if (rows.length) {
-  lines.push(...humanPlans(a));
     const total = t.macs || 1;
     lines.push('', `  top ${rows.length} nodes by MACs`);
     const table = textTable(
