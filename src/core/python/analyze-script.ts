@@ -2,6 +2,7 @@
 // turned into per-class summaries and per-layer figures.
 import type { Node, Tree } from 'web-tree-sitter';
 import { applyModule, evaluate, execBlock, execStatement, instantiate, newScope, type EvalContext, type Trace, type TraceEntry } from './eval';
+import { LAYERS } from './layers';
 import { callArgs, dottedParts, enclosingFunction, enclosingStatement, indexTree, kids, rangeOf, type NodeIndex } from './syntax';
 import type { LayerInfo, ModuleSummary, Range, Shape } from './types';
 import { UNKNOWN, modParams, unknownReasonOf, type ClassInfo, type ModSpec, type Value } from './values';
@@ -156,8 +157,10 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
         const name = canonical(b, imports);
         const container = name === 'torch.nn.Sequential' ? 'Sequential' : name === 'torch.nn.ModuleList' ? 'ModuleList' : name === 'torch.nn.ModuleDict' ? 'ModuleDict' : undefined;
         const parent = classes.get(b.text);
-        if (name === 'torch.nn.Module' || container || parent) {
+        const layer = name?.startsWith('torch.nn.') && LAYERS[name.slice('torch.nn.'.length)] ? name.slice('torch.nn.'.length) : undefined;
+        if (name === 'torch.nn.Module' || container || parent || layer) {
           c.containerBase = container ?? parent?.containerBase;
+          c.layerBase = layer ?? parent?.layerBase;
           classes.set(c.name, c);
           changed = true;
           break;
@@ -165,7 +168,11 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
       }
     }
   }
-  const ctx: EvalContext = { imports, globals: new Map(), moduleClasses: classes, functions, budget: { steps: options.maxSteps ?? 200_000 } };
+  // Bases of a layer subclass that are neither torch.nn classes nor module classes of the file (mixins).
+  for (const c of classes.values()) {
+    if (c.layerBase) c.otherBases = c.bases.filter((b) => b.text !== 'object' && !classes.has(b.text) && !canonical(b, imports)?.startsWith('torch.nn.')).map((b) => b.text);
+  }
+  const ctx: EvalContext = { imports, globals: new Map(), moduleClasses: classes, allClasses: all, functions, budget: { steps: options.maxSteps ?? 200_000 } };
 
   // Module-level constants (and anything else static) in file order; loops are skipped.
   const moduleScope = newScope('script');

@@ -2,7 +2,12 @@
 import type { Shape } from './types';
 
 /** A constructor argument after static evaluation: number, bool, string, tuple, null (None) or undefined (unknown). */
-export type Arg = number | boolean | string | null | Arg[] | undefined;
+export type Arg = number | boolean | string | null | FloatArg | Arg[] | undefined;
+
+/** A Python float with an integral value (`64 / 4`): fine for eps or a scale, refused by PyTorch as a size. */
+export class FloatArg {
+  constructor(readonly value: number) {}
+}
 export type Args = Map<string, Arg>;
 
 export interface LayerDef {
@@ -15,7 +20,7 @@ export interface LayerDef {
   apply?(a: Args, input: Shape): { output: Shape | null; macs: number | null } | undefined;
 }
 
-const num = (v: Arg): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'boolean' ? Number(v) : null);
+const num = (v: Arg): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : v instanceof FloatArg ? v.value : typeof v === 'boolean' ? Number(v) : null);
 /** A size argument: PyTorch refuses a float channel or feature count (`out_planes/4` in Python 3), so it is unknown here. */
 const int = (v: Arg): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : typeof v === 'boolean' ? Number(v) : null);
 const bool = (v: Arg): boolean | null => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : null);
@@ -367,14 +372,52 @@ export const LAYERS: Record<string, LayerDef> = {
     defaults: {},
     params: () => 0,
     apply: (a, x) => {
-      const r = num(a.get('upscale_factor'));
+      const r = int(a.get('upscale_factor'));
       if (r === null || x.length !== 4) return { output: null, macs: 0 };
       const [n, c, h, w] = x;
-      return { output: [n ?? null, c === null || c === undefined ? null : c / (r * r), h == null ? null : h * r, w == null ? null : w * r], macs: 0 };
+      // Channels must divide by r²; PyTorch refuses the rest.
+      return { output: [n ?? null, typeof c === 'number' && c % (r * r) === 0 ? c / (r * r) : null, h == null ? null : h * r, w == null ? null : w * r], macs: 0 };
     },
   },
   Softmax: FREE,
   LogSoftmax: FREE,
+};
+/** Reflection/Replication/Zero/Constant padding: `padding` is an int or (left, right, top, bottom, ...) from the last dim. */
+const PAD = (n: number, withValue: boolean): LayerDef => ({
+  signature: withValue ? ['padding', 'value'] : ['padding'],
+  defaults: {},
+  params: () => 0,
+  apply: (a, x) => {
+    const p = a.get('padding');
+    const pads = typeof p === 'number' && Number.isInteger(p) ? Array(2 * n).fill(p) : Array.isArray(p) && p.length === 2 * n && p.every((v) => typeof v === 'number') ? (p as number[]) : null;
+    if (!pads || x.length < n + 1) return { output: null, macs: 0 };
+    const out = [...x];
+    for (let i = 0; i < n; i++) {
+      const d = out.length - 1 - i;
+      const L = out[d];
+      out[d] = L === null || L === undefined ? null : L + pads[2 * i]! + pads[2 * i + 1]!;
+    }
+    return { output: out, macs: 0 };
+  },
+});
+for (const nd of [1, 2, 3]) {
+  LAYERS[`ReflectionPad${nd}d`] = PAD(nd, false);
+  LAYERS[`ReplicationPad${nd}d`] = PAD(nd, false);
+  LAYERS[`ConstantPad${nd}d`] = PAD(nd, true);
+  LAYERS[`ZeroPad${nd}d`] = PAD(nd, false);
+  LAYERS[`CircularPad${nd}d`] = PAD(nd, false);
+}
+LAYERS.PixelUnshuffle = {
+  signature: ['downscale_factor'],
+  defaults: {},
+  params: () => 0,
+  apply: (a, x) => {
+    const r = int(a.get('downscale_factor'));
+    if (r === null || r === 0 || x.length !== 4) return { output: null, macs: 0 };
+    const [n, c, h, w] = x;
+    const div = (v: number | null | undefined) => (typeof v === 'number' && v % r === 0 ? v / r : null);
+    return { output: [n ?? null, typeof c === 'number' ? c * r * r : null, div(h), div(w)], macs: 0 };
+  },
 };
 for (const n of ['ReLU', 'ReLU6', 'LeakyReLU', 'ELU', 'SELU', 'CELU', 'GELU', 'SiLU', 'Mish', 'Hardswish', 'Hardsigmoid', 'Hardtanh',
   'Sigmoid', 'Tanh', 'Softsign', 'Softplus', 'Identity', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout']) {
@@ -391,6 +434,8 @@ export function upsampleShape(x: Shape, size: Arg, scale: Arg): Shape | null {
     const s = tuple(size, n);
     return s ? [...lead, ...s] : null;
   }
+  if (scale instanceof FloatArg) scale = scale.value;
+  if (Array.isArray(scale)) scale = scale.map((v) => (v instanceof FloatArg ? v.value : v));
   const f = typeof scale === 'number' ? Array(n).fill(scale) : Array.isArray(scale) && scale.length === n && scale.every((v) => typeof v === 'number') ? (scale as number[]) : null;
   if (!f) return null;
   return [...lead, ...spatial.map((L, i) => (L === null ? null : Math.floor(L * f[i]!)))];

@@ -1,6 +1,6 @@
 // Owns the value model of the static evaluator: what a Python expression in a training script evaluates to.
 import type { Node } from 'web-tree-sitter';
-import type { Args, LayerDef } from './layers';
+import { FloatArg, type Args, type LayerDef } from './layers';
 import type { KnownArchitecture } from './known-architectures';
 import type { Range, Shape } from './types';
 
@@ -19,6 +19,8 @@ export interface ModSpec {
   /** Plain attributes (self.hidden = 64) for user modules. */
   attrs: Map<string, Value>;
   cls?: ClassInfo;
+  /** For a subclass of a torch layer (`class StdConv2d(nn.Conv2d)`): the layer it extends. */
+  layerBase?: string;
   known?: KnownArchitecture;
   /** Why the figures cannot be trusted (a conditional branch, an unknown argument...). */
   unknownReason?: string;
@@ -30,6 +32,10 @@ export interface ClassInfo {
   bases: Node[];
   /** Set when the class derives from nn.Sequential / ModuleList / ModuleDict (directly or through a file class). */
   containerBase?: 'Sequential' | 'ModuleList' | 'ModuleDict';
+  /** Set when the class extends a torch layer of the table (nn.Conv2d, nn.Linear...), directly or through a file class. */
+  layerBase?: string;
+  /** Bases that are neither nn.Module classes of the file nor torch layers (a mixin such as `Bottle`); names as written. */
+  otherBases?: string[];
   init?: Node;
   forward?: Node;
   methods: Map<string, Node>;
@@ -38,7 +44,8 @@ export interface ClassInfo {
 }
 
 export type Value =
-  | { k: 'num'; v: number }
+  /** `float` marks a Python float (`64 / 4` is 16.0): PyTorch refuses it as a channel count. */
+  | { k: 'num'; v: number; float?: boolean }
   | { k: 'str'; v: string }
   | { k: 'bool'; v: boolean }
   | { k: 'none' }
@@ -46,7 +53,8 @@ export type Value =
   | { k: 'dict'; entries: Map<string, Value> }
   | { k: 'mod'; m: ModSpec; path?: string }
   | { k: 'class'; cls: ClassInfo }
-  | { k: 'func'; node: Node }
+  /** A function; `closure` is the scope of the def (a helper defined inside __init__ sees its locals). */
+  | { k: 'func'; node: Node; closure?: unknown }
   /** A library object by canonical dotted name: torch.nn.Conv2d, torch.float64, torchvision.models. */
   | { k: 'ref'; path: string }
   | { k: 'tensor'; shape: Shape | null }
@@ -92,7 +100,7 @@ export function unknownReasonOf(m: ModSpec): string | undefined {
 export function toArg(v: Value): import('./layers').Arg {
   switch (v.k) {
     case 'num':
-      return v.v;
+      return v.float && Number.isInteger(v.v) ? new FloatArg(v.v) : v.v;
     case 'bool':
       return v.v;
     case 'str':
@@ -112,6 +120,7 @@ export function fromArg(a: import('./layers').Arg): Value {
   if (a === undefined) return UNKNOWN;
   if (a === null) return NONE;
   if (typeof a === 'number') return num(a);
+  if (a instanceof FloatArg) return { k: 'num', v: a.value, float: true };
   if (typeof a === 'boolean') return { k: 'bool', v: a };
   if (typeof a === 'string') return { k: 'str', v: a };
   return { k: 'list', items: a.map(fromArg), tuple: true };

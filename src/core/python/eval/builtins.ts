@@ -2,6 +2,7 @@
 import { NONE, UNKNOWN, type Value, num } from '../values';
 import { type EvalContext, type EvaluatedArgs, type Scope, iterate, joinPath, truthy } from './context';
 import { setAttr } from './statements';
+import { baseClass } from './calls';
 
 export function builtin(name: string, args: EvaluatedArgs, scope: Scope | undefined, ctx: EvalContext): Value {
   const p = args.positional;
@@ -27,11 +28,11 @@ export function builtin(name: string, args: EvaluatedArgs, scope: Scope | undefi
     case 'int':
       return nums[0] !== undefined ? num(Math.trunc(nums[0])) : p[0]?.k === 'str' && /^-?\d+$/.test(p[0].v) ? num(Number(p[0].v)) : UNKNOWN;
     case 'float':
-      return nums[0] !== undefined ? num(nums[0]) : UNKNOWN;
+      return nums[0] !== undefined ? { k: 'num', v: nums[0], float: true } : UNKNOWN;
     case 'round':
       return nums[0] !== undefined ? num(roundHalfEven(nums[0])) : UNKNOWN;
     case 'abs':
-      return nums[0] !== undefined ? num(Math.abs(nums[0])) : UNKNOWN;
+      return p[0]?.k === 'num' ? { ...p[0], v: Math.abs(p[0].v) } : UNKNOWN;
     case 'bool': {
       const t = p[0] ? truthy(p[0]) : false;
       return t === undefined ? UNKNOWN : { k: 'bool', v: t };
@@ -41,7 +42,8 @@ export function builtin(name: string, args: EvaluatedArgs, scope: Scope | undefi
       const vals = p.length === 1 ? iterate(p[0]!) : p;
       if (!vals || vals.length === 0 || vals.some((v) => v.k !== 'num')) return UNKNOWN;
       const xs = vals.map((v) => (v as { v: number }).v);
-      return num(name === 'min' ? Math.min(...xs) : Math.max(...xs));
+      const pick = name === 'min' ? Math.min(...xs) : Math.max(...xs);
+      return vals.find((v) => v.k === 'num' && v.v === pick) ?? num(pick);
     }
     case 'sum': {
       const vals = p[0] ? iterate(p[0]) : undefined;
@@ -80,6 +82,8 @@ export function builtin(name: string, args: EvaluatedArgs, scope: Scope | undefi
       return p[0]?.k === 'num' || p[0]?.k === 'str' ? { k: 'str', v: String(p[0].v) } : UNKNOWN;
     case 'super':
       return { k: 'ref', path: 'builtins.super()' };
+    case 'isinstance':
+      return isInstance(p[0], p[1], ctx);
     case 'setattr': {
       const [obj, key, value] = p;
       if (obj?.k === 'mod' && key?.k === 'str' && value) setAttr(obj.m, key.v, value);
@@ -108,3 +112,62 @@ export function roundHalfEven(x: number): number {
 }
 
 /** torch.nn.<Name>(...): a layer from the table, a container, nn.Parameter, or an opaque module. */
+
+const MATH: Record<string, (...xs: number[]) => number> = {
+  ceil: Math.ceil, floor: Math.floor, trunc: Math.trunc, sqrt: Math.sqrt, exp: Math.exp, log2: Math.log2, log10: Math.log10,
+  pow: Math.pow, fabs: Math.abs, log: (x, b) => (b === undefined ? Math.log(x) : Math.log(x) / Math.log(b)),
+  gcd: (a, b) => { let x = Math.abs(a); let y = Math.abs(b); while (y) [x, y] = [y, x % y]; return x; },
+};
+/** Results of math.* that Python returns as int (the rest are floats). */
+const MATH_INT = new Set(['ceil', 'floor', 'trunc', 'gcd']);
+
+/** math.ceil(...), math.sqrt(...), math.pi...: evaluated on static numbers. */
+export function mathCall(name: string, args: EvaluatedArgs): Value {
+  const f = MATH[name];
+  const xs = args.positional.map((v) => (v.k === 'num' ? v.v : undefined));
+  if (!f || xs.some((x) => x === undefined)) return UNKNOWN;
+  const r = f(...(xs as number[]));
+  if (!Number.isFinite(r)) return UNKNOWN;
+  return MATH_INT.has(name) ? num(r) : { k: 'num', v: r, float: true };
+}
+
+/** isinstance(x, cls or tuple): decided for modules (torch layer name or file class chain) and plain values. */
+export function isInstance(x: Value | undefined, t: Value | undefined, ctx: EvalContext): Value {
+  if (!x || !t) return UNKNOWN;
+  const targets = t.k === 'list' ? t.items : [t];
+  let answer: boolean | undefined = false;
+  for (const c of targets) {
+    const r = matches(x, c, ctx);
+    if (r === true) return { k: 'bool', v: true };
+    if (r === undefined) answer = undefined;
+  }
+  return answer === undefined ? UNKNOWN : { k: 'bool', v: answer };
+}
+
+function matches(x: Value, c: Value, ctx: EvalContext): boolean | undefined {
+  if (c.k === 'ref') {
+    const name = c.path.slice(c.path.lastIndexOf('.') + 1);
+    if (c.path.startsWith('builtins.')) {
+      if (x.k === 'num') return name === 'float' ? !!x.float : name === 'int' ? !x.float : false;
+      if (x.k === 'bool') return name === 'bool' || name === 'int';
+      if (x.k === 'str') return name === 'str';
+      if (x.k === 'list') return name === (x.tuple ? 'tuple' : 'list');
+      if (x.k === 'dict') return name === 'dict';
+      if (x.k === 'none' || x.k === 'mod') return false;
+      return undefined;
+    }
+    if (c.path.startsWith('torch.nn.') && x.k === 'mod') {
+      if (name === 'Module') return true;
+      if (x.m.kind === 'layer' || x.m.kind === 'container') return x.m.typeName === name || x.m.layerBase === name;
+      if (x.m.kind === 'user') return x.m.cls?.layerBase === name || (x.m.cls?.containerBase === name ? true : x.m.cls ? false : undefined);
+      return undefined;
+    }
+    return x.k === 'num' || x.k === 'str' || x.k === 'bool' || x.k === 'none' ? false : undefined;
+  }
+  if (c.k === 'class') {
+    if (x.k !== 'mod') return x.k === 'unknown' ? undefined : false;
+    for (let k = x.m.cls, i = 0; k && i < 16; k = baseClass(k, ctx), i++) if (k === c.cls) return true;
+    return x.m.cls ? false : undefined;
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { type ClassInfo, type ModSpec, NONE, UNKNOWN, type Value } from '../valu
 import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, type Scope, iterate, joinPath } from './context';
 import { clip, execBlock, execStatement, setAttr } from './statements';
 import { evaluate } from './expressions';
-import { builtin } from './builtins';
+import { builtin, mathCall } from './builtins';
 import { buildContainer, buildKnown, buildTorchModule, emptyMod } from './torch-modules';
 import { applyModule, tensorFunction, tensorMethod } from './forward';
 
@@ -42,7 +42,7 @@ export function evalCall(n: Node, scope: Scope | undefined, ctx: EvalContext): V
     case 'class':
       return instantiate(fn.cls, args, n, ctx, scope);
     case 'func':
-      return callFunction(fn.node, args, scope, ctx, undefined);
+      return callFunction(fn.node, args, scope, ctx, undefined, fn.closure as Scope | undefined);
     case 'method':
       return callMethod(fn.self, fn.name, args, n, scope, ctx);
     case 'mod':
@@ -81,11 +81,12 @@ export function bindParams(fnNode: Node, args: EvaluatedArgs, scope: Scope, ctx:
   });
 }
 
-export function callFunction(fnNode: Node, args: EvaluatedArgs, caller: Scope | undefined, ctx: EvalContext, self: Scope['self']): Value {
+export function callFunction(fnNode: Node, args: EvaluatedArgs, caller: Scope | undefined, ctx: EvalContext, self: Scope['self'], closure?: Scope): Value {
   const depth = caller?.depth ?? 0;
   if (depth > MAX_DEPTH) return UNKNOWN;
   const mode = caller?.mode === 'forward' || caller?.mode === 'init' ? caller.mode : 'function';
-  const scope: Scope = { vars: new Map(), self: self ?? caller?.self, mode, depth: depth + 1 };
+  // A def nested in __init__ (or another function) sees the locals of the body it was defined in.
+  const scope: Scope = { vars: new Map(), parent: closure, self: self ?? caller?.self ?? closure?.self, mode, depth: depth + 1 };
   bindParams(fnNode, args, scope, ctx, false);
   try {
     execBlock(fnNode.childForFieldName('body'), scope, ctx);
@@ -98,8 +99,20 @@ export function callFunction(fnNode: Node, args: EvaluatedArgs, caller: Scope | 
 
 /** Builds a user nn.Module by running its __init__ (and the __init__s it reaches through super()). */
 export function instantiate(cls: ClassInfo, args: EvaluatedArgs, n: Node, ctx: EvalContext, caller?: Scope): Value {
+  if (cls.layerBase && !findMethod(cls, '__init__', ctx)) {
+    // `class StdConv2d(nn.Conv2d)` without its own __init__: the torch layer's constructor with the same arguments.
+    const built = buildTorchModule(cls.layerBase, args, n);
+    if (built.k === 'mod') {
+      built.m.typeName = cls.name;
+      built.m.cls = cls;
+      built.m.layerBase = cls.layerBase;
+      checkMixins(cls, built.m, ctx);
+    }
+    return built;
+  }
   const m = emptyMod(cls.name, 'user', n);
   m.cls = cls;
+  if (cls.layerBase) checkMixins(cls, m, ctx);
   runInit(cls, m, args, ctx, caller?.depth ?? 0);
   return { k: 'mod', m };
 }
@@ -144,6 +157,15 @@ export function superInit(args: EvaluatedArgs, scope: Scope | undefined, ctx: Ev
     runInit(base, self.m, args, ctx, scope?.depth ?? 0);
     return NONE;
   }
+  if (cls.layerBase && !base) {
+    // super().__init__(...) of a torch layer subclass: the layer's own parameters, held by this instance.
+    const built = buildTorchModule(cls.layerBase, args, cls.node);
+    if (built.k === 'mod') {
+      Object.assign(self.m, { kind: 'layer', args: built.m.args, layer: built.m.layer, ownParams: built.m.ownParams, layerBase: cls.layerBase });
+      if (built.m.unknownReason) self.m.unknownReason ??= built.m.unknownReason;
+    }
+    return NONE;
+  }
   if (cls.containerBase) {
     // Only the children are kept: the container object itself is the instance being built.
     const built = buildContainer(cls.containerBase, args, cls.node);
@@ -165,6 +187,29 @@ export function classAttr(cls: ClassInfo, name: string, ctx: EvalContext): Value
     }
     const v = c.classAttrs.get(name);
     if (v) return v;
+  }
+  return undefined;
+}
+
+/** Bases of a layer subclass other than the layer: a mixin's __init__ or an unknown base makes the parameters unknown. */
+function checkMixins(cls: ClassInfo, m: ModSpec, ctx: EvalContext): void {
+  for (let c: ClassInfo | undefined = cls, i = 0; c && i < 16; c = baseClass(c, ctx), i++) {
+    for (const name of c.otherBases ?? []) {
+      const mixin = ctx.allClasses?.get(name);
+      if (!mixin) m.unknownReason ??= `the base class \`${name}\` of ${cls.name} is not in this file`;
+      else if (mixin.methods.has('__init__')) m.unknownReason ??= `the base class \`${name}\` of ${cls.name} has its own __init__`;
+    }
+  }
+}
+
+/** The forward() a torch layer subclass runs instead of the layer's (its own, a file base's or a mixin's), if any. */
+export function customForward(cls: ClassInfo, ctx: EvalContext): string | undefined {
+  for (let c: ClassInfo | undefined = cls, i = 0; c && i < 16; c = baseClass(c, ctx), i++) {
+    if (c.methods.has('forward')) return c.name;
+    for (const name of c.otherBases ?? []) {
+      const mixin = ctx.allClasses?.get(name);
+      if (!mixin || mixin.methods.has('forward') || mixin.methods.has('__call__')) return name;
+    }
   }
   return undefined;
 }
@@ -224,6 +269,7 @@ export function callRef(path: string, args: EvaluatedArgs, n: Node, scope: Scope
   if (path.startsWith('torch.nn.functional.') || path.startsWith('torch.')) {
     return tensorFunction(last, args, ctx);
   }
+  if (path.startsWith('math.')) return mathCall(path.slice(5), args);
   if (path === 'builtins.super().__init__') return superInit(args, scope, ctx);
   if (path.startsWith('builtins.')) return builtin(last, args, scope, ctx);
   if (path === 'collections.OrderedDict') {

@@ -28,6 +28,8 @@ export interface EvalContext {
   globals: Map<string, Value>;
   /** nn.Module subclasses defined in the file. */
   moduleClasses: Map<string, ClassInfo>;
+  /** Every class of the file, modules or not (mixins such as `class Bottle:` in `class Linear(Bottle, nn.Linear)`). */
+  allClasses?: Map<string, ClassInfo>;
   functions: Map<string, Node>;
   /** Remaining evaluation steps: bounds work on pathological input. */
   budget: { steps: number };

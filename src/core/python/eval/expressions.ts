@@ -19,7 +19,7 @@ export function evaluate(n: Node, scope: Scope | undefined, ctx: EvalContext): V
     }
     case 'float': {
       const v = Number(n.text.replace(/_/g, ''));
-      return Number.isFinite(v) ? num(v) : UNKNOWN;
+      return Number.isFinite(v) ? { k: 'num', v, float: true } : UNKNOWN;
     }
     case 'true':
       return { k: 'bool', v: true };
@@ -88,7 +88,7 @@ export function evaluate(n: Node, scope: Scope | undefined, ctx: EvalContext): V
       const op = n.childForFieldName('operator')?.text;
       const arg = n.childForFieldName('argument');
       const v = arg ? evaluate(arg, scope, ctx) : UNKNOWN;
-      if (v.k === 'num') return op === '-' ? num(-v.v) : op === '+' ? v : UNKNOWN;
+      if (v.k === 'num') return op === '-' ? { ...v, v: -v.v } : op === '+' ? v : UNKNOWN;
       if (v.k === 'tensor') return v;
       return UNKNOWN;
     }
@@ -198,14 +198,16 @@ export function binary(op: string, l: Value, r: Value): Value {
   if (l.k === 'num' && r.k === 'num') {
     const a = l.v;
     const b = r.v;
+    // Python's int/float: true division and any float operand give a float.
+    const fl = (x: number): Value => (l.float || r.float ? { k: 'num', v: x, float: true } : num(x));
     switch (op) {
-      case '+': return num(a + b);
-      case '-': return num(a - b);
-      case '*': return num(a * b);
-      case '/': return b === 0 ? UNKNOWN : num(a / b);
-      case '//': return b === 0 ? UNKNOWN : num(Math.floor(a / b));
-      case '%': return b === 0 ? UNKNOWN : num(((a % b) + b) % b);
-      case '**': return num(a ** b);
+      case '+': return fl(a + b);
+      case '-': return fl(a - b);
+      case '*': return fl(a * b);
+      case '/': return b === 0 ? UNKNOWN : { k: 'num', v: a / b, float: true };
+      case '//': return b === 0 ? UNKNOWN : fl(Math.floor(a / b));
+      case '%': return b === 0 ? UNKNOWN : fl(((a % b) + b) % b);
+      case '**': return b < 0 ? { k: 'num', v: a ** b, float: true } : fl(a ** b);
       case '<<': return num(a << b);
       case '>>': return num(a >> b);
     }

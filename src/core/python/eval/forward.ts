@@ -4,7 +4,7 @@ import type { Shape } from '../types';
 import { type ModSpec, NONE, UNKNOWN, type Value, num, toArg } from '../values';
 import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, SHAPE_PRESERVING, type Scope, giveUp, joinPath, record } from './context';
 import { execBlock } from './statements';
-import { bindParams, findMethod } from './calls';
+import { bindParams, customForward, findMethod } from './calls';
 
 // ---------------------------------------------------------------- forward: shapes and MACs
 
@@ -20,12 +20,21 @@ export function applyModule(m: ModSpec, path: string | undefined, args: Evaluate
   }
   switch (m.kind) {
     case 'layer': {
-      if (m.typeName === 'MultiheadAttention') return applyAttention(m, path, args, ctx);
+      const own = m.cls ? customForward(m.cls, ctx) : undefined;
+      if (own) {
+        // A subclass that replaces forward() may compute anything: its MACs are not the layer's.
+        const why = `forward() of ${own} replaces nn.${m.layerBase ?? m.typeName}'s and is not followed`;
+        giveUp(ctx, path, why);
+        record(ctx, path, m.typeName, input, null, null);
+        return { k: 'tensor', shape: null };
+      }
+      const layerType = m.layerBase ?? m.typeName;
+      if (layerType === 'MultiheadAttention') return applyAttention(m, path, args, ctx);
       const r = input && m.layer?.apply ? m.layer.apply(m.args!, input) : undefined;
       const outShape = r?.output ?? null;
       const macs = r ? r.macs : null;
       record(ctx, path, m.typeName, input, outShape, macs);
-      if (m.typeName === 'LSTM' || m.typeName === 'GRU' || m.typeName === 'RNN') {
+      if (layerType === 'LSTM' || layerType === 'GRU' || layerType === 'RNN') {
         return { k: 'list', items: [{ k: 'tensor', shape: outShape }, { k: 'tensor', shape: null }], tuple: true };
       }
       return { k: 'tensor', shape: outShape };

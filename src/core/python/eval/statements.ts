@@ -64,8 +64,13 @@ export function execStatement(st: Node, scope: Scope, ctx: EvalContext): void {
         markIncomplete(ctx, scope, why);
       }
       return;
+    case 'function_definition': {
+      const name = st.childForFieldName('name')?.text;
+      if (name && scope.parent !== undefined) scope.vars.set(name, { k: 'func', node: st, closure: scope });
+      else if (name && scope.mode !== 'script') scope.vars.set(name, { k: 'func', node: st, closure: scope });
+      return;
+    }
     case 'decorated_definition':
-    case 'function_definition':
     case 'class_definition':
     case 'import_statement':
     case 'import_from_statement':
