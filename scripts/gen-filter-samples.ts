@@ -18,7 +18,7 @@ import { resizeBilinear } from '../src/core/filter/samples';
 import { seededNormal, seededRandom } from '../src/core/random';
 
 const root = join(__dirname, '..');
-const OUT = join(root, 'test', 'fixtures', 'filter');
+const OUT = process.env.OUT ?? join(root, 'test', 'fixtures', 'filter');
 
 function sh(cmd: string, args: string[], cwd?: string): void {
   const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -81,7 +81,7 @@ function audioFile(name: string, parts: (string | [string, number, number])[], v
 }
 
 // ---------------------------------------------------------------- images
-const SIZE = 96;
+const SIZE = 80;
 
 function crop(img: Image, x: number, y: number, w: number, h: number): Image {
   const data = new Uint8Array(w * h * 3);
@@ -163,13 +163,27 @@ function main(): void {
   // Photos without a face: the package's other scenes and the portrait's flag (left) and suit (bottom).
   const photos = ['brick.png', 'grass.png', 'gravel.png', 'coffee.png', 'chelsea.png', 'motorcycle_left.png'].filter((f) => existsSync(join(dir, f))).map(load);
   photos.push(crop(astronaut, 0, 0, 110, 300), crop(astronaut, 60, 300, 300, 200), crop(astronaut, 330, 0, 180, 260));
+  // Fixed cameras: each watches one scene (a rendered room or a photo crop) with sensor noise and slow light drift;
+  // now and then the face enters for a few frames, or a distractor (a shape, the cat) passes by.
   const rand = seededRandom(17);
-  const count = 120;
-  for (let i = 0; i < count; i++) {
-    const withFace = rand() < 0.4;
-    const bg = rand() < 0.5 ? rendered(rand) : photoCrop(photos, rand);
-    const img = withFace ? paste(bg, face, rand) : bg;
-    writeFileSync(join(OUT, 'faces', `scene${String(i).padStart(3, '0')}.jpg`), encodeJpeg(img, 60));
+  const normal = seededNormal(18);
+  const cameras = Number(process.env.CAMERAS ?? 3), frames = Number(process.env.FRAMES ?? 44);
+  for (let cam = 0; cam < cameras; cam++) {
+    const scene = cam % 2 === 0 ? rendered(rand) : photoCrop(photos, rand);
+    let event: { kind: 'face' | 'thing'; left: number; x: number; y: number; size: number; dx: number; thing: Image } | undefined;
+    for (let f = 0; f < frames; f++) {
+      if (!event && f > 2 && rand() < 0.18) {
+        const kind = rand() < 0.6 ? 'face' : 'thing';
+        event = { kind, left: 3 + Math.floor(rand() * 8), x: rand() * 0.6, y: rand() * 0.4, size: 0.45 + rand() * 0.4, dx: (rand() - 0.5) * 0.06, thing: photoCrop(photos, rand) };
+      }
+      const light = 1 + 0.04 * Math.sin(f / 6 + cam);
+      let img: Image = { ...scene, data: scene.data.map((v) => Math.max(0, Math.min(255, v * light + 1.5 * normal()))) };
+      if (event) {
+        img = event.kind === 'face' ? paste(img, face, rand) : paste(img, event.thing, rand);
+        if (--event.left <= 0) event = undefined;
+      }
+      writeFileSync(join(OUT, 'faces', `cam${cam}_${String(f).padStart(3, '0')}.jpg`), encodeJpeg(img, 55));
+    }
   }
 }
 

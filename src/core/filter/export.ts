@@ -3,7 +3,7 @@
 // with the `history` feature also `history` in and `historyNext` out (stream state the caller feeds back).
 
 import type { Model } from '../onnx/ir';
-import { emitFeatures, GraphBuilder, HISTORY_INPUT, HISTORY_OUTPUT, type FeatureName, type InputView } from './features';
+import { emitFeatures, GraphBuilder, HISTORY_INPUT, HISTORY_OUTPUT, MOTION_INPUT, MOTION_OUTPUT, type FeatureName, type InputView } from './features';
 import type { Classifier } from './train';
 
 export const FILTER_INPUT = 'input';
@@ -23,6 +23,8 @@ export function float32AtMost(x: number): number {
 export function filterModel(view: InputView, features: FeatureName[], c: Classifier, threshold: number, doc: string): Model {
   const b = new GraphBuilder();
   const stream = view.kind === 'sequence' && features.includes('history');
+  const motion = view.kind === 'image' && features.includes('motion');
+  const cells = view.kind === 'image' ? view.C * 16 : 0;
   const feats = emitFeatures(b, view, features, FILTER_INPUT);
   const k = c.mean.length;
   const z = b.op('Div', [b.op('Sub', [feats, b.floats([1, k], c.mean, 'feature_mean')]), b.floats([1, k], c.std, 'feature_std')]);
@@ -41,11 +43,13 @@ export function filterModel(view: InputView, features: FeatureName[], c: Classif
       inputs: [
         { name: FILTER_INPUT, type: { kind: 'tensor', elemType: 'float', shape: view.dims } },
         ...(stream ? [{ name: HISTORY_INPUT, type: { kind: 'tensor' as const, elemType: 'float' as const, shape: [1, 1] } }] : []),
+        ...(motion ? [{ name: MOTION_INPUT, type: { kind: 'tensor' as const, elemType: 'float' as const, shape: [1, cells] } }] : []),
       ],
       outputs: [
         { name: FILTER_SCORE, type: { kind: 'tensor', elemType: 'float', shape: [1, 1] } },
         { name: FILTER_KEEP, type: { kind: 'tensor', elemType: 'bool', shape: [1, 1] } },
         ...(stream ? [{ name: HISTORY_OUTPUT, type: { kind: 'tensor' as const, elemType: 'float' as const, shape: [1, 1] } }] : []),
+        ...(motion ? [{ name: MOTION_OUTPUT, type: { kind: 'tensor' as const, elemType: 'float' as const, shape: [1, cells] } }] : []),
       ],
       valueInfo: [],
     },

@@ -5,8 +5,15 @@ import type { Attribute, Node, Tensor } from '../onnx/ir';
 import { LensException } from '../result';
 import type { InputTensor } from './samples';
 
-export type FeatureName = 'pool' | 'edges' | 'stats' | 'energy' | 'zcr' | 'history';
-export const FEATURE_NAMES: readonly FeatureName[] = ['pool', 'edges', 'stats', 'energy', 'zcr', 'history'];
+export type FeatureName = 'pool' | 'edges' | 'stats' | 'chroma' | 'motion' | 'energy' | 'zcr' | 'history';
+export const FEATURE_NAMES: readonly FeatureName[] = ['pool', 'edges', 'stats', 'chroma', 'motion', 'energy', 'zcr', 'history'];
+
+/**
+ * `motion` is the image counterpart: the stream keeps a background, an exponential average (rate MOTION_RATE) of the
+ * frames' 4x4 cell means, starting from the first frame; the features are each cell's distance from it (summed over
+ * channels) and the largest. Input `background` [1, C·16] in, `backgroundNext` out.
+ */
+export const MOTION_RATE = 0.05;
 
 /**
  * `history` is stream state: a peak of the log energy of earlier windows of the same stream that decays by
@@ -37,14 +44,16 @@ export function inputView(dims: number[]): InputView {
 }
 
 export function defaultFeatures(view: InputView): FeatureName[] {
-  return view.kind === 'image' ? ['pool', 'edges', 'stats'] : ['energy', 'zcr', 'history'];
+  if (view.kind === 'image') return view.C === 3 ? ['pool', 'edges', 'stats', 'chroma', 'motion'] : ['pool', 'edges', 'stats', 'motion'];
+  return ['energy', 'zcr', 'history'];
 }
 
 /** Which feature blocks apply to a view; others are refused with the reason. */
 export function checkFeatures(view: InputView, names: FeatureName[]): void {
   for (const n of names) {
     if (view.kind === 'image' && (n === 'energy' || n === 'zcr' || n === 'history')) throw new LensException('invalid-argument', `feature '${n}' is for audio/sequence inputs; images take pool, edges, stats`);
-    if (view.kind === 'sequence' && n === 'edges') throw new LensException('invalid-argument', `feature 'edges' is for images; sequences take energy, zcr, pool, stats`);
+    if (view.kind === 'sequence' && (n === 'edges' || n === 'chroma')) throw new LensException('invalid-argument', `feature '${n}' is for images; sequences take energy, zcr, history, pool, stats`);
+    if (view.kind === 'image' && n === 'chroma' && (view.C !== 3 || view.H < GRID || view.W < GRID)) throw new LensException('invalid-argument', `feature 'chroma' needs a 3-channel image of at least ${GRID}x${GRID}`);
     if (view.kind === 'image' && n === 'pool' && (view.H < GRID || view.W < GRID)) throw new LensException('invalid-argument', `feature 'pool' needs an image of at least ${GRID}x${GRID}`);
     if (view.kind === 'sequence' && (n === 'energy' || n === 'pool') && view.N < SEGMENTS) throw new LensException('invalid-argument', `feature '${n}' needs at least ${SEGMENTS} samples per input`);
   }
@@ -58,6 +67,8 @@ export function featureLabels(view: InputView, names: FeatureName[]): string[] {
       if (n === 'pool') for (let c = 0; c < view.C; c++) for (let i = 0; i < GRID * GRID; i++) out.push(`pool c${c} cell${i}`);
       if (n === 'edges') { for (let c = 0; c < view.C; c++) out.push(`edge-x c${c}`); for (let c = 0; c < view.C; c++) out.push(`edge-y c${c}`); }
       if (n === 'stats') for (let c = 0; c < view.C; c++) out.push(`std c${c}`);
+      if (n === 'chroma') { for (let i = 0; i < GRID * GRID; i++) out.push(`warmth cell${i}`); out.push('warmth max cell'); }
+      if (n === 'motion') { for (let i = 0; i < GRID * GRID; i++) out.push(`change cell${i}`); out.push('change max cell'); }
     } else {
       if (n === 'energy') { out.push('log energy'); for (let s = 0; s < SEGMENTS; s++) out.push(`log energy seg${s}`); }
       if (n === 'zcr') out.push('zero-crossing rate', 'log diff energy');
@@ -82,16 +93,48 @@ export function logEnergy(x: ArrayLike<number>, N: number): number {
  */
 export function computeAll(view: InputView, names: FeatureName[], inputs: InputTensor[], streams: string[]): number[][] {
   let h = HISTORY_START, stream: string | undefined;
+  let bg: number[] = [];
   return inputs.map((input, i) => {
-    if (streams[i] !== stream) { h = HISTORY_START; stream = streams[i]; }
+    const fresh = streams[i] !== stream;
+    if (fresh) { h = HISTORY_START; stream = streams[i]; }
+    if (view.kind === 'image' && names.includes('motion')) {
+      const cells = cellMeans(view, input.data);
+      if (fresh) bg = cells;
+      const f = computeFeatures(view, names, input, h, bg);
+      bg = bg.map((b, k) => b + MOTION_RATE * (cells[k]! - b));
+      return f;
+    }
     const f = computeFeatures(view, names, input, h);
     if (view.kind === 'sequence') h = Math.max(h - HISTORY_DECAY, logEnergy(input.data, view.N));
     return f;
   });
 }
 
+/** Per channel, the means of the GRID x GRID cells (the `pool` feature): [C·GRID·GRID], channel-major. */
+export function cellMeans(view: InputView & { kind: 'image' }, x: ArrayLike<number>): number[] {
+  const { C, H, W } = view;
+  const at = view.layout === 'NHWC' ? (c: number, h: number, w: number) => x[(h * W + w) * C + c]! : (c: number, h: number, w: number) => x[(c * H + h) * W + w]!;
+  const kh = Math.floor(H / GRID), kw = Math.floor(W / GRID);
+  const out: number[] = [];
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < GRID; i++) {
+      for (let j = 0; j < GRID; j++) {
+        let s = 0;
+        for (let h = i * kh; h < (i + 1) * kh; h++) for (let w = j * kw; w < (j + 1) * kw; w++) s += at(c, h, w);
+        out.push(s / (kh * kw));
+      }
+    }
+  }
+  return out;
+}
+
+/** The stream's starting state for a first frame: its own cell means (motion) — what the caller feeds the filter. */
+export function motionStart(view: InputView, x: ArrayLike<number>): number[] {
+  return view.kind === 'image' ? cellMeans(view, x) : [];
+}
+
 /** The feature vector of one input (float64 arithmetic); `history` is the stream state before this input. */
-export function computeFeatures(view: InputView, names: FeatureName[], input: InputTensor, history = HISTORY_START): number[] {
+export function computeFeatures(view: InputView, names: FeatureName[], input: InputTensor, history = HISTORY_START, background?: number[]): number[] {
   const x = input.data;
   const out: number[] = [];
   if (view.kind === 'image') {
@@ -99,16 +142,15 @@ export function computeFeatures(view: InputView, names: FeatureName[], input: In
     const at = view.layout === 'NHWC' ? (c: number, h: number, w: number) => x[(h * W + w) * C + c]! : (c: number, h: number, w: number) => x[(c * H + h) * W + w]!;
     for (const n of names) {
       if (n === 'pool') {
-        const kh = Math.floor(H / GRID), kw = Math.floor(W / GRID);
-        for (let c = 0; c < C; c++) {
-          for (let i = 0; i < GRID; i++) {
-            for (let j = 0; j < GRID; j++) {
-              let s = 0;
-              for (let h = i * kh; h < (i + 1) * kh; h++) for (let w = j * kw; w < (j + 1) * kw; w++) s += at(c, h, w);
-              out.push(s / (kh * kw));
-            }
-          }
-        }
+        out.push(...cellMeans(view, x));
+      } else if (n === 'motion') {
+        const cells = cellMeans(view, x), bg = background ?? cells;
+        const d = Array.from({ length: GRID * GRID }, (_, k) => {
+          let s = 0;
+          for (let c = 0; c < C; c++) s += Math.abs(cells[c * GRID * GRID + k]! - bg[c * GRID * GRID + k]!);
+          return s;
+        });
+        out.push(...d, Math.max(...d));
       } else if (n === 'edges') {
         const ex: number[] = [], ey: number[] = [];
         for (let c = 0; c < C; c++) {
@@ -125,6 +167,20 @@ export function computeFeatures(view: InputView, names: FeatureName[], input: In
           const m = s / (H * W);
           out.push(Math.sqrt(Math.max(0, s2 / (H * W) - m * m) + EPS));
         }
+      } else if (n === 'chroma') {
+        // Warmth relu(c0 − c1) × relu(c1 − c2) per pixel (R > G > B for RGB: skin, wood, fire), pooled per cell.
+        const kh = Math.floor(H / GRID), kw = Math.floor(W / GRID);
+        const cells: number[] = [];
+        for (let i = 0; i < GRID; i++) {
+          for (let j = 0; j < GRID; j++) {
+            let s = 0;
+            for (let h = i * kh; h < (i + 1) * kh; h++) {
+              for (let w = j * kw; w < (j + 1) * kw; w++) s += Math.max(0, at(0, h, w) - at(1, h, w)) * Math.max(0, at(1, h, w) - at(2, h, w));
+            }
+            cells.push(s / (kh * kw));
+          }
+        }
+        out.push(...cells, Math.max(...cells));
       }
     }
     return out;
@@ -201,6 +257,8 @@ const int = (name: string, value: number): Attribute => ({ name, type: 'int', va
 
 export const HISTORY_INPUT = 'history';
 export const HISTORY_OUTPUT = 'historyNext';
+export const MOTION_INPUT = 'background';
+export const MOTION_OUTPUT = 'backgroundNext';
 
 /**
  * Emits the features of `input` (dims of the view) as ONNX nodes (opset 13); returns the [1, k] feature tensor.
@@ -215,17 +273,36 @@ export function emitFeatures(b: GraphBuilder, view: InputView, names: FeatureNam
     const { C, H, W } = view;
     const x = view.layout === 'NHWC' ? b.op('Transpose', [input], [ints('perm', [0, 3, 1, 2])]) : input;
     const mean = (v: string) => b.op('ReduceMean', [v], [ints('axes', [2, 3]), int('keepdims', 0)]);
+    let pooledFlat: string | undefined;
+    const cells = () => {
+      if (pooledFlat) return pooledFlat;
+      const kh = Math.floor(H / GRID), kw = Math.floor(W / GRID);
+      // Rows and columns past GRID whole blocks are cut off first, as the TypeScript loop ignores them.
+      const cut = H === kh * GRID && W === kw * GRID ? x : slice(slice(x, 0, kh * GRID, 2), 0, kw * GRID, 3);
+      const pooled = b.op('AveragePool', [cut], [ints('kernel_shape', [kh, kw]), ints('strides', [kh, kw])]);
+      return (pooledFlat = b.op('Reshape', [pooled, b.ints([1, C * GRID * GRID])]));
+    };
     for (const n of names) {
       if (n === 'pool') {
-        const kh = Math.floor(H / GRID), kw = Math.floor(W / GRID);
-        // Rows and columns past GRID whole blocks are cut off first, as the TypeScript loop ignores them.
-        const cut = H === kh * GRID && W === kw * GRID ? x : slice(slice(x, 0, kh * GRID, 2), 0, kw * GRID, 3);
-        const pooled = b.op('AveragePool', [cut], [ints('kernel_shape', [kh, kw]), ints('strides', [kh, kw])]);
-        parts.push(b.op('Reshape', [pooled, b.ints([1, C * GRID * GRID])]));
+        parts.push(cells());
+      } else if (n === 'motion') {
+        const cur = cells();
+        const d = b.op('Abs', [b.op('Sub', [cur, MOTION_INPUT])]);
+        const perCell = b.op('ReduceSum', [b.op('Reshape', [d, b.ints([1, C, GRID * GRID])]), b.ints([1])], [int('keepdims', 0)]);
+        parts.push(perCell, b.op('ReduceMax', [perCell], [ints('axes', [1]), int('keepdims', 1)]));
+        const step = b.op('Mul', [b.op('Sub', [cur, MOTION_INPUT]), b.floats([], [MOTION_RATE], 'rate')]);
+        b.op('Add', [MOTION_INPUT, step], [], MOTION_OUTPUT);
       } else if (n === 'edges') {
         const dx = b.op('Abs', [b.op('Sub', [slice(x, 1, W, 3), slice(x, 0, W - 1, 3)])]);
         const dy = b.op('Abs', [b.op('Sub', [slice(x, 1, H, 2), slice(x, 0, H - 1, 2)])]);
         parts.push(mean(dx), mean(dy));
+      } else if (n === 'chroma') {
+        const ch = (c: number) => slice(x, c, c + 1, 1);
+        const warm = b.op('Mul', [b.op('Relu', [b.op('Sub', [ch(0), ch(1)])]), b.op('Relu', [b.op('Sub', [ch(1), ch(2)])])]);
+        const kh = Math.floor(H / GRID), kw = Math.floor(W / GRID);
+        const cut = H === kh * GRID && W === kw * GRID ? warm : slice(slice(warm, 0, kh * GRID, 2), 0, kw * GRID, 3);
+        const cells = b.op('Reshape', [b.op('AveragePool', [cut], [ints('kernel_shape', [kh, kw]), ints('strides', [kh, kw])]), b.ints([1, GRID * GRID])]);
+        parts.push(cells, b.op('ReduceMax', [cells], [ints('axes', [1]), int('keepdims', 1)]));
       } else if (n === 'stats') {
         const m = mean(x);
         const m2 = mean(b.op('Mul', [x, x]));

@@ -10,7 +10,7 @@ import { createSession, ort, type Session } from '../runtime';
 import { LensException } from '../result';
 import { filterCostFromEstimate, inputFilter, type Battery, type FilterWhatIf } from '../whatif';
 import { FILTER_INPUT, FILTER_KEEP, FILTER_SCORE, filterModel } from './export';
-import { checkFeatures, computeAll, defaultFeatures, featureLabels, HISTORY_INPUT, HISTORY_OUTPUT, HISTORY_START, inputView, type FeatureName } from './features';
+import { checkFeatures, computeAll, defaultFeatures, featureLabels, HISTORY_INPUT, HISTORY_OUTPUT, HISTORY_START, inputView, MOTION_INPUT, MOTION_OUTPUT, motionStart, type FeatureName } from './features';
 import { loadSamples, type FilterSample, type Preprocess } from './samples';
 import { chooseThreshold, curve, metrics, outOfFold, predict, split, train, type Classifier, type Metrics, type ModelKind } from './train';
 
@@ -154,7 +154,7 @@ async function modelOutputs(s: Session, samples: FilterSample[], primary: string
   let file = '';
   for (let i = 0; i < samples.length; i++) {
     const sm = samples[i]!;
-    if (sm.file !== file) { state = {}; file = sm.file; }
+    if (sm.stream !== file) { state = {}; file = sm.stream; }
     const feeds: Record<string, unknown> = { [primary]: new O.Tensor('float32', sm.input.data, sm.input.dims) };
     for (const input of s.inputs) {
       if (input.name === primary) continue;
@@ -201,7 +201,7 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
   }
   const dims = samples[0]!.input.dims;
   if (samples.some((x) => x.input.dims.join('x') !== dims.join('x'))) throw new LensException('invalid-argument', 'the samples give the input different dims; the filter needs one size');
-  const y = outs.map((out, i) => (isRedundant(o.rule, out, i > 0 && samples[i - 1]!.file === samples[i]!.file ? outs[i - 1] : undefined) ? 0 : 1));
+  const y = outs.map((out, i) => (isRedundant(o.rule, out, i > 0 && samples[i - 1]!.stream === samples[i]!.stream ? outs[i - 1] : undefined) ? 0 : 1));
   const positives = y.reduce((a: number, b) => a + b, 0);
   if (positives === 0 || positives === y.length) {
     throw new LensException('invalid-argument', `by the rule (${describeRule(o.rule)}) ${positives === 0 ? 'every' : 'no'} sample is redundant: a filter needs both kinds; check --rule and --output`);
@@ -209,7 +209,9 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
   const view = inputView(dims);
   const features = o.features?.length ? o.features : defaultFeatures(view);
   checkFeatures(view, features);
-  const X = computeAll(view, features, samples.map((x) => x.input), samples.map((x) => x.file));
+  const streams = samples.map((x) => x.stream);
+  const X = computeAll(view, features, samples.map((x) => x.input), streams);
+  const motion = view.kind === 'image' && features.includes('motion');
   const stream = view.kind === 'sequence' && features.includes('history');
 
   const sp = split(y, heldOutShare, seed);
@@ -234,11 +236,19 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
   try {
     const O = ort();
     // Stream state runs through ORT's own historyNext, as it would on the device.
-    let history: unknown;
+    let history: unknown, background: unknown;
     for (let i = 0; i < samples.length; i++) {
-      if (i === 0 || samples[i]!.file !== samples[i - 1]!.file) history = new O.Tensor('float32', Float32Array.from([HISTORY_START]), [1, 1]);
-      const r = await fs.run({ [FILTER_INPUT]: new O.Tensor('float32', samples[i]!.input.data, dims), ...(stream ? { [HISTORY_INPUT]: history } : {}) });
+      if (i === 0 || streams[i] !== streams[i - 1]) {
+        history = new O.Tensor('float32', Float32Array.from([HISTORY_START]), [1, 1]);
+        const start = motionStart(view, samples[i]!.input.data);
+        background = new O.Tensor('float32', Float32Array.from(start), [1, start.length]);
+      }
+      const r = await fs.run({
+        [FILTER_INPUT]: new O.Tensor('float32', samples[i]!.input.data, dims),
+        ...(stream ? { [HISTORY_INPUT]: history } : {}), ...(motion ? { [MOTION_INPUT]: background } : {}),
+      });
       if (stream) history = r[HISTORY_OUTPUT];
+      if (motion) background = r[MOTION_OUTPUT];
       const sc = Number(r[FILTER_SCORE]!.data[0]);
       maxAbsDiff = Math.max(maxAbsDiff, Math.abs(sc - scores[i]!));
       if (Boolean(Number(r[FILTER_KEEP]!.data[0])) !== scores[i]! >= threshold) decisionsDiffer++;
@@ -276,7 +286,7 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
     notes.push(`the held-out split has ${held.positives} non-redundant inputs: too few to resolve a recall of ${recall} (one miss is ${(100 / Math.max(1, held.positives)).toFixed(1)}%)`);
   }
   if (decisionsDiffer > 0) notes.push(`the exported filter decides differently from the TypeScript one on ${decisionsDiffer} sample(s) (float32 scores at the threshold)`);
-  if (new Set(samples.map((x) => x.file)).size < samples.length) notes.push('audio windows of one file are split between training and held-out samples at random: neighbouring windows are alike, so held-out figures lean optimistic for new recordings');
+  if (new Set(samples.map((x) => x.stream)).size < samples.length) notes.push('samples of one stream (windows of a file, numbered frames) are split between training and held-out at random: neighbours are alike, so held-out figures lean optimistic for new recordings');
 
   const fileCount = new Set(samples.map((x) => x.file)).size;
   const report: FilterReport = {

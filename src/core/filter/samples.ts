@@ -51,6 +51,8 @@ export interface FilterSample {
   name: string;
   /** The file (for `carry`: windows of one file form a stream). */
   file: string;
+  /** The stream the sample belongs to: its file for audio; for frames, the name without its running number. */
+  stream: string;
   /** The input the media feeds: what the filter reads. */
   input: InputTensor;
 }
@@ -170,6 +172,11 @@ function checkDims(tensor: InputTensor, input: ModelInputInfo, file: string): vo
   }
 }
 
+/** Frames of one stream share a name apart from a running number: cam1_007.jpg → cam1_. */
+export function frameStream(file: string): string {
+  return file.replace(/\.[^.]*$/, '').replace(/\d+$/, '');
+}
+
 /** Every sample in `dir`, ordered by name (natural order: frame2 before frame10), audio windows in time order. */
 export function loadSamples(dir: string, input: ModelInputInfo, pre: Preprocess, onFile?: (name: string) => void): FilterSample[] {
   let entries: string[];
@@ -187,7 +194,7 @@ export function loadSamples(dir: string, input: ModelInputInfo, pre: Preprocess,
     if (DATA.has(ext)) {
       const t = toFloat(readSampleFile(path), path);
       checkDims(t, input, path);
-      out.push({ name: f, file: f, input: t });
+      out.push({ name: f, file: f, stream: frameStream(f), input: t });
     } else if (ext === '.wav') {
       if (!pre.audio) throw new LensException('invalid-argument', `${f} is audio: give --preprocess '{"audio": {"sampleRate": 16000, "window": N, "hop": M}}'`, path);
       const a = decodeWav(new Uint8Array(readFileSync(path)), path);
@@ -199,13 +206,13 @@ export function loadSamples(dir: string, input: ModelInputInfo, pre: Preprocess,
       for (let k = 0, s = 0; s + window <= a.samples.length; k++, s += hop) {
         const t: InputTensor = { dims: rank === 3 ? [1, 1, window] : [1, window], data: a.samples.slice(s, s + window) };
         checkDims(t, input, path);
-        out.push({ name: `${f}#${k}`, file: f, input: t });
+        out.push({ name: `${f}#${k}`, file: f, stream: f, input: t });
       }
     } else {
       if (!pre.image) throw new LensException('invalid-argument', `${f} is an image: give --preprocess '{"image": {"width": W, "height": H, "layout": "NCHW"}}'`, path);
       const t = imageTensor(decodeImage(new Uint8Array(readFileSync(path)), path), pre.image);
       checkDims(t, input, path);
-      out.push({ name: f, file: f, input: t });
+      out.push({ name: f, file: f, stream: frameStream(f), input: t });
     }
   }
   if (out.length === 0) throw new LensException('invalid-argument', `samples folder '${dir}' holds no .npy, .pb, .png, .jpg or .wav files (or no audio file is a window long)`, dir);
