@@ -1,0 +1,58 @@
+// Our own construct fixtures (test/fixtures/python/constructs, one per construct of issue 15) against the truth
+// PyTorch gave (TRUTH.json, scripts/python-corpus.py constructs): every figure exact or null, with a reason when null.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { python } from './helpers';
+import { analyzeText, compareFile, newTally, readJson, summary, type TruthFile } from './truth';
+
+const DIR = join(__dirname, '..', '..', 'fixtures', 'python', 'constructs');
+const truth = readJson<{ files: Record<string, TruthFile> }>(join(DIR, 'TRUTH.json')).files;
+
+async function analyze(name: string) {
+  const file = join(DIR, name);
+  return analyzeText(await python(), readFileSync(file, 'utf8'), file);
+}
+
+test('constructs: every reported figure equals PyTorch or is null; no internal error', async (t) => {
+  const tally = newTally();
+  for (const name of Object.keys(truth)) {
+    const text = readFileSync(join(DIR, name), 'utf8');
+    const r = await analyze(name);
+    if (r.error) tally.errors.push(`${name}: ${r.error}`);
+    compareFile(name, text, r.model, truth[name], tally);
+  }
+  t.diagnostic(summary(tally));
+  assert.deepEqual(tally.errors, []);
+  assert.deepEqual(tally.wrong, []);
+  assert.deepEqual(tally.unchecked, []);
+  assert.ok(tally.exact >= 200, `${tally.exact} exact figures`);
+});
+
+test('constructs that are followed give exact totals for the model the file builds', async () => {
+  const root = async (name: string) => {
+    const m = (await analyze(name)).model.modules.find((s) => s.instancePath === '');
+    return { params: m?.params, macs: m?.macs };
+  };
+  const want = (name: string) => {
+    const p = truth[name]!.models[0]!.paths!['']!;
+    return { params: p[1], macs: p[2] };
+  };
+  for (const name of ['cfg_class_attr.py', 'expansion_attr.py', 'nested_def.py', 'padding_upsample.py', 'factory.py']) {
+    assert.deepEqual(await root(name), want(name), name);
+  }
+});
+
+test('constructs that cannot be followed are null with the reason, never a partial sum', async () => {
+  const reasonOf = async (name: string) => (await analyze(name)).model.model?.trace.incomplete;
+  assert.match((await reasonOf('unfollowed_loop.py')) ?? '', /loop over `range\(opt\.depth\)` \(line 16\) not followed/);
+  assert.match((await reasonOf('einops_layers.py')) ?? '', /Rearrange/);
+  assert.match((await reasonOf('layer_subclass.py')) ?? '', /forward\(\) of StdConv2d replaces nn\.Conv2d's/);
+  const loop = (await analyze('unfollowed_loop.py')).model.modules.find((s) => s.name === 'Deep')!;
+  assert.equal(loop.params, null);
+  assert.equal(loop.macs, null);
+  // The mixin class Linear(Bottle, nn.Linear) has nn.Linear's parameters and no crash.
+  const sub = (await analyze('layer_subclass.py')).model.modules.find((s) => s.name === 'Net')!;
+  assert.equal(sub.params, truth['layer_subclass.py']!.models[0]!.paths!['']![1]);
+});
