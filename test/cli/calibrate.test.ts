@@ -117,3 +117,12 @@ test('--out FILE.json writes there instead', async () => {
   assert.equal(r.code, 0, r.err);
   assert.ok(existsSync(join(dir, 'profiles', 'mine.json')));
 });
+
+test('a profile without a power figure (a calibrated host) shows energy n/a, not 0.000 mJ', async () => {
+  const device = unwrap(getDevice(unwrap(loadProfiles()), 'esp32-s3'));
+  const { fit: _f, ...rest } = device;
+  writeFileSync(join(dir, 'nopower.json'), JSON.stringify({ ...rest, id: 'nopower', activePowerW: 0, idlePowerW: 0, board: undefined, runtime: undefined, defaultRuntime: undefined }));
+  const io = bufferIO(dir);
+  assert.equal(await analyze([rel(MODELS[0]!), '--device', 'nopower', '--profiles', 'nopower.json'], io), 0, io.stderr.join(''));
+  assert.match(io.stdout.join(''), /energy n\/a \(the profile has no power figure: set activePowerW\)/);
+});

@@ -9,7 +9,7 @@ import type { Result } from '../../core/result';
 import { formatBytes, formatCount, formatShape, textTable } from '../../core/format';
 import { PIN_HELP, startCommand, parseInputShapes, parseInputValues, parsePositiveInt } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
-import { estimateReport, type EstimateReport } from '../../core/estimate';
+import { estimateReport, withRange, type EstimateReport } from '../../core/estimate';
 import type { DeviceProfile } from '../../core/devices';
 import { deviceFor, registryFor } from './devices';
 import { applyPlan, humanPlans, parsePlan, PLAN_HELP } from '../plan';
@@ -90,11 +90,24 @@ function humanEstimate(e: EstimateReport): string {
   const parts = e.ram ? [`arena ${formatBytes(e.ram.arenaBytes)}`, ...(e.ram.persistentBytes ? [`persistent ${formatBytes(e.ram.persistentBytes)}`] : []),
     ...(e.ram.weightBytes ? [`weights ${formatBytes(e.ram.weightBytes)}`] : []), `runtime ${formatBytes(e.ram.runtimeBytes)}`].join(' + ') : '';
   return [
-    `  on ${e.device}: latency ${lat}${e.latencyMs.toFixed(3)} ms, energy ${lat}${e.energyMj.toFixed(3)} mJ/inference, RAM ${mem}${formatBytes(e.peakRamBytes)}${parts ? ` (${parts})` : ''}, flash ${formatBytes(e.flashBytes)}`,
+    `  on ${e.device}: latency ${lat}${e.latencyMs.toFixed(3)} ms, energy ${energyText(e, lat)}, RAM ${mem}${formatBytes(e.peakRamBytes)}${parts ? ` (${parts})` : ''}, flash ${formatBytes(e.flashBytes)}`,
     `  fits: RAM ${yes(e.fits.memory, 'memory')}, flash ${yes(e.fits.storage, 'storage')}, dtypes ${yes(e.fits.dtypes)}, operators ${yes(e.fits.operators)}`,
+    `  ${rangeLine(e)}`,
     ...e.warnings.map((w) => `  warning: ${w}`),
     '',
   ].join('\n');
+}
+
+/** The latency and energy intervals and what they rest on: "latency 54.0 ms (41.2–70.1), energy …; 80% interval, …". */
+function rangeLine(e: EstimateReport): string {
+  const pts = e.evidencePoints > 0 ? `${e.evidencePoints} measured inference${e.evidencePoints === 1 ? '' : 's'} behind ${e.device}` : `no measurements of ${e.device} itself`;
+  return `range: latency ${withRange(e.latencyMs, e.latencyMsRange, 'ms')}, energy ${withRange(e.energyMj, e.energyMjRange, 'mJ')} — ${Math.round(e.range.level * 100)}% interval; ${pts}; ${e.range.basis}`;
+}
+
+/** Energy per inference, or n/a with the reason when the profile has no power figure (a calibrated host). */
+function energyText(e: EstimateReport, mark: string): string {
+  if (e.energyMj === 0 && e.latencyMs > 0) return 'n/a (the profile has no power figure: set activePowerW)';
+  return `${mark}${e.energyMj.toFixed(3)} mJ/inference`;
 }
 
 export function humanReport(a: Analysis, top: number): string {

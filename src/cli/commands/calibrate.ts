@@ -64,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const t0 = Date.now();
   const r = await catchLensAsync(() => calibrateHost({
     id, threads: threads.value,
-    progress: (done, total, name) => io.err(`\rcalibrating ${done}/${total} ${name.padEnd(32)}`),
+    progress: (done, total, name) => io.err(`\rtiming ${done}/${total} ${name.padEnd(32)}`),
   }));
   io.err('\n');
   if (!r.ok) return fail(r.error.message);
@@ -82,13 +82,23 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(`${JSON.stringify(profile, null, 2)}\n`);
     return EXIT_OK;
   }
-  const eff = Object.entries(profile.efficiency).filter(([k]) => k !== 'control' && k !== 'data')
-    .map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
+  // A 0 is a fitted result, not a failure: the class's time followed another term (bytes moved, per-node cost).
+  const classes = Object.keys(profile.efficiency).filter((k) => k !== 'control') as (keyof typeof profile.efficiency)[];
+  const eff = classes.map((k) => `${k} ${profile.efficiency[k]! > 0 ? profile.efficiency[k]!.toFixed(3) : '0'}`).join(', ');
+  const noOps = classes.filter((k) => !(profile.efficiency[k]! > 0));
+  const noBytes = classes.filter((k) => !((profile.memoryEfficiency?.[k] ?? 0) > 0));
+  const zeros = [
+    ...(noOps.length ? [`  0 = no per-op term: the time of ${noOps.join(', ')} followed bytes moved and per-node cost, not arithmetic (the estimator adds no compute time there)`] : []),
+    ...(noBytes.length ? [`  memory efficiency 0 for ${noBytes.join(', ')}: no per-byte term (their time followed arithmetic and per-node cost)`] : []),
+  ];
   io.out([
-    `wrote ${outArg} (profile '${profile.id}') in ${((Date.now() - t0) / 1000).toFixed(1)} s from ${r.value.benches.length} benchmarks`,
+    `wrote ${outArg} (profile '${profile.id}') in ${((Date.now() - t0) / 1000).toFixed(1)} s from ${r.value.benches.length} micro-benchmarks` +
+      ` (${r.value.models} models with the overhead, dispatch and runtime-weight ones, ${r.value.passes} passes: ${r.value.timings} timings)`,
     `  peak fp32 ${(profile.peakOpsPerSecond.float! / 1e9).toFixed(1)} GFLOPS (fitted dense conv), memory ${(profile.memoryBandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (element-wise Add)`,
     `  efficiency per class: ${eff}`,
+    ...zeros,
     `  per-inference overhead ${profile.overheadMs.toFixed(4)} ms, per-node dispatch ${Number(profile.calibration?.['dispatchMs'] ?? 0).toFixed(5)} ms, conv channels padded to ${profile.channelBlock ?? 1}`,
+    '  energy: n/a — calibration measures time only; set activePowerW and idlePowerW in the profile for energy figures',
     `  use it: aiot-lens analyze MODEL --device ${profile.id}   (loaded from .aiot/devices) or --profiles ${outArg}`,
     '',
   ].join('\n'));

@@ -29,7 +29,7 @@ export function renderMarkdown(input: ReportInput): string {
   ]), '');
   if (e) {
     out.push(`## On ${e.device}`, '', table(['resource', 'demand', 'budget', 'fits'], fitRows(e).map((r) => [r.label, boundedValue(r.demand, r.unit, r.bound), resourceValue(r.budget, r.unit), r.verdict === 'over' ? '**no**' : verdictText(r)])), '');
-    out.push(`Latency ${formatMs(e.latencyMs)}, energy ${e.energyMj.toFixed(3)} mJ per inference.`, '');
+    out.push(`Latency ${formatMs(e.latencyMs)}, energy ${e.energyMj === 0 && e.latencyMs > 0 ? 'n/a (the profile has no power figure)' : `${e.energyMj.toFixed(3)} mJ`} per inference.`, '');
   }
   if (advice) {
     out.push('## Bottleneck', '', `**${advice.bottleneck.resource}** (${advice.bottleneck.module}${advice.bottleneck.fits ? ', fits' : ', over budget'}): ${advice.bottleneck.reason}`, '');
