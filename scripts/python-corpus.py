@@ -219,12 +219,24 @@ def truth_for(path, modname, models, argv=()):
         except Exception as e:  # recorded, never silently dropped
             entry['error'] = '%s: %s' % (type(e).__name__, e)
         out['models'].append(entry)
-    # Every nn.Module class of the file that builds without arguments: its parameter count.
+    # Every nn.Module class of the file, built as the analysis builds a class outside the model: with the literal
+    # arguments of its first call in the file (`site`), or without arguments when it is never called with any.
+    tree = ast.parse(open(path, encoding='utf-8').read())
+    first_call = {}
+    for n in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)), key=lambda n: (n.lineno, n.col_offset)):
+        first_call.setdefault(n.func.id, n)
     for name, obj in list(ns.items()):
         if isinstance(obj, type) and issubclass(obj, nn.Module) and obj.__module__ == modname:
+            call = first_call.get(name)
             try:
-                inst = obj()
-                out['classes'][name] = {'params': sum(p.numel() for p in inst.parameters()),
+                if call is not None and (call.args or call.keywords):
+                    args = [ast.literal_eval(a) for a in call.args]
+                    kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+                    inst = obj(*args, **kwargs)
+                else:
+                    inst = obj()
+                out['classes'][name] = {'site': call is not None and bool(call.args or call.keywords),
+                                        'params': sum(p.numel() for p in inst.parameters()),
                                         'paths': {k: sum(p.numel() for p in c.parameters()) for k, c in inst.named_children()}}
             except Exception:
                 pass

@@ -113,7 +113,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (values['json'] === true) {
     io.out(`${JSON.stringify({
       diagnostics: report.diagnostics.map(diagnosticJson),
-      modules: report.modules.map((m) => ({ name: m.name, line: m.range.start.line + 1, params: m.params, macs: m.macs })),
+      modules: report.modules.map((m) => ({ name: m.name, line: m.range.start.line + 1, params: m.params, macs: m.macs, ...(m.unknownReason ? { unknownReason: m.unknownReason } : {}) })),
       ...(report.linkedModel ? { linkedModel: report.linkedModel } : {}),
       ...(report.syntaxErrors.length ? { syntaxErrors: report.syntaxErrors.map((r) => ({ line: r.start.line + 1, column: r.start.character + 1 })) } : {}),
     })}\n`);
@@ -123,7 +123,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   for (const m of report.modules) {
     const params = m.params === null ? 'params unknown' : `${m.params.toLocaleString('en-US')} params`;
     const macs = m.macs === null ? 'MACs unknown' : `${formatCount(m.macs)} MACs${m.inputShape ? ` @ ${m.inputShape.join('×')}` : ''}`;
-    lines.push(`${file}:${m.range.start.line + 1}: ${m.name}${m.isExported ? ' (exported)' : ''}: ${params}, ${macs}`);
+    lines.push(`${file}:${m.range.start.line + 1}: ${m.name}${m.isExported ? ' (exported)' : ''}: ${params}, ${macs}${m.unknownReason ? ` (unknown: ${m.unknownReason})` : ''}`);
   }
   if (report.linkedModel) lines.push(`linked model: ${report.linkedModel}`);
   if (report.linkError) lines.push(`linked model not analyzed: ${report.linkError}`);

@@ -1,7 +1,7 @@
 // Owns the script model: imports, nn.Module classes, the exported model instance and its traced forward(),
 // turned into per-class summaries and per-layer figures.
 import type { Node, Tree } from 'web-tree-sitter';
-import { applyModule, evaluate, execBlock, execStatement, instantiate, newScope, type EvalContext, type Trace, type TraceEntry } from './eval';
+import { applyModule, evaluate, execBlock, execStatement, instantiate, newScope, traceReason, type EvalContext, type Trace, type TraceEntry } from './eval';
 import { LAYERS } from './layers';
 import { callArgs, dottedParts, enclosingFunction, enclosingStatement, indexTree, kids, rangeOf, type NodeIndex } from './syntax';
 import type { LayerInfo, ModuleSummary, Range, Shape } from './types';
@@ -222,11 +222,19 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
     if (inst.path === undefined) collectLayers(inst.mod, undefined, layers, undefined, undefined);
     const nameNode = cls.node.childForFieldName('name') ?? cls.node;
     const macs = inst.path !== undefined && model ? subtreeMacs(model.trace, calls!, inst.path) : null;
+    const params = modParams(inst.mod);
+    // Why a figure is null travels with it (JSON, code lens tooltip, hover).
+    const unknownReason =
+      params === null ? unknownReasonOf(inst.mod)
+      : macs !== null ? undefined
+      : inst.path === undefined ? 'not part of the model the script builds and runs'
+      : traceReason(model?.trace, inst.path) ?? (model && !model.inputShape ? 'no input shape found (torch.randn(...) passed to the model or to torch.onnx.export)' : 'not reached by the forward() walk');
     modules.push({
       name: cls.name,
       range: rangeOf(nameNode),
-      params: modParams(inst.mod),
+      params,
       macs,
+      ...(unknownReason ? { unknownReason } : {}),
       inputShape: inst.path !== undefined ? calls?.get(inst.path)?.inputShape ?? undefined : undefined,
       layers: [...inst.mod.children].map(([key, c]) => layerInfo(key, c, inst!.path, model?.trace, calls)),
       isExported: !!model && model.mod === inst.mod,
@@ -448,7 +456,7 @@ function layerInfo(key: string, c: ModSpec, parentPath: string | undefined, trac
   if (call?.inputShape) info.inputShape = call.inputShape;
   if (call?.outputShape) info.outputShape = call.outputShape;
   if (params === null) info.unknownReason = unknownReasonOf(c);
-  else if (macs === null) info.unknownReason = trace?.incomplete ?? 'not reached by the forward() walk';
+  else if (macs === null) info.unknownReason = (path === undefined ? undefined : traceReason(trace, path)) ?? trace?.incomplete ?? 'not reached by the forward() walk';
   return info;
 }
 

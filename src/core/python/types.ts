@@ -85,4 +85,6 @@ export interface ModuleSummary {
   isExported: boolean;
   /** Module path of the instance the figures come from inside the exported model ('' for the model itself). */
   instancePath?: string;
+  /** Why params or MACs are null, in a few words ("loop over `self.cfg` (line 30) not followed"). */
+  unknownReason?: string;
 }

@@ -42,7 +42,8 @@ export function codeLensesFor(result: CheckResult): CodeLens[] {
     if (onnx) parts.push(`ONNX ${onnx.params.toLocaleString('en-US')} params · ${formatCount(onnx.macs)} MACs`);
     const dev = m.instancePath !== undefined ? devicePart(link, m.instancePath) : undefined;
     if (dev) parts.push(dev);
-    lenses.push({ range: m.range, command: openCommand(link, m.instancePath, parts.join(' | ')) });
+    const command = openCommand(link, m.instancePath, parts.join(' | '));
+    lenses.push({ range: m.range, command: m.unknownReason ? { ...command, tooltip: `Unknown: ${m.unknownReason}` } : command });
   }
   for (const e of model.exports) {
     const parts: string[] = [];

@@ -2,7 +2,8 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { formatCount, formatShape } from '../../core/format';
 import type { CheckResult, Range } from '../../core/python';
-import { modParams } from '../../core/python/values';
+import { traceReason } from '../../core/python/eval';
+import { modParams, unknownReasonOf } from '../../core/python/values';
 import { devicePart } from './codeLens';
 
 const contains = (r: Range, p: Position): boolean =>
@@ -32,6 +33,8 @@ export function hoverAt(result: CheckResult, position: Position): Hover | null {
       inst.macs === null ? 'MACs unknown' : `${formatCount(inst.macs)} MACs`,
     ].filter(Boolean);
     lines.push(`- ${cells.join(' · ')}`);
+    const why = params === null ? unknownReasonOf(inst.mod) : inst.macs === null ? (inst.path === undefined ? 'not part of the model the script builds and runs' : traceReason(result.model.model?.trace, inst.path)) : undefined;
+    if (why) lines.push(`  - unknown: ${why}`);
     const onnx = inst.path !== undefined ? result.link?.byPath.get(inst.path) : undefined;
     if (onnx) lines.push(`  - ONNX: ${onnx.nodeNames.length} node(s), ${onnx.params.toLocaleString('en-US')} params, ${formatCount(onnx.macs)} MACs`);
     const dev = inst.path !== undefined && inst.path !== '' ? devicePart(result.link, inst.path) : undefined;

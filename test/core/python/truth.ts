@@ -21,7 +21,7 @@ export interface TruthModel {
 export interface TruthFile {
   models: TruthModel[];
   /** Classes that build without arguments: their parameters, and each direct child's. */
-  classes: Record<string, { params: number; paths?: Record<string, number> }>;
+  classes: Record<string, { params: number; paths?: Record<string, number>; site?: boolean }>;
 }
 
 export interface Tally {
@@ -100,7 +100,7 @@ export function compareFile(id: string, text: string, model: ScriptModel, truth:
         check(`${s.name}.${l.path} @'${p}' MACs`, l.macs, macsTruth(p), true);
       }
     } else {
-      const c = truth?.classes[s.name] && builtWithoutArgs(text, s.name) ? truth.classes[s.name] : undefined;
+      const c = truth?.classes[s.name] && (truth.classes[s.name]!.site || builtWithoutArgs(text, s.name)) ? truth.classes[s.name] : undefined;
       check(`${s.name} (fresh) params`, s.params, c?.params, false);
       check(`${s.name} (fresh) MACs`, s.macs, undefined, true);
       for (const l of s.layers) {

@@ -155,3 +155,12 @@ export function giveUp(ctx: EvalContext, path: string | undefined, why: string):
   (ctx.trace.reasons ??= new Map()).set(path ?? '', ctx.trace.reasons.get(path ?? '') ?? why);
 }
 
+
+const within = (p: string, prefix: string): boolean => prefix === '' || p === prefix || p.startsWith(`${prefix}.`);
+
+/** Why the MACs at `path` are unknown: the reason recorded for it, an ancestor or a descendant, else the walk's first. */
+export function traceReason(trace: Trace | undefined, path: string | undefined): string | undefined {
+  if (!trace) return undefined;
+  if (path !== undefined) for (const [p, why] of trace.reasons ?? []) if (within(p, path) || within(path, p)) return why;
+  return trace.incomplete;
+}
