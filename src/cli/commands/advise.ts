@@ -94,7 +94,8 @@ function human(a: Advice, file: DiskSize): string {
     const demand = r.bound === 'lower' && r.demand === 0 ? 'unknown' : `${r.bound === 'lower' ? '≥ ' : r.bound === 'upper' ? '≤ ' : ''}${show(r.demand, r.unit)}`;
     const tail = r.verdict === 'unknown' ? `  no verdict: a ${r.bound} bound` : r.bound && r.budget === null ? `  (a ${r.bound} bound)`
       : r.name === 'energy' && r.budget === null ? `  (${r.assumption})` : '';
-    lines.push(`  ${mark} ${r.name.padEnd(13)} ${demand.padStart(11)} / ${budget}${util}${tail}`);
+    const range = r.range && !(r.bound === 'lower' && r.demand === 0) ? ` (${show(r.range[0], r.unit)}–${show(r.range[1], r.unit)})` : '';
+    lines.push(`  ${mark} ${r.name.padEnd(13)} ${demand.padStart(11)}${range} / ${budget}${util}${tail}`);
   }
   lines.push('', `  binding: ${a.bottleneck.resource} (${a.bottleneck.module}): ${a.bottleneck.reason}`);
   if (a.applied.length) lines.push('', `  already applied: ${a.applied.map((x) => `${x.id} (${x.evidence})`).join('; ')}`);

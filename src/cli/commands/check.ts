@@ -86,6 +86,7 @@ function lines(r: CheckResult): string {
       : x.verdict === 'unknown' ? ` (a ${x.bound} bound: no verdict until the inputs are pinned with --input-shape/--value)`
       : x.bound ? ` (a ${x.bound} bound)` : x.name === 'energy' && x.budget === null ? ` (${x.assumption})` : '';
     const demand = x.bound === 'lower' && x.demand === 0 ? 'unknown' : `${x.bound === 'lower' ? '≥ ' : x.bound === 'upper' ? '≤ ' : ''}${show(x.demand, x.unit)}`;
-    return `${verdict === 'n/a ' && !x.fits ? 'FAIL' : verdict} ${r.model} ${r.device} ${x.name}: ${demand} / ${budget}${extra}\n`;
+    const range = x.range && !(x.bound === 'lower' && x.demand === 0) ? ` (${show(x.range[0], x.unit)}–${show(x.range[1], x.unit)})` : '';
+    return `${verdict === 'n/a ' && !x.fits ? 'FAIL' : verdict} ${r.model} ${r.device} ${x.name}: ${demand}${range} / ${budget}${extra}\n`;
   }).join('') + r.warnings.map((w) => `warning ${r.model}: ${w}\n`).join('');
 }

@@ -3,7 +3,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { analyzeModelFileSync } from '../../core/analyze';
-import { estimate, estimateInputOf } from '../../core/estimate';
+import { estimate, estimateInputOf, withRange } from '../../core/estimate';
 import { formatBytes, formatCount, formatMs, textTable } from '../../core/format';
 import {
   describeAxes, dutyCycle, filterCostFromEstimate, filterCostFromMacs, inputFilter, modelInputAxes, parseRate, resolutionSweep, windowSweep,
@@ -125,7 +125,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const result = {
     model: file, device: device.value.id,
-    baseline: { latencyMs: base.latencyMs, energyMj: base.energyMj, peakRamBytes: base.peakRamBytes, flashBytes: base.flashBytes },
+    baseline: {
+      latencyMs: base.latencyMs, energyMj: base.energyMj, latencyMsRange: base.latencyMsRange, energyMjRange: base.energyMjRange,
+      evidencePoints: base.evidencePoints, range: base.range, peakRamBytes: base.peakRamBytes, flashBytes: base.flashBytes,
+    },
     inputs: axes.map((x) => ({ name: x.name, kind: x.kind, spatialAxes: x.spatial, ...(x.time !== undefined ? { timeAxis: x.time } : {}), labels: x.labels, reason: x.reason })),
     resolution,
     ...(window.length ? { window } : {}),
@@ -142,7 +145,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT_OK;
   }
-  const lines = [`${file} on ${device.value.id}: ${formatMs(base.latencyMs)}, ${base.energyMj.toFixed(2)} mJ per inference`];
+  const lines = [`${file} on ${device.value.id}: ${withRange(base.latencyMs, base.latencyMsRange, 'ms')}, ${withRange(base.energyMj, base.energyMjRange, 'mJ')} per inference (${Math.round(base.range.level * 100)}% intervals, ${base.evidencePoints} measured inferences behind the profile)`];
   const result3 = (p: ResolutionPoint) => [
     p.ok ? formatCount(p.macs!) : '-', p.ok ? formatMs(p.latencyMs!) : '-', p.ok ? formatBytes(p.peakRamBytes!) : '-',
     p.ok ? `${p.energyMj!.toFixed(2)} mJ` : '-', p.ok ? (p.fits!.memory && p.fits!.storage ? 'yes' : 'no') : `cannot: ${p.reason}`,

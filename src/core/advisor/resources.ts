@@ -40,6 +40,8 @@ export function resourcesOf(e: Estimate, input: EstimateInput, device: DevicePro
     (deadline === undefined ? 'no deadline or frame rate given' : b.latencyMs ? `deadline ${b.latencyMs} ms` : `one inference per frame at ${b.fps} fps`) + dtypeNote +
       (input.bounds?.why?.latency ? ` (${input.bounds.why.latency})` : ''), input.bounds?.latency));
   if (!e.fits.dtypes) out[0]!.fits = false;
+  out[0]!.range = e.latencyMsRange;
+  out[0]!.evidencePoints = e.evidencePoints;
   const ramBudget = device.ramBytes * (1 - (b.ramHeadroom ?? 0));
   out.push(entry('memory', e.peakRamBytes, ramBudget, 'bytes', e.resources.memory.assumption + (b.ramHeadroom ? `; ${b.ramHeadroom * 100}% of RAM kept free` : ''), e.resources.memory.bound));
   const flashBudget = device.flashBytes * (1 - (b.flashHeadroom ?? 0));
@@ -59,6 +61,14 @@ export function resourcesOf(e: Estimate, input: EstimateInput, device: DevicePro
     battery !== undefined && hours > 0
       ? `${hours} h at one inference every ${period.ms.toFixed(1)} ms: active ${device.activePowerW} W during inference, idle ${device.idlePowerW} W otherwise, vs ${b.batteryMah} mAh at ${b.batteryV} V${period.assumed ? '; 1 inference/s assumed' : ''}`
       : `per ${period.ms.toFixed(0)} ms period: inference ${e.energyMj.toFixed(2)} mJ + idle ${(device.idlePowerW * idleMs).toFixed(2)} mJ${period.assumed ? '; 1 inference/s assumed' : ''}; no battery budget given`, input.bounds?.latency));
+  // The inference's share of the period's energy carries the estimate's energy interval; the idle share is datasheet.
+  const energy = out[out.length - 1]!;
+  if (perPeriodMj > 0) {
+    const scale = energy.demand / perPeriodMj;
+    const idle = perPeriodMj - e.energyMj;
+    energy.range = [(e.energyMjRange[0] + idle) * scale, (e.energyMjRange[1] + idle) * scale];
+    energy.evidencePoints = e.evidencePoints;
+  }
   return out;
 }
 
@@ -111,7 +121,8 @@ export function afterOf(resources: ResourceDemand[], e: Estimate, linkBytesPerSe
     if (r.utilization !== null) utilization[r.name] = r.utilization;
   }
   return {
-    latencyMs: e.latencyMs, energyMj: e.energyMj, peakRamBytes: e.peakRamBytes, flashBytes: e.flashBytes,
+    latencyMs: e.latencyMs, energyMj: e.energyMj, latencyMsRange: e.latencyMsRange, energyMjRange: e.energyMjRange,
+    peakRamBytes: e.peakRamBytes, flashBytes: e.flashBytes,
     ...(linkBytesPerSecond !== undefined ? { linkBytesPerSecond } : {}), fits, utilization,
   };
 }

@@ -3,7 +3,7 @@
 
 import type { Analysis } from '../analyze';
 import type { DeviceProfile, LinkProfile } from '../devices/types';
-import { estimate, estimateInputOf } from '../estimate';
+import { estimate, estimateInputOf, figureRange, spanOf } from '../estimate';
 import { enumerateCuts, topologicalOrder, type Compression, type CrossingTensor } from './cuts';
 import { err, ok, type Result } from '../result';
 
@@ -27,6 +27,10 @@ export interface CutEvaluation {
   linkMs: number;
   remoteMs: number;
   totalMs: number;
+  /** Intervals of the device and remote parts from their profiles' fits; total adds the ends (the link time is exact). */
+  deviceMsRange: [number, number];
+  remoteMsRange: [number, number];
+  totalMsRange: [number, number];
   /** Device compute + radio + idle while waiting for the remote result. */
   deviceEnergyMj: number;
   radioEnergyMj: number;
@@ -77,6 +81,8 @@ export function searchSplit(
   const suffix = new Float64Array(order.length + 1);
   for (let k = order.length - 1; k >= 0; k--) suffix[k] = suffix[k + 1]! + remMs[order[k]!]!;
 
+  const devRange = figureRange(device);
+  const remRange = figureRange(remote);
   const upBps = link.uplinkBitsPerSecond;
   const downBps = link.downlinkBitsPerSecond ?? link.uplinkBitsPerSecond;
   const cuts: CutEvaluation[] = set.cuts.map((c) => {
@@ -91,9 +97,13 @@ export function searchSplit(
     // While the link and the remote side work, the device waits at idle power.
     const waitMs = remoteWork ? link.rttMs + remoteMs : 0;
     const deviceEnergyMj = device.activePowerW * deviceMs + radioEnergyMj + device.idlePowerW * waitMs;
+    const deviceMsRange = spanOf(deviceMs, devRange.latencyLogSpread, devRange.level);
+    const remoteMsRange = spanOf(remoteMs, remRange.latencyLogSpread, remRange.level);
     return {
       index: k, afterNode: c.afterNode, tensors: c.tensors, bytes: remoteWork ? c.bytes : 0, downloadBytes: c.downloadBytes,
-      deviceMs, linkMs, remoteMs, totalMs: deviceMs + linkMs + remoteMs, deviceEnergyMj, radioEnergyMj,
+      deviceMs, linkMs, remoteMs, totalMs: deviceMs + linkMs + remoteMs,
+      deviceMsRange, remoteMsRange, totalMsRange: [deviceMsRange[0] + linkMs + remoteMsRange[0], deviceMsRange[1] + linkMs + remoteMsRange[1]],
+      deviceEnergyMj, radioEnergyMj,
     };
   });
   const allDevice = cuts.find((c) => c.index === order.length);

@@ -22,8 +22,11 @@ export interface ResolutionPoint {
   reason?: string;
   macs?: number;
   latencyMs?: number;
+  /** Interval from the device profile's fit (Estimate.latencyMsRange). */
+  latencyMsRange?: [number, number];
   peakRamBytes?: number;
   energyMj?: number;
+  energyMjRange?: [number, number];
   fits?: { memory: boolean; storage: boolean };
 }
 
@@ -70,8 +73,8 @@ function evaluate(analysis: Analysis, device: DeviceProfile, inputShapes: Record
   }
   const e = estimate(estimateInputOf(a, device), device);
   return {
-    ok: true as const, macs: a.report.totals.macs, latencyMs: e.latencyMs, peakRamBytes: e.peakRamBytes,
-    energyMj: e.energyMj, fits: { memory: e.fits.memory, storage: e.fits.storage },
+    ok: true as const, macs: a.report.totals.macs, latencyMs: e.latencyMs, latencyMsRange: e.latencyMsRange, peakRamBytes: e.peakRamBytes,
+    energyMj: e.energyMj, energyMjRange: e.energyMjRange, fits: { memory: e.fits.memory, storage: e.fits.storage },
   };
 }
 

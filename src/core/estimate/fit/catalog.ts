@@ -172,7 +172,7 @@ export function fitCatalog(profiles: readonly DeviceProfile[], evidence: readonl
     let basis: string;
     if (r.fit.level === 'profile') {
       spread = shrunkLogSpread(own, famLoo.get(f)!, PSEUDO_POINTS);
-      basis = `${pct(RANGE_LEVEL)} interval from this profile's ${own.length} leave-one-out residual(s), shrunk toward the ${f} family's as if it were ${PSEUDO_POINTS} more`;
+      basis = `from this profile's ${own.length} leave-one-out residual(s), shrunk toward the ${f} family's as if it were ${PSEUDO_POINTS} more`;
       r.loo = r.loo.map((l) => {
         const others = r.loo.filter((o) => o.group !== l.group).map((o) => o.logResidual);
         const s = shrunkLogSpread(others, famLoo.get(f)!, PSEUDO_POINTS);
