@@ -22,11 +22,18 @@ export interface ResourceDemand {
   bound?: 'lower' | 'upper';
   /** fits / over / unknown (a lower bound within budget or an upper bound over it); absent without a budget. */
   verdict?: 'fits' | 'over' | 'unknown';
+  /** compute and energy: the interval around `demand` from the device profile's fit (see Estimate.range). */
+  range?: [number, number];
+  /** Measured inferences behind the device profile's fit (compute and energy rows). */
+  evidencePoints?: number;
 }
 
 export interface AfterEstimate {
   latencyMs: number;
   energyMj: number;
+  /** Intervals from the device profile's fit (Estimate.latencyMsRange / energyMjRange). */
+  latencyMsRange?: [number, number];
+  energyMjRange?: [number, number];
   peakRamBytes: number;
   flashBytes: number;
   linkBytesPerSecond?: number;
