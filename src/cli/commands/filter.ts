@@ -130,7 +130,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (values['save-report']) {
     const p = reportPathFor(model);
-    const w = writeFileAtomic(p, `${JSON.stringify({ ...report, ...(written.onnx ? { filterPath: written.onnx } : {}) }, null, 2)}\n`, { force: true });
+    // The command that made it, so the advisor can print it (arguments quoted for a POSIX shell).
+    const command = ['aiot-lens', 'filter', ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+    const w = writeFileAtomic(p, `${JSON.stringify({ ...report, command, ...(written.onnx ? { filterPath: written.onnx } : {}) }, null, 2)}\n`, { force: true });
     if (!w.ok) return fail(w.error.message);
     written.report = p;
   }

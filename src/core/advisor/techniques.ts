@@ -17,6 +17,7 @@ import { isFloatDType } from '../onnx/dtype';
 import { beamSchedule, type PassOptions } from '../passes';
 import { quantizeInput, reduceInput } from './transforms';
 import type { AppliedId } from './applied';
+import { INPUT_FILTER } from './inputFilter';
 import type { AdviseOptions, Module, ResourceName } from './types';
 
 export interface TechniqueContext {
@@ -229,6 +230,8 @@ export const TECHNIQUES: Technique[] = [
       };
     },
   },
+  // Measured on the user's samples (aiot-lens filter --save-report): offered only when MODEL.filter.json exists.
+  INPUT_FILTER,
 ];
 
 /** 4-D image-like inputs (NCHW or NHWC) scaled to 3/4 of their spatial size, rounded to a multiple of 8. */
