@@ -2,6 +2,7 @@
 // turned into per-class summaries and per-layer figures.
 import type { Node, Tree } from 'web-tree-sitter';
 import { applyModule, evaluate, execBlock, execStatement, instantiate, newScope, traceReason, type EvalContext, type Trace, type TraceEntry } from './eval';
+import { entryBuildSites } from './entry-points';
 import { LAYERS } from './layers';
 import { callArgs, dottedParts, enclosingFunction, enclosingStatement, indexTree, kids, rangeOf, type NodeIndex } from './syntax';
 import type { LayerInfo, ModuleSummary, Range, Shape } from './types';
@@ -202,7 +203,7 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
   }
 
   const exports = exportNodes.map((n) => exportCall(n, ctx));
-  const model = findModel(index, exportNodes, instantiations, ctx, classes, text);
+  const model = findModel(index, exportNodes, instantiations, ctx, classes, text, root);
   const layers = new Map<string, LayerInstance[]>();
   const modules: ModuleSummary[] = [];
   const calls = model ? indexCalls(model.trace) : undefined;
@@ -302,10 +303,11 @@ export function scopeBefore(n: Node, ctx: EvalContext): ReturnType<typeof newSco
   return scope;
 }
 
-function findModel(index: NodeIndex, exportNodes: Node[], instantiations: Node[], ctx: EvalContext, classes: Map<string, ClassInfo>, text: string): ScriptModel['model'] {
+function findModel(index: NodeIndex, exportNodes: Node[], instantiations: Node[], ctx: EvalContext, classes: Map<string, ClassInfo>, text: string, root: Node): ScriptModel['model'] {
   let mod: ModSpec | undefined;
   let varName: string | undefined;
   let input: Shape | undefined;
+  let candidatesDone = false;
   const exp = exportNodes[0];
   if (exp) {
     const a = callArgs(exp);
@@ -320,8 +322,24 @@ function findModel(index: NodeIndex, exportNodes: Node[], instantiations: Node[]
     if (!input && dNode) input = shapeFromAssignment(index, dNode.type === 'tuple' ? kids(dNode)[0] : dNode, ctx);
   }
   if (!mod) {
-    // The model arrives as a parameter (or there is no export): use the instantiation assigned to the same name,
-    // else the last model built in the file that is not a submodule of another class.
+    // The model arrives as a parameter (or there is no export): the model the entry points build (the one assigned
+    // to the exported name first), constructor or factory call.
+    const sites = entryBuildSites(root, ctx.functions, new Set(classes.keys()), (n) => canonical(n, ctx.imports));
+    const ordered = varName ? [...sites.filter((s) => assignedName(s.call) === varName), ...sites.filter((s) => assignedName(s.call) !== varName)] : sites;
+    for (const s of ordered) {
+      let v = evaluate(s.call, scopeBefore(s.call, ctx), ctx);
+      if (v.k !== 'mod' && s.inner) v = evaluate(s.inner, scopeBefore(s.inner, ctx), ctx);
+      if (v.k === 'mod') {
+        mod = v.m;
+        varName ??= assignedName(s.call);
+        break;
+      }
+    }
+    // Built by no entry point: the one model the file builds, when there is exactly one candidate (never the
+    // last of several: a file of ResNet18...ResNet152 factories does not build ResNet152).
+    if (mod || sites.length > 0) candidatesDone = true;
+  }
+  if (!mod && !candidatesDone) {
     const usedInside = new Set<string>();
     for (const c of classes.values()) {
       const body = text.slice(c.node.startIndex, c.node.endIndex);
@@ -332,7 +350,7 @@ function findModel(index: NodeIndex, exportNodes: Node[], instantiations: Node[]
       return !parentClass && !usedInside.has(n.childForFieldName('function')!.text);
     });
     const byName = varName ? candidates.find((n) => assignedName(n) === varName) : undefined;
-    const site = byName ?? candidates[candidates.length - 1];
+    const site = byName ?? (candidates.length === 1 ? candidates[0] : undefined);
     if (site) {
       const v = evaluate(site, scopeBefore(site, ctx), ctx);
       if (v.k === 'mod') {

@@ -53,7 +53,7 @@ test('the server publishes script diagnostics and answers lenses, hover and code
   assert.match(hover.contents.value, /^\*\*Linear\*\*\n- `fc` · \[1, 64\] → \[1, 10\] · 650 params · 640 MACs/);
   const f64 = last.diagnostics.find((d) => d.code === 'aiot.float64')!;
   const actions = (await client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: f64.range, context: { diagnostics: [f64] } })) as { title: string }[];
-  assert.deepEqual(actions.map((a) => a.title), ['Use float32: replace `.double()` with `.float()`']);
+  assert.deepEqual(actions.map((a) => a.title), ['Use float32 in all 2 float64 places']);
 
   client.dispose();
   server.dispose();
