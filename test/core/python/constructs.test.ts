@@ -52,6 +52,7 @@ test('constructs that cannot be followed are null with the reason, never a parti
   const loop = (await analyze('unfollowed_loop.py')).model.modules.find((s) => s.name === 'Deep')!;
   assert.equal(loop.params, null);
   assert.equal(loop.macs, null);
+  assert.match(loop.unknownReason ?? '', /loop over `range\(opt\.depth\)` \(line 16\) not followed/);
   // The mixin class Linear(Bottle, nn.Linear) has nn.Linear's parameters and no crash.
   const sub = (await analyze('layer_subclass.py')).model.modules.find((s) => s.name === 'Net')!;
   assert.equal(sub.params, truth['layer_subclass.py']!.models[0]!.paths!['']![1]);
