@@ -13,6 +13,7 @@ import { registerModelsTree } from './modelsTree';
 import { registerReportCommands } from './reportCommands';
 import { registerRunCommands } from './runCommands';
 import { registerWalkthrough } from './walkthrough';
+import { registerCalibrateDevice } from './calibrateDevice';
 
 /** The extension's public API (returned by activate): used by tests running in the extension host. */
 export interface AiotLensApi {
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): AiotLensApi {
   registerReportCommands(context, client);
   registerRunCommands(context, client);
   registerWalkthrough(context);
+  registerCalibrateDevice(context);
   return { analyze: (uri) => client.analyze({ uri: uri.toString() }) };
 }
 

@@ -94,10 +94,14 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     // Edits made outside VS Code (re-export, optimization passes) refresh the open editor.
     const folder = vscode.Uri.joinPath(document.uri, '..');
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, fileName));
+    // A device profile rewritten on disk (Calibrate Device from Measurements…) changes the device figures shown.
+    const profiles = vscode.workspace.createFileSystemWatcher('**/.aiot/devices/*.json');
+    const profileChanged = () => { post(readSettings(document.uri)); graph.onSettingsChanged(); };
     const disposables = [
       watcher,
       watcher.onDidChange(load),
       watcher.onDidCreate(load),
+      profiles, profiles.onDidChange(profileChanged), profiles.onDidCreate(profileChanged), profiles.onDidDelete(profileChanged),
       this.client.onDidRestart(load),
       webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseFromWebview(raw);

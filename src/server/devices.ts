@@ -14,15 +14,17 @@ export function findDevice(deviceId: string, workspaceDir: string | undefined): 
   return getDevice(reg.value, deviceId);
 }
 
-/** The model's estimate on a device, computed once per (model, device) and kept with the model. */
+/** The model's estimate on a device, computed once per (model, device profile) and kept with the model. */
 export function estimateOn(entry: ModelEntry, deviceId: string, workspaceDir: string | undefined): Result<{ device: DeviceProfile; estimate: Estimate }> {
   if (!deviceId) return err('invalid-argument', 'no active device (set aiotLens.activeDevice)');
   const device = findDevice(deviceId, workspaceDir);
   if (!device.ok) return device;
-  let e = entry.estimates.get(deviceId);
+  // Keyed by the profile's content, not only its id: a calibration rewrites .aiot/devices/ID.json under the same id.
+  const key = `${deviceId}\u0000${JSON.stringify(device.value)}`;
+  let e = entry.estimates.get(key);
   if (!e) {
     e = estimate(estimateInputOf(entry.analysis, device.value), device.value);
-    entry.estimates.set(deviceId, e);
+    entry.estimates.set(key, e);
   }
   return ok({ device: device.value, estimate: e });
 }

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomicWrite';
-import { calibrateFromMeasurements, deviceLogParams, PARAM_LABELS, readMeasurements, type UserCalibration } from '../../core/calibration';
+import { calibrateFromMeasurements, deviceLogParams, PARAM_LABELS, readMeasurements, type CalibrationSummary, type UserCalibration } from '../../core/calibration';
 import { builtInProfiles, getDevice, isLink, validateProfile, type DeviceProfile, type ProfileRegistry } from '../../core/devices';
 import { logParams } from '../../core/estimate/fit';
 import { textTable } from '../../core/format';
@@ -17,22 +17,6 @@ export interface MeasurementsArgs {
   out?: string;
   profiles?: unknown;
   json: boolean;
-}
-
-/** The JSON `--json` prints: the summary the VS Code command shows. */
-export interface CalibrationSummary {
-  device: string;
-  base: string;
-  written: string;
-  free: string[];
-  points: UserCalibration['points'];
-  before: UserCalibration['before'];
-  after: UserCalibration['after'];
-  energyBefore?: UserCalibration['energyBefore'];
-  energyAfter?: UserCalibration['energyAfter'];
-  params: UserCalibration['params'];
-  activePowerW?: number;
-  notes: string[];
 }
 
 export async function runMeasurements(a: MeasurementsArgs, io: CliIO): Promise<number> {

@@ -8,3 +8,4 @@ export {
   EXERCISED_SHARE, PARAM_LABELS, calibrateFromMeasurements, deviceLogParams, freeParameters,
   type CalibrateMeasurementsOptions, type CalibrationPoint, type UserCalibration,
 } from './userFit';
+export { calibrationHeadline, type CalibrationSummary } from './summary';

@@ -63,3 +63,14 @@ test('combine: repeated rows give their median; rows > 2x apart are refused with
   // Exactly 2x apart is still one model measured twice.
   assert.ok(readMeasurements('model,ms\na.onnx,10\na.onnx,20\n', CSV, '/data/board').ok);
 });
+
+test('calibrationHeadline: before → held-out error in one line, energy when measured', async () => {
+  const { calibrationHeadline } = await import('../../../src/core/calibration');
+  const e = (m: number, w: number) => ({ points: 3, medianAbsErrorPct: m, worstAbsErrorPct: w, within35Pct: 3, logRms: 0.1 });
+  const s = {
+    device: 'esp32-s3', base: 'esp32-s3', written: '/w/.aiot/devices/esp32-s3.json', free: [], points: [{}, {}, {}] as never[],
+    before: e(80.64, 95.5), after: e(11.82, 27.91), params: {} as never, notes: [],
+  };
+  assert.equal(calibrationHeadline(s), 'esp32-s3 calibrated from 3 models: median latency error 80.6% → 11.8% held out (worst 95.5% → 27.9%)');
+  assert.match(calibrationHeadline({ ...s, energyAfter: e(4.2, 9) }), /; energy median 4\.2%$/);
+});
