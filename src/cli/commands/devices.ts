@@ -2,7 +2,7 @@
 // and the workspace's (`.aiot/devices/*.json`). Also exports the --device/--profiles plumbing other commands share.
 
 import { formatBytes, textTable } from '../../core/format';
-import { getDevice, getLink, isLink, loadProfiles, type DeviceProfile, type LinkProfile, type ProfileRegistry } from '../../core/devices';
+import { getDevice, getLink, isLink, loadProfiles, runtimeName, type DeviceProfile, type LinkProfile, type ProfileRegistry } from '../../core/devices';
 import type { Result } from '../../core/result';
 import { asList, parse } from '../args';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
@@ -37,6 +37,16 @@ function si(n: number, unit: string): string {
   return `${n} ${unit}`;
 }
 
+/** "12 pts, LOO 14%, ×/÷1.33", or where the figures come from when the profile has no measurements of its own. */
+function evidenceText(p: DeviceProfile): string {
+  const f = p.fit;
+  if (!f) return 'none (not fitted)';
+  const k = `×/÷${Math.exp(1.2816 * f.range.latencyLogSpread).toFixed(2)}`;
+  const lat = (f.loo?.['latency'] as { medianAbsErrorPct?: number } | undefined)?.medianAbsErrorPct;
+  if (f.evidencePoints > 0) return `${f.evidencePoints} pts${lat !== undefined ? `, LOO ${lat.toFixed(0)}%` : ''}, ${k}`;
+  return `0 (${f.level === 'none' ? 'datasheet' : f.level === 'runtime-family' ? `${p.runtime} on ${f.family ?? 'family'} boards` : `${f.family ?? ''} family`}), ${k}`;
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parse(argv, { json: { type: 'boolean' }, profiles: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } });
   if (!parsed.ok) {
@@ -55,7 +65,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const entries = reg.value.entries;
   if (parsed.value.values['json']) {
     const list = entries.map(({ profile, origin }) =>
-      isLink(profile) ? { ...profile, ramBytes: null, flashBytes: null, origin } : { ...profile, origin });
+      isLink(profile) ? { ...profile, ramBytes: null, flashBytes: null, origin }
+        : { ...profile, origin, ...(profile.runtime ? { runtimeName: runtimeName(profile.runtime) } : {}), evidencePoints: profile.fit?.evidencePoints ?? 0 });
     io.out(`${JSON.stringify(list, null, 2)}\n`);
     return EXIT_OK;
   }
@@ -64,14 +75,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const rows = devices.map(({ profile, origin }) => {
     const p = profile as DeviceProfile;
     const peaks = Object.entries(p.peakOpsPerSecond).map(([d, v]) => `${d} ${si(v!, 'OPS')}`).join(', ');
-    return [p.id, p.class, formatBytes(p.ramBytes), formatBytes(p.flashBytes), `${p.activePowerW} W`, peaks, origin === 'built-in' ? '' : origin];
+    return [p.id, p.runtime ? `${p.runtime}${p.defaultRuntime ? ' (default)' : ''}` : '-', p.class, formatBytes(p.ramBytes), formatBytes(p.flashBytes), `${p.activePowerW} W`, peaks, evidenceText(p), origin === 'built-in' ? '' : origin];
   });
-  io.out(`${textTable(['device', 'class', 'RAM', 'flash', 'active', 'peak', 'from'], rows)}\n\n`);
+  io.out(`${textTable(['device', 'runtime', 'class', 'RAM', 'flash', 'active', 'peak', 'evidence', 'from'], rows)}\n\n`);
   const linkRows = links.map(({ profile, origin }) => {
     const l = profile as LinkProfile;
     return [l.id, si(l.uplinkBitsPerSecond, 'bit/s'), `${l.rttMs} ms`, l.txPowerW !== undefined ? `${l.txPowerW} W` : '-', l.name, origin === 'built-in' ? '' : origin];
   });
   io.out(`${textTable(['link', 'uplink', 'RTT', 'TX power', 'name', 'from'], linkRows)}\n`);
-  io.out(`\n${devices.length} devices, ${links.length} links. Sources per profile: aiot-lens devices --json\n`);
+  io.out(`\n${devices.length} devices, ${links.length} links. <board>@<runtime> selects a runtime, the bare board id its default. evidence: measured inferences, median leave-one-out error, 80% range factor. Sources per profile: aiot-lens devices --json\n`);
   return EXIT_OK;
 }
