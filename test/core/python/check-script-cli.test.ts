@@ -42,3 +42,24 @@ test('check-script --model links a model the export call does not name staticall
   assert.equal(await run(['cnn_classifier.py', '--model', 'none.onnx'], bad), 2);
   assert.equal(bad.stderr.join(''), 'aiot-lens check-script: none.onnx: no such file\n');
 });
+
+test('check-script --model X.onnx --device D always prints the device verdict (fits, does NOT fit, or no verdict with the reason)', async () => {
+  // cnn_classifier.py has an export call whose path is a parameter: the verdict comes from --model alone.
+  const fits = bufferIO(SCRIPTS);
+  assert.equal(await run(['cnn_classifier.py', '--model', '../models/ds_cnn_kws.onnx', '--device', 'nrf52840'], fits), 0);
+  assert.match(fits.stdout.join(''), /^device nRF52840 .*\(nrf52840\): fits — latency .*, RAM 70\.5 KiB of 256\.0 KiB, flash 148\.3 KiB of 1\.00 MiB$/m);
+  const json = bufferIO(SCRIPTS);
+  assert.equal(await run(['cnn_classifier.py', '--model', '../models/ds_cnn_kws.onnx', '--device', 'nrf52840', '--json'], json), 0);
+  const v = JSON.parse(json.stdout.join('')).device;
+  assert.deepEqual([v.id, v.verdict, v.reasons, v.peakRamBytes, v.ramBudgetBytes, v.flashBytes, v.flashBudgetBytes], ['nrf52840', 'fits', [], 72_192, 262_144, 151_856, 1_048_576]);
+
+  // A model that does not fit: the verdict line names each budget it exceeds, and the exit code is 1.
+  const over = bufferIO(SCRIPTS);
+  assert.equal(await run(['cnn_classifier.py', '--model', '../models/mobilenet_v2.onnx', '--device', 'nrf52840'], over), 1);
+  assert.match(over.stdout.join(''), /^device nRF52840 .*: does NOT fit — .* \(peak RAM 9\.20 MiB > 256\.0 KiB budget; flash 13\.31 MiB > 1\.00 MiB budget\)$/m);
+
+  // No model to judge: no verdict, and why.
+  const none = bufferIO(SCRIPTS);
+  assert.equal(await run(['cnn_classifier.py', '--device', 'nrf52840', '--json'], none), 0);
+  assert.deepEqual(JSON.parse(none.stdout.join('')).device, { id: 'nrf52840', name: v.name, verdict: 'unknown', reasons: ['no linked model: the export call does not name an existing .onnx statically; pass --model FILE.onnx'] });
+});
