@@ -1,5 +1,6 @@
 // The report as one self-contained HTML file (inline CSS, no scripts): the same sections as the Markdown report.
 
+import { estimateSentence } from './rangeText';
 import { formatBytes, formatCount, formatMs, formatShape } from '../format';
 import { opTypeBreakdown, topNodes } from './breakdown';
 import { boundedValue, fitRows, resourceValue, verdictText } from './rows';
@@ -54,7 +55,7 @@ export function reportBody(input: ReportInput): string {
     parts.push(`<table><thead><tr><th>resource</th><th>demand</th><th>budget</th><th>fits</th></tr></thead><tbody>${fitRows(e)
       .map((r) => `<tr><td>${r.label}</td><td class="num">${escapeHtml(boundedValue(r.demand, r.unit, r.bound))}</td><td class="num">${resourceValue(r.budget, r.unit)}</td><td class="${r.verdict === 'fits' ? 'ok' : r.verdict === 'over' ? 'over' : ''}">${escapeHtml(verdictText(r))}</td></tr>`)
       .join('')}</tbody></table>`);
-    parts.push(`<p>Latency ${escapeHtml(formatMs(e.latencyMs))}, energy ${e.energyMj === 0 && e.latencyMs > 0 ? 'n/a (the profile has no power figure)' : `${e.energyMj.toFixed(3)} mJ`} per inference.</p>`);
+    parts.push(`<p>${escapeHtml(estimateSentence(e))}</p>`);
   }
   if (advice) {
     const b = advice.bottleneck;

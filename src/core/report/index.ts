@@ -9,6 +9,7 @@ export type { OpTypeRow, ReportFormat, ReportInput } from './types';
 export { opTypeBreakdown, topNodes } from './breakdown';
 export { boundedValue, fitRows, resourceValue, verdictText, type FitRow } from './rows';
 export { escapeHtml, reportBody, reportTitle } from './html';
+export { estimateSentence, evidenceText, partRange, rangedFigure } from './rangeText';
 export { renderHtml, renderJson, renderMarkdown };
 
 export function renderReport(input: ReportInput, format: ReportFormat): string {

@@ -1,5 +1,6 @@
 // The report as Markdown: model summary, device verdict, advice, operator breakdown and top nodes.
 
+import { estimateSentence } from './rangeText';
 import { formatBytes, formatCount, formatMs, formatShape } from '../format';
 import { opTypeBreakdown, topNodes } from './breakdown';
 import { boundedValue, fitRows, resourceValue, verdictText } from './rows';
@@ -29,7 +30,7 @@ export function renderMarkdown(input: ReportInput): string {
   ]), '');
   if (e) {
     out.push(`## On ${e.device}`, '', table(['resource', 'demand', 'budget', 'fits'], fitRows(e).map((r) => [r.label, boundedValue(r.demand, r.unit, r.bound), resourceValue(r.budget, r.unit), r.verdict === 'over' ? '**no**' : verdictText(r)])), '');
-    out.push(`Latency ${formatMs(e.latencyMs)}, energy ${e.energyMj === 0 && e.latencyMs > 0 ? 'n/a (the profile has no power figure)' : `${e.energyMj.toFixed(3)} mJ`} per inference.`, '');
+    out.push(estimateSentence(e), '');
   }
   if (advice) {
     out.push('## Bottleneck', '', `**${advice.bottleneck.resource}** (${advice.bottleneck.module}${advice.bottleneck.fits ? ', fits' : ', over budget'}): ${advice.bottleneck.reason}`, '');

@@ -68,3 +68,16 @@ test('report format follows the save path extension', () => {
   assert.equal(formatForPath('r.json'), 'json');
   assert.equal(formatForPath('r.txt'), undefined);
 });
+
+test('report estimate sentence: ranges with the evidence behind them; no evidence says so; no power is n/a', async () => {
+  const { estimateSentence, rangedFigure, partRange } = await import('../../../src/core/report');
+  const range = { level: 0.8, fit: 'profile', basis: 'leave-one-out over 12 points' };
+  assert.equal(estimateSentence({ latencyMs: 54, energyMj: 2.5, latencyMsRange: [41.2, 70.1], energyMjRange: [1.6, 3.3], evidencePoints: 12, range }),
+    'Latency 54.0 ms (41.2–70.1), energy 2.50 mJ (1.60–3.30) per inference: 80% interval, 12 evidence points (leave-one-out over 12 points).');
+  assert.match(estimateSentence({ latencyMs: 54, energyMj: 2.5, latencyMsRange: [18, 160], energyMjRange: [0.8, 7], evidencePoints: 0, range }), /80% interval, no evidence for this profile \(a wide, family-level range\)/);
+  assert.match(estimateSentence({ latencyMs: 3, energyMj: 0, latencyMsRange: [2, 4], energyMjRange: [0, 0], evidencePoints: 3, range }), /energy n\/a \(the profile has no power figure\) per inference/);
+  assert.equal(rangedFigure(54, [41.2, 70.1], 'ms', 12), '54.0 ms (41.2–70.1) · 12 points');
+  assert.equal(rangedFigure(54, [18, 160], 'ms', 0), '54.0 ms (18.0–160) · no evidence');
+  assert.equal(rangedFigure(0, [0, 0], 'mJ', 3), 'n/a (no power figure)');
+  assert.deepEqual(partRange(10, 50, [40, 60]), [8, 12]);
+});
