@@ -4,7 +4,8 @@
 
 import type { Analysis } from '../core/analyze';
 import { formatBytes } from '../core/format';
-import { isPlanName, PLAN_NAMES, plansFor, planUnusable, type PlanName } from '../core/memory/plans';
+import { isPlanName, PLAN_NAMES, type PlanName } from '../core/memory/plans';
+export { applyPlan } from '../core/analyze/plan';
 import { err, ok, type Result } from '../core/result';
 
 export const PLAN_HELP = `  --plan P                 activation plan for the figures: per-tensor (TFLite Micro's arena), in-place or patch
@@ -15,29 +16,6 @@ export function parsePlan(value: unknown): Result<PlanName | undefined> {
   if (value === undefined) return ok(undefined);
   const v = String(value);
   return isPlanName(v) ? ok(v) : err('invalid-argument', `--plan expects ${PLAN_NAMES.join(', ')}, got '${v}'`);
-}
-
-/**
- * Adds the plans side by side to the analysis's report (`plans`) and, when a plan was picked, makes it the one the
- * totals and the device figures use. A plan that does not apply (patch on a model the patch pass has not written)
- * leaves the per-tensor totals and says why in a warning.
- */
-export function applyPlan(a: Analysis, plan: PlanName | undefined): void {
-  const plans = plansFor(a);
-  let selected: PlanName = 'per-tensor';
-  if (plan) {
-    a.memoryPlan = plan;
-    const f = plans[plan];
-    const why = planUnusable(plans, plan);
-    if (why || 'unavailable' in f) {
-      a.report.warnings.push(`--plan ${plan}: ${why}; the totals are the per-tensor plan's`);
-    } else {
-      selected = plan;
-      a.report.totals.peakActivationBytes = f.peakActivationBytes;
-      a.report.totals.arenaBytes = f.arenaBytes;
-    }
-  }
-  a.report.plans = { ...plans, selected };
 }
 
 /** One line per plan for the human-readable report. */

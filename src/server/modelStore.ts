@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'vscode-languageserver/node';
 import { analyzeLoaded, applicablePins, type Analysis } from '../core/analyze';
+import { applyPlan } from '../core/analyze/plan';
+import { isPlanName, type PlanName } from '../core/memory/plans';
 import { loadModelFile } from '../core/model';
 import type { Shape } from '../core/onnx/ir';
 import { deadlineAfter } from '../core/deadline';
@@ -55,9 +57,10 @@ export class ModelStore {
     const settings = await this.getSettings(ref.uri);
     const inputShapes = ref.inputShapes ?? settings.defaultInputShapes;
     const inputValues = ref.inputValues ?? settings.inputValues ?? {};
-    const variant = JSON.stringify([inputShapes, inputValues]);
+    const plan = isPlanName(settings.memoryPlan ?? '') ? settings.memoryPlan as PlanName : undefined;
+    const variant = JSON.stringify([inputShapes, inputValues, plan ?? 'device']);
     try {
-      const hit = await this.cache.get(path, variant, () => this.compute(path, inputShapes, inputValues, settings.analysisTimeBudgetMs));
+      const hit = await this.cache.get(path, variant, () => this.compute(path, inputShapes, inputValues, settings.analysisTimeBudgetMs, plan));
       if (!hit.value.ok) return hit.value;
       return { ok: true, entry: hit.value.entry, contentHash: hit.contentHash, cached: hit.cached, path };
     } catch (e) {
@@ -71,7 +74,7 @@ export class ModelStore {
     this.cache.invalidate(path);
   }
 
-  private async compute(path: string, inputShapes: InputShapes, inputValues: Record<string, number>, budgetMs: number): Promise<Computed> {
+  private async compute(path: string, inputShapes: InputShapes, inputValues: Record<string, number>, budgetMs: number, plan?: PlanName): Promise<Computed> {
     // Server-initiated progress: shown in VS Code's status area while a large model is analyzed.
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin(`AIoT Lens: analyzing ${basename(path)}`, undefined, undefined, false);
@@ -89,6 +92,8 @@ export class ModelStore {
       });
       if (!r.ok) return r;
       r.value.report.warnings.push(...pins.notes);
+      // The plans side by side in the report; the picked one (aiotLens.memoryPlan) for totals and device figures.
+      applyPlan(r.value, plan);
       return { ok: true, entry: { analysis: r.value, analyzeMs: performance.now() - started, layouts: new Map(), estimates: new Map() } };
     } catch (e) {
       // The engine returns errors as values; anything thrown is a bug, reported as one readable line.

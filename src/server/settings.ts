@@ -9,6 +9,8 @@ export interface LensSettings {
   /** Inputs known at analysis time (`--value NAME=N`), by input name. */
   inputValues: Record<string, number>;
   hotspotMetric: string;
+  /** Activation plan for the figures: 'device' (what the device's runtime runs) or per-tensor, in-place, patch. */
+  memoryPlan: string;
   largeGraphThreshold: number;
   /** Analysis of one model longer than this is stopped with a message (the engine checks it as it goes). */
   analysisTimeBudgetMs: number;
@@ -19,6 +21,7 @@ export const defaultSettings: LensSettings = {
   defaultInputShapes: {},
   inputValues: {},
   hotspotMetric: 'latency',
+  memoryPlan: 'device',
   largeGraphThreshold: 2000,
   analysisTimeBudgetMs: 60_000,
 };

@@ -5,7 +5,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { advise, type Advice, type AdviseOptions } from '../../core/advisor';
 import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs } from '../../core/format';
-import { PIN_HELP, startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
+import { asList, PIN_HELP, startCommand, parseInputShapes, parseInputValues, parseNumber } from '../args';
+import { parsePlan, PLAN_HELP } from '../plan';
 import { EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { formatDiskSize, type DiskSize } from '../modelOutput';
 import { deviceFor, linkFor, registryFor } from './devices';
@@ -22,7 +23,7 @@ const HELP = `usage: aiot-lens advise MODEL --device ID [--latency-ms N] [--fps 
   --link ID                link for offloading (communication budget and the offload suggestion)
   --edge ID                device offloading sends to (default jetson-orin-nano)
 ${PIN_HELP}  --profiles FILE_OR_DIR   extra profile JSON (repeatable)
-  --json                   print the advice as JSON
+${PLAN_HELP}  --json                   print the advice as JSON
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -30,6 +31,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     device: { type: 'string' }, 'latency-ms': { type: 'string' }, fps: { type: 'string' }, 'battery-mah': { type: 'string' },
     'battery-v': { type: 'string' }, hours: { type: 'string' }, link: { type: 'string' }, edge: { type: 'string' },
     'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, profiles: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    plan: { type: 'string' },
   }, HELP, 1);
   if ('exit' in started) return started.exit;
   const { values, positionals } = started;
@@ -39,7 +41,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!reg.ok) return fail(reg.error.message);
   const device = deviceFor(reg.value, values['device']);
   if (!device.ok) return fail(device.error.message);
-  const o: AdviseOptions = { modelPath: positionals[0]!, deviceArgs: `--device ${values['device']}` };
+  const plan = parsePlan(values['plan']);
+  if (!plan.ok) return fail(plan.error.message);
+  // Printed commands repeat the device, the profiles that define it and the plan.
+  const profileArgs = asList(values['profiles']).map((x) => ` --profiles ${x}`).join('');
+  const o: AdviseOptions = { modelPath: positionals[0]!, deviceArgs: `--device ${values['device']}${profileArgs}${plan.value ? ` --plan ${plan.value}` : ''}` };
   for (const [flag, key] of [['latency-ms', 'latencyMs'], ['fps', 'fps'], ['battery-mah', 'batteryMah'], ['battery-v', 'batteryV'], ['hours', 'hours']] as const) {
     const n = parseNumber(flag, values[flag]);
     if (!n.ok) return fail(n.error.message);
@@ -67,6 +73,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const file = positionals[0]!;
   const a = analyzeModelFileSync(isAbsolute(file) ? file : resolve(io.cwd, file), { inputShapes: shapes.value, inputValues: fills.value });
   if (!a.ok) return fail(a.error.message);
+  if (plan.value) a.value.memoryPlan = plan.value;
   const advice = await advise(a.value, device.value, o);
   // The model's size on disk, external data included (the storage resource above counts weights, not files).
   const { fileBytes, externalDataBytes, totalBytes } = a.value.report.model;

@@ -9,6 +9,7 @@ import { formatBytes, formatMs } from '../../core/format';
 import { asList, parse, parseInputShapes, parseInputValues, PIN_HELP } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK, type CliIO } from '../io';
 import { deviceFor, linkFor, registryFor } from './devices';
+import { parsePlan, PLAN_HELP } from '../plan';
 
 export const summary = 'budget gate for CI: exit 1 when a model is over its device budget';
 
@@ -16,7 +17,7 @@ const HELP = `usage: aiot-lens check MODEL... [--device ID] [--budget FILE] [--p
 
 ${PIN_HELP}  --budget FILE            budget JSON (default .aiot/budget.json; schema: schemas/budget.schema.json)
   --device ID              device (overrides the budget file's)
-  --json                   one JSON object per model
+${PLAN_HELP}  --json                   one JSON object per model
 Exit status: 0 all within budget, 1 some resource over budget or undecided (a lower bound within budget because
 some shapes are unknown: pin them), 2 usage or input error.
 `;
@@ -33,6 +34,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parse(argv, {
     device: { type: 'string' }, budget: { type: 'string' }, profiles: { type: 'string', multiple: true },
     'input-shape': { type: 'string', multiple: true }, value: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    plan: { type: 'string' },
   });
   const fail = (m: string) => (io.err(`aiot-lens check: ${m}\n`), EXIT_ERROR);
   if (!parsed.ok) return fail(`${parsed.error.message}\n${HELP}`);
@@ -58,6 +60,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!shapes.ok) return fail(shapes.error.message);
   const fills = parseInputValues(values['value']);
   if (!fills.ok) return fail(fills.error.message);
+  const plan = parsePlan(values['plan']);
+  if (!plan.ok) return fail(plan.error.message);
   const budget = budgetFile ? toBudget(budgetFile) : {};
   let over = false;
   let errors = 0;
@@ -70,6 +74,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.err(`aiot-lens check: ${a.error.message}\n`);
       continue;
     }
+    if (plan.value) a.value.memoryPlan = plan.value;
     const r = checkModel(a.value, file, device.value, budget, link);
     if (!r.pass) over = true;
     io.out(values['json'] ? `${JSON.stringify(r)}\n` : lines(r));

@@ -68,7 +68,9 @@ export async function advise(analysis: Analysis, device: DeviceProfile, o: Advis
         });
         if (!r.ok) return { error: r.error.message };
         if (!r.value.passes.some((p) => p.changed)) return 'unchanged';
-        return analyzeModel(r.value.model, { inputShapes: shapes, ...(o.inputValues ? { inputValues: o.inputValues } : {}) });
+        const after = analyzeModel(r.value.model, { inputShapes: shapes, ...(o.inputValues ? { inputValues: o.inputValues } : {}) });
+        // The plan the user picked (`--plan`) holds for the transformed model too.
+        return analysis.memoryPlan ? { ...after, memoryPlan: analysis.memoryPlan } : after;
       } catch (e) {
         return { error: e instanceof Error ? e.message : String(e) };
       }

@@ -11,6 +11,7 @@ import { dtypeByteSize, isFloatDType } from '../onnx/dtype';
 import { tensorElementCount, type Tensor } from '../onnx/ir';
 import { tensorToArray } from '../onnx/tensor';
 import { findQdqIslands } from '../memory/qdq-islands';
+import { recordedViews } from '../memory/plans';
 import { passHistory } from '../passes';
 
 export type AppliedId =
@@ -78,6 +79,10 @@ const DETECTORS: Detector[] = [
   (a) => {
     const { zeros, total } = zeroWeights(a);
     return total > 0 && zeros / total >= SPARSE ? { id: 'sparsity', evidence: `${((100 * zeros) / total).toFixed(0)}% of conv/matmul weights are zero` } : undefined;
+  },
+  (a) => {
+    const views = recordedViews(a.model);
+    return views ? { id: 'patch', evidence: `the first layers run on tiles (${Object.keys(views.views).length} tile windows recorded in the metadata aiot-lens.patch)` } : undefined;
   },
   (a) => {
     const pairs = factorizedPairs(a);

@@ -3,9 +3,9 @@
 // result on the device. A prediction is therefore the figure the user gets by running the command (test/core/advisor/
 // reality.test.ts runs every printed command on every fixture and compares).
 //
-// Adding a technique (16's `patch` pass, for example): append a Technique whose `propose` calls ctx.optimized with the
-// pass and its options and ctx.optimizeCommand with the same flags, and list in `ruledOutBy` the AppliedIds
-// (applied.ts) after which it must not be suggested, e.g. { id: 'patch', ruledOutBy: ['patch'], … }.
+// Adding a technique: append a Technique whose `propose` calls ctx.optimized with the pass and its options and
+// ctx.optimizeCommand with the same flags, and list in `ruledOutBy` the AppliedIds (applied.ts) after which it must
+// not be suggested (the `patch` technique below is an example).
 
 import type { Analysis } from '../analyze';
 import type { DeviceProfile } from '../devices/types';
@@ -15,6 +15,8 @@ import { analyzeModel } from '../analyze';
 import { planActivations } from '../memory/kernels';
 import { isFloatDType } from '../onnx/dtype';
 import { beamSchedule, type PassOptions } from '../passes';
+import { IN_PLACE_ASSUMPTION, PATCH_ASSUMPTION, plansFor } from '../memory/plans';
+import { formatBytes } from '../format';
 import { quantizeInput, reduceInput } from './transforms';
 import type { AppliedId } from './applied';
 import { INPUT_FILTER } from './inputFilter';
@@ -199,6 +201,41 @@ export const TECHNIQUES: Technique[] = [
       return {
         technique: 'operator reordering for peak memory', module: 'model', resources: ['memory'],
         command: ctx.optimizeCommand(['reorder'], '', 'reordered'), input: ctx.inputOf(r),
+      };
+    },
+  },
+  {
+    // Patch-based inference (MCUNetV2): the patch pass rewrites the first layers as overlapping tiles. On a runtime that
+    // plans tensor by tensor the figures are the patched graph run so (often already lower: the big early tensors are
+    // gone); a runtime that runs patches (profile memoryPlans) holds less still, which the caveat states.
+    id: 'patch', label: 'patch-based inference', ruledOutBy: ['patch', 'int8', 'int8-dynamic'],
+    instead: { int8: 'patch the float model, then quantize', 'int8-dynamic': 'patch the float model, then quantize' },
+    async propose(ctx) {
+      if (ctx.tflite) return undefined;
+      const r = await ctx.optimized(['patch'], {});
+      if (r === 'unchanged' || 'error' in r) return undefined;
+      const p = plansFor(r).patch;
+      if ('unavailable' in p) return undefined;
+      const runs = ctx.device.memoryPlans?.includes('patch') ?? false;
+      return {
+        technique: `patch-based inference (${p.split.prefixNodes} nodes on ${p.split.grid}x${p.split.grid} tiles, +${(100 * p.split.macOverhead).toFixed(1)}% MACs)`,
+        module: 'model', resources: ['memory'], command: ctx.optimizeCommand(['patch'], '', 'patched'), input: ctx.inputOf(r),
+        ...(runs ? { note: `runtime assumption: ${PATCH_ASSUMPTION}` } : { caveat: `${ctx.device.id}'s runtime plans tensor by tensor (its profile lists no patch plan): these figures are the patched graph run so; a runtime that runs patches holds ${formatBytes(p.arenaBytes)} of activations` }),
+      };
+    },
+  },
+  {
+    // In-place kernels are a runtime's choice (TinyEngine), not a rewrite: `advise --plan in-place` shows the device
+    // figures with them.
+    id: 'in-place', label: 'in-place kernels', ruledOutBy: [],
+    async propose(ctx) {
+      if (ctx.tflite || ctx.analysis.memoryPlan || ctx.device.memoryPlans?.includes('in-place')) return undefined;
+      const input = ctx.inputOf({ ...ctx.analysis, memoryPlan: 'in-place' });
+      if (input.arenaBytes >= ctx.input.arenaBytes) return undefined;
+      return {
+        technique: 'in-place kernels: elementwise and depthwise ops write over their input (a TinyEngine-like runtime)',
+        module: 'hardware', resources: ['memory'], command: `${ctx.adviseCommand()} --plan in-place`, input,
+        note: `runtime assumption: ${IN_PLACE_ASSUMPTION}`,
       };
     },
   },

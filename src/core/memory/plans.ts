@@ -593,6 +593,8 @@ export interface PatchSearchOptions {
   totalMacs: number;
   order?: number[];
   dtypeOf?: (name: string, d: DType) => DType;
+  /** The per-tensor peak of the model as it is: a split must get below it to count. */
+  perTensorPeak?: number;
 }
 
 /** The patched graph (a Graph value) for a build: the model's graph with its nodes replaced. */
@@ -627,10 +629,17 @@ export function searchPatch(g: Graph, values: Map<string, ValueFacts>, options: 
     restBound.set(order[p]!, running);
   }
   for (const cut of cuts) {
+    // A longer prefix recomputes at least the halos of a shorter one: once the coarsest grid is over budget, every
+    // later cut is too.
+    const coarsest = tileOverhead(c, cut, grids[0]!, options.totalMacs);
+    if (coarsest !== undefined && coarsest > max) {
+      cheapestOverhead = Math.min(cheapestOverhead, coarsest);
+      break;
+    }
     const bound = Math.max(sizeOf(cut.input) + sizeOf(cut.output), cut.rest.length ? restBound.get(cut.rest[0]!)! : 0);
     if (best && bound >= best.figures.peakActivationBytes) continue;
     for (const grid of grids) {
-      const overhead = tileOverhead(c, cut, grid, options.totalMacs);
+      const overhead = grid === grids[0] ? coarsest : tileOverhead(c, cut, grid, options.totalMacs);
       if (overhead === undefined) break;
       cheapestOverhead = Math.min(cheapestOverhead, overhead);
       if (overhead > max) break; // more tiles only add halo
@@ -644,6 +653,9 @@ export function searchPatch(g: Graph, values: Map<string, ValueFacts>, options: 
     }
   }
   if (!best) return { unavailable: `every patch split costs more than ${(100 * max).toFixed(0)}% extra MACs (the cheapest: ${(100 * cheapestOverhead).toFixed(1)}%)` };
+  if (options.perTensorPeak !== undefined && best.figures.peakActivationBytes >= options.perTensorPeak) {
+    return { unavailable: `no patch split lowers the peak: it is set after the patchable layers (${options.perTensorPeak} B per tensor; the best split holds ${best.figures.peakActivationBytes} B)` };
+  }
   const all = new Map([...values, ...best.build.values]);
   best.figures = planWithViews(patchedGraph(g, best.build), all, best.build.aliases, options.dtypeOf ? { dtypeOf: options.dtypeOf } : {});
   return best;
@@ -740,7 +752,8 @@ function patchFigures(a: PlansInput, dtypeOf: ((name: string, d: DType) => DType
   }
   const macs = new Map(a.cost.nodes.map((c) => [c.index, c.macs]));
   const found = searchPatch(a.model.graph, a.shapes.values, {
-    macsOf: (i) => macs.get(i) ?? 0, totalMacs: a.cost.totals.macs, order: a.memory.order, ...(maxOverhead !== undefined ? { maxOverhead } : {}), ...(dtypeOf ? { dtypeOf } : {}),
+    macsOf: (i) => macs.get(i) ?? 0, totalMacs: a.cost.totals.macs, order: a.memory.order, perTensorPeak: a.memory.peakActivationBytes,
+    ...(maxOverhead !== undefined ? { maxOverhead } : {}), ...(dtypeOf ? { dtypeOf } : {}),
   });
   if ('unavailable' in found) return found;
   return { ...found.figures, applied: false, split: found.build.summary, assumption: PATCH_ASSUMPTION };

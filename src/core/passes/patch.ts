@@ -28,7 +28,7 @@ export function patch(model: Model, options: PassOptions = {}): Result<PassOutco
     const macs = new Map(cost.nodes.map((c) => [c.index, c.macs]));
     const plan = planActivations(m, shapes);
     const inPlace = inPlacePlan(plan, m, shapes);
-    const found = searchPatch(m.graph, shapes.values, { maxOverhead: max, macsOf: (i) => macs.get(i) ?? 0, totalMacs: cost.totals.macs, order: plan.order });
+    const found = searchPatch(m.graph, shapes.values, { maxOverhead: max, macsOf: (i) => macs.get(i) ?? 0, totalMacs: cost.totals.macs, order: plan.order, perTensorPeak: plan.peakActivationBytes });
     const before = {
       peakActivationBytesBefore: plan.peakActivationBytes, arenaBytesBefore: plan.arenaBytes,
       inPlacePeakActivationBytesBefore: inPlace.peakActivationBytes,

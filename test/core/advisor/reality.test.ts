@@ -4,7 +4,7 @@
 // because of a shortcut (an analytic scaling, a different seed, other pins) fails here.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -72,8 +72,8 @@ async function cli(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 /** `aiot-lens optimize … -o OUT` → the figures `analyze OUT --device D` gives, with the command's own pins. */
-async function analyzed(file: string, device: string, pins: string[]): Promise<{ latencyMs: number; peakRamBytes: number; flashBytes: number }> {
-  const r = await cli(['analyze', file, '--device', device, '--json', ...pins]);
+async function analyzed(file: string, device: string, pins: string[], extra: string[] = []): Promise<{ latencyMs: number; peakRamBytes: number; flashBytes: number }> {
+  const r = await cli(['analyze', file, '--device', device, '--json', ...pins, ...extra]);
   assert.equal(r.code, 0, r.err);
   return JSON.parse(r.out).estimate;
 }
@@ -160,8 +160,42 @@ for (const name of models) {
   });
 }
 
+/**
+ * A device whose runtime executes in-place and patch plans (a TinyEngine-like profile, defined in a file as a user
+ * would): the patch technique's prediction is the patch plan of the model it writes, which `analyze --device` of that
+ * model must report too; in-place is then the runtime's own and not offered.
+ */
+test('on a runtime that runs patches, the patch command delivers the patch plan it predicted', async () => {
+  const profile = join(dir, 'stm32h743-tinyengine.json');
+  const base = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'src', 'core', 'devices', 'catalog', 'stm32h743.json'), 'utf8'));
+  writeFileSync(profile, JSON.stringify({ ...base, $schema: undefined, id: 'stm32h743-tinyengine', name: `${base.name} with a TinyEngine-like runtime`, memoryPlans: ['per-tensor', 'in-place', 'patch'] }));
+  for (const name of ['mobilenet_v2_vww_96', 'mobilenet_v2']) {
+    const model = join(dir, `${name}.te.onnx`);
+    copyFileSync(join(MODELS_DIR, `${name}.onnx`), model);
+    const r = await cli(['advise', model, '--device', 'stm32h743-tinyengine', '--profiles', profile, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const advice = JSON.parse(r.out) as Advice;
+    const all: Suggestion[] = [...advice.suggestions, ...advice.elsewhere];
+    assert.ok(!all.some((s) => s.technique.startsWith('in-place')), `${name}: in-place is the runtime's own plan here`);
+    const s = all.find((x) => x.technique.startsWith('patch-based'));
+    assert.ok(s, `${name}: no patch suggestion among ${all.map((x) => x.technique).join('; ')}`);
+    const argv = s.command.split(' ');
+    const run = await cli(argv.slice(1).concat(['--force']));
+    assert.equal(run.code, 0, run.err);
+    const out = argv[argv.indexOf('-o') + 1]!;
+    const real = await analyzed(out, 'stm32h743-tinyengine', [], ['--profiles', profile]);
+    row(name, 'stm32h743-tinyengine', s.technique, s.estimate, real);
+    close(`${name} on stm32h743-tinyengine: patch: RAM`, s.estimate.peakRamBytes, real.peakRamBytes, 0.05);
+    close(`${name} on stm32h743-tinyengine: patch: flash`, s.estimate.flashBytes, real.flashBytes, 0.05);
+    close(`${name} on stm32h743-tinyengine: patch: latency`, s.estimate.latencyMs, real.latencyMs, 0.10);
+    // The device verdict on the patched model uses the patch plan (or in-place, if lower): far below per-tensor.
+    const plain = await analyzed(model, 'stm32h743', []);
+    assert.ok(real.peakRamBytes * 3 < plain.peakRamBytes, `${name}: ${real.peakRamBytes} vs per-tensor ${plain.peakRamBytes}`);
+  }
+});
+
 test('the comparison covered every technique the advisor can print', () => {
-  for (const kind of ['int8', 'float16', 'structured', 'low-rank', 'operator', 'smaller', 'lower', 'partition']) {
+  for (const kind of ['int8', 'float16', 'structured', 'low-rank', 'operator', 'smaller', 'lower', 'partition', 'patch-based', 'in-place']) {
     assert.ok(checked.has(kind), `no model exercised '${kind}': ${[...checked.keys()].join(', ')}`);
   }
 });
