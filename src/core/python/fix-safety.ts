@@ -64,7 +64,8 @@ export function replaceBlocker(call: Node, refs: ScriptRefs): string | undefined
     const p = n.parent;
     if (p?.type === 'assignment' && p.childForFieldName('left')?.id === n.id) continue; // the definition
     if (p?.type === 'call' && p.childForFieldName('function')?.id === n.id) continue; // self.conv1(x)
-    return `\`${n.text}\` is used at line ${n.startPosition.row + 1} other than by calling it`;
+    const shown = p?.type === 'attribute' && p.text.length <= 60 ? p.text : n.text;
+    return `\`${shown}\` is used at line ${n.startPosition.row + 1} other than by calling it`;
   }
   return undefined;
 }
