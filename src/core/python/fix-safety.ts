@@ -86,7 +86,7 @@ export function biasBlocker(refs: ScriptRefs, exceptAttr?: string): string | und
     // `m.bias is not None` / `if m.bias:` themselves are the tests.
     if (parent?.type === 'comparison_operator' || parent?.type === 'not_operator' || parent?.type === 'boolean_operator') continue;
     if (parent?.type === 'if_statement' || parent?.type === 'conditional_expression') continue;
-    return `\`${n.text}\` is read at line ${n.startPosition.row + 1} without a \`is not None\` test`;
+    return `\`${n.text}\` is read at line ${n.startPosition.row + 1} without an \`is not None\` test`;
   }
   return undefined;
 }
