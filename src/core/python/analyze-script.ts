@@ -41,6 +41,14 @@ export interface ScriptModel {
   /** Every module constructor call, keyed by `line:col` of the call, with its instances. */
   layers: Map<string, LayerInstance[]>;
   ctx: EvalContext;
+  /** Set when figures are withheld: for the whole script, or (modelOnly) for the instances inside the model. */
+  blocked?: { reason: string; modelOnly: boolean };
+}
+
+/** Parameters of a layer instance as the editor shows them: null (with `blocked`'s reason) when figures are withheld. */
+export function instanceParams(model: ScriptModel, inst: LayerInstance): number | null {
+  if (model.blocked && (!model.blocked.modelOnly || inst.path !== undefined)) return null;
+  return modParams(inst.mod);
 }
 
 export function posKey(r: Range): string {
@@ -256,17 +264,21 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
     });
   }
   modules.sort((a, b) => a.range.start.line - b.range.start.line);
-  if (ctx.budget.steps <= 0) {
-    // Evaluation stopped part-way: any figure may be missing layers, so none is reported as known.
-    const reason = 'the script is too large to evaluate completely (step budget exhausted)';
+  // Evaluation stopped part-way (any figure may miss layers), or the model raises while being built in PyTorch (it
+  // never exists): no figure is reported as known — for the whole script, or for the model's modules.
+  const blocked: ScriptModel['blocked'] =
+    ctx.budget.steps <= 0 ? { reason: 'the script is too large to evaluate completely (step budget exhausted)', modelOnly: false }
+    : model?.mod.raises ? { reason: `the model cannot be built: ${model.mod.raises}`, modelOnly: true }
+    : undefined;
+  if (blocked) {
     for (const m of modules) {
-      m.params = null;
-      m.macs = null;
-      for (const l of m.layers) Object.assign(l, { params: null, macs: null, unknownReason: reason });
+      if (blocked.modelOnly && m.instancePath === undefined) continue;
+      Object.assign(m, { params: null, macs: null, unknownReason: blocked.reason });
+      for (const l of m.layers) Object.assign(l, { params: null, macs: null, unknownReason: blocked.reason });
     }
-    for (const list of layers.values()) for (const l of list) l.macs = null;
+    for (const list of layers.values()) for (const l of list) if (!blocked.modelOnly || l.path !== undefined) l.macs = null;
   }
-  return { tree, text, index, imports, classes, exports, model, modules, layers, ctx };
+  return { tree, text, index, imports, classes, exports, model, modules, layers, ctx, ...(blocked ? { blocked } : {}) };
 }
 
 function exportCall(n: Node, ctx: EvalContext): ExportCall {

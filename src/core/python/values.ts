@@ -24,6 +24,8 @@ export interface ModSpec {
   known?: KnownArchitecture;
   /** Why the figures cannot be trusted (a conditional branch, an unknown argument...). */
   unknownReason?: string;
+  /** Set when building this module (or one it holds) raises in PyTorch: the model does not exist, so it has no figures. */
+  raises?: string;
 }
 
 export interface ClassInfo {

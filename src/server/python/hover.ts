@@ -3,7 +3,8 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { formatCount, formatShape } from '../../core/format';
 import type { CheckResult, Range } from '../../core/python';
 import { traceReason } from '../../core/python/eval';
-import { modParams, unknownReasonOf } from '../../core/python/values';
+import { instanceParams } from '../../core/python/analyze-script';
+import { unknownReasonOf } from '../../core/python/values';
 import { devicePart } from './codeLens';
 
 const contains = (r: Range, p: Position): boolean =>
@@ -25,7 +26,7 @@ export function hoverAt(result: CheckResult, position: Position): Hover | null {
   const first = instances[0]!.mod;
   lines.push(`**${first.typeName}**${instances.length > 1 ? ` (${instances.length} instances)` : ''}`);
   for (const inst of instances.slice(0, 6)) {
-    const params = modParams(inst.mod);
+    const params = instanceParams(result.model, inst);
     const cells = [
       inst.path !== undefined && inst.path !== '' ? `\`${inst.path}\`` : undefined,
       inst.inputShape ? `${formatShape(inst.inputShape)} → ${formatShape(inst.outputShape)}` : undefined,
@@ -33,7 +34,7 @@ export function hoverAt(result: CheckResult, position: Position): Hover | null {
       inst.macs === null ? 'MACs unknown' : `${formatCount(inst.macs)} MACs`,
     ].filter(Boolean);
     lines.push(`- ${cells.join(' · ')}`);
-    const why = params === null ? unknownReasonOf(inst.mod) : inst.macs === null ? (inst.path === undefined ? 'not part of the model the script builds and runs' : traceReason(result.model.model?.trace, inst.path)) : undefined;
+    const why = params === null ? result.model.blocked?.reason ?? unknownReasonOf(inst.mod) : inst.macs === null ? (inst.path === undefined ? 'not part of the model the script builds and runs' : traceReason(result.model.model?.trace, inst.path)) : undefined;
     if (why) lines.push(`  - unknown: ${why}`);
     const onnx = inst.path !== undefined ? result.link?.byPath.get(inst.path) : undefined;
     if (onnx) lines.push(`  - ONNX: ${onnx.nodeNames.length} node(s), ${onnx.params.toLocaleString('en-US')} params, ${formatCount(onnx.macs)} MACs`);

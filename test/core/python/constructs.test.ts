@@ -53,6 +53,10 @@ test('constructs that cannot be followed are null with the reason, never a parti
   assert.equal(loop.params, null);
   assert.equal(loop.macs, null);
   assert.match(loop.unknownReason ?? '', /loop over `range\(opt\.depth\)` \(line 16\) not followed/);
+  // A float channel count (`cout / 4`): PyTorch raises while building, so the model has no figures at all.
+  const float = (await analyze('float_channels.py')).model.modules.find((s) => s.name === 'Net')!;
+  assert.deepEqual([float.params, float.macs, ...float.layers.map((l) => l.params)], [null, null, null, null, null]);
+  assert.match(float.unknownReason ?? '', /the model cannot be built: nn\.Conv2d\(\.\.\.\) gets out_channels=8\.0, a float PyTorch refuses/);
   // The mixin class Linear(Bottle, nn.Linear) has nn.Linear's parameters and no crash.
   const sub = (await analyze('layer_subclass.py')).model.modules.find((s) => s.name === 'Net')!;
   assert.equal(sub.params, truth['layer_subclass.py']!.models[0]!.paths!['']![1]);

@@ -39,8 +39,6 @@ test('published corpus: every reported figure is exact or null, no internal erro
   assert.equal(present.length, sources.length, 'every SOURCES file is in the corpus');
   assert.deepEqual(tally.errors, []);
   assert.deepEqual(tally.wrong, []);
-  // Figures PyTorch gives no truth for are listed above, never counted as exact: a model PyTorch itself cannot build
-  // (shufflenet.py's `out_planes/4` float channels) and classes the file only builds with non-literal arguments.
-  assert.ok(tally.unchecked.length <= 140, `${tally.unchecked.length} figures without truth`);
-  assert.ok(tally.exact >= 4_500, `${tally.exact} exact figures`);
+  assert.deepEqual(tally.unchecked, []);
+  assert.ok(tally.exact >= 4_800, `${tally.exact} exact figures`);
 });

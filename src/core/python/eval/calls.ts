@@ -171,6 +171,7 @@ export function superInit(args: EvaluatedArgs, scope: Scope | undefined, ctx: Ev
     const built = buildContainer(cls.containerBase, args, cls.node);
     if (built.k === 'mod') {
       for (const [k, c] of built.m.children) self.m.children.set(k, c);
+      if (built.m.raises) self.m.raises ??= built.m.raises;
       if (built.m.unknownReason) self.m.unknownReason ??= built.m.unknownReason;
     }
   }
@@ -310,6 +311,7 @@ export function moduleMethod(m: ModSpec, path: string | undefined, name: string,
   const p = args.positional;
   switch (name) {
     case 'append':
+      if (p[0]?.k === 'mod' && p[0].m.raises) m.raises ??= p[0].m.raises;
       if (p[0]?.k === 'mod') m.children.set(String(m.children.size), p[0].m);
       else m.unknownReason ??= `an element appended to ${m.typeName} is not a module the analysis can follow`;
       return NONE;

@@ -288,6 +288,7 @@ export function setAttr(m: ModSpec, key: string, value: Value): void {
     return;
   }
   if (value.k === 'mod') {
+    if (value.m.raises) m.raises ??= value.m.raises;
     m.children.set(key, value.m);
     if (value.m.kind !== 'opaque' || !value.m.unknownReason) m.attrs.delete(key);
     return;

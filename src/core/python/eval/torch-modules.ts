@@ -1,10 +1,13 @@
 // Owns building torch.nn objects: table layers, containers, nn.Parameter, TransformerEncoder, known architectures.
 import type { Node } from 'web-tree-sitter';
-import { type Arg, type Args, LAYERS, isKnownShape, prod } from '../layers';
+import { type Arg, type Args, FloatArg, LAYERS, isKnownShape, prod } from '../layers';
 import type { KnownArchitecture } from '../known-architectures';
 import { rangeOf } from '../syntax';
 import { type ModSpec, type Value, toArg, whyOf } from '../values';
 import { CONTAINERS, type EvaluatedArgs, MAX_LOOP } from './context';
+
+/** Constructor arguments PyTorch requires to be ints. */
+const SIZE_ARGS = ['in_channels', 'out_channels', 'in_features', 'out_features', 'num_features', 'groups', 'kernel_size', 'stride', 'padding', 'dilation', 'input_size', 'hidden_size', 'num_layers', 'num_embeddings', 'embedding_dim', 'embed_dim', 'num_heads', 'd_model', 'nhead', 'dim_feedforward', 'upscale_factor', 'downscale_factor', 'num_groups', 'num_channels'];
 
 export function emptyMod(typeName: string, kind: ModSpec['kind'], n: Node): ModSpec {
   return { typeName, kind, range: rangeOf(n), ownParams: 0, children: new Map(), attrs: new Map() };
@@ -42,6 +45,16 @@ export function buildTorchModule(name: string, args: EvaluatedArgs, n: Node): Va
   m.args = a;
   m.layer = def;
   m.ownParams = def.params(a);
+  for (const key of SIZE_ARGS) {
+    const v = a.get(key);
+    if (v instanceof FloatArg || (Array.isArray(v) && v.some((x) => x instanceof FloatArg))) {
+      // `nn.Conv2d(24, 200 / 4, 1)`: PyTorch raises TypeError for a float size, so the model is never built.
+      m.raises = `nn.${name}(...) gets ${key}=${typeof v === 'object' && v instanceof FloatArg ? `${v.value}.0` : 'a float'}, a float PyTorch refuses (TypeError)`;
+      m.unknownReason = m.raises;
+      m.ownParams = null;
+      break;
+    }
+  }
   if (m.ownParams === null) {
     const why = [...args.positional, ...args.keywords.values()].map(whyOf).find((w) => w);
     if (why) m.unknownReason = `nn.${name}(...): ${why}`;
@@ -77,8 +90,10 @@ export function buildContainer(name: string, args: EvaluatedArgs, n: Node): Valu
   const m = emptyMod(name, 'container', n);
   const addAll = (items: Value[]): void => {
     for (const it of items) {
-      if (it.k === 'mod') m.children.set(String(m.children.size), it.m);
-      else m.unknownReason ??= it.k === 'unknown' && it.why ? it.why : `an element of nn.${name}(...) is not a module the analysis can follow`;
+      if (it.k === 'mod') {
+        m.children.set(String(m.children.size), it.m);
+        if (it.m.raises) m.raises ??= it.m.raises;
+      } else m.unknownReason ??= it.k === 'unknown' && it.why ? it.why : `an element of nn.${name}(...) is not a module the analysis can follow`;
     }
   };
   if (name === 'ModuleDict') {
