@@ -14,6 +14,7 @@ import { registerReportCommands } from './reportCommands';
 import { registerRunCommands } from './runCommands';
 import { registerWalkthrough } from './walkthrough';
 import { registerCalibrateDevice } from './calibrateDevice';
+import { registerTrainFilter } from './trainFilter';
 
 /** The extension's public API (returned by activate): used by tests running in the extension host. */
 export interface AiotLensApi {
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): AiotLensApi {
   registerRunCommands(context, client);
   registerWalkthrough(context);
   registerCalibrateDevice(context);
+  registerTrainFilter(context);
   return { analyze: (uri) => client.analyze({ uri: uri.toString() }) };
 }
 

@@ -1,8 +1,8 @@
 // `aiot-lens filter MODEL --samples DIR --device ID`: learn a cheap input filter from the user's samples, measure its
 // skip ratio and recall on held-out samples, export it as ONNX, and print what it saves (the what-if's figures).
 
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { FEATURE_NAMES, learnFilter, parsePreprocess, parseRule, reportPathFor, type FeatureName, type FilterReport, type ModelKind, type Preprocess } from '../../core/filter';
 import { formatCount, formatMs } from '../../core/format';
@@ -18,7 +18,9 @@ const HELP = `usage: aiot-lens filter MODEL --samples DIR --device ID [--rule RU
                       [--recall 0.99] [--features LIST] [--model-kind logistic|mlp] [--seed N] [--held-out 0.3]
                       [--out filter.onnx [--force]] [--save-report] [--rate R] [--battery-mah N --battery-v V] [--profiles F]... [--json]
 
-  --samples DIR       the inputs to learn from, in name order: .npy / .pb tensors, PNG/JPEG images, 16-bit WAV audio
+  --samples DIR       the inputs to learn from, in name order: .npy / .pb tensors, PNG/JPEG images, 16-bit WAV audio;
+                      DIR/filter.json, when present, gives defaults for preprocess, rule, output, recall, features,
+                      model-kind and rate (e.g. {"preprocess": {...}, "rule": "max-below:0.5", "output": ["output"]})
   --preprocess JSON   how images and audio become the model's input (inline JSON or @file.json):
                       {"input": NAME, "image": {"width": W, "height": H, "layout": "NCHW"|"NHWC", "channels": "rgb"|"bgr"|"gray",
                        "scale": 0.00392, "mean": [..], "std": [..]}, "audio": {"sampleRate": 16000, "window": N, "hop": M},
@@ -54,6 +56,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (typeof values['samples'] !== 'string') return fail(`--samples DIR is required\n${HELP}`);
   if (typeof values['device'] !== 'string') return fail(`--device ID is required\n${HELP}`);
 
+  // DIR/filter.json (when present) gives defaults for the flags below: the folder says how its samples are read.
+  const configPath = join(abs(values['samples']), 'filter.json');
+  if (existsSync(configPath)) {
+    let config: Record<string, unknown>;
+    try {
+      config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      return fail(`${configPath} is not valid JSON: ${(e as Error).message}`);
+    }
+    const known = ['preprocess', 'rule', 'output', 'recall', 'features', 'model-kind', 'rate'];
+    const unknown = Object.keys(config).filter((k) => !known.includes(k));
+    if (unknown.length) return fail(`${configPath}: unknown field(s) ${unknown.join(', ')} (fields: ${known.join(', ')})`);
+    for (const k of known) {
+      if (config[k] === undefined || values[k] !== undefined) continue;
+      const v = config[k];
+      values[k] = k === 'preprocess' ? JSON.stringify(v) : k === 'output' ? (Array.isArray(v) ? v.map(String) : [String(v)]) : String(v);
+    }
+  }
   let preprocess: Preprocess = {};
   if (typeof values['preprocess'] === 'string') {
     const text = values['preprocess'];
