@@ -2,7 +2,8 @@
 // and the whole-model estimate on a device.
 
 import type { Connection } from 'vscode-languageserver/node';
-import { estimateReport } from '../core/estimate';
+import { estimateReport, figureRange, spanOf } from '../core/estimate';
+import type { DeviceProfile } from '../core/devices';
 import { controlText, nodeDetails as coreNodeDetails, weightStats as coreWeightStats } from '../core/layout/details';
 import type { NodeCost } from '../core/cost/types';
 import type { NodeEstimate } from '../core/estimate';
@@ -109,7 +110,7 @@ export function nodeMetrics(entry: ModelEntry, deviceId: string, workspaceDir?: 
  * exists and the graph runs — its nodes' estimates (one iteration).
  */
 export function subgraphFigures(entry: ModelEntry, path: SubgraphStep[], deviceId: string, workspaceDir?: string): Result<{
-  graph: Graph; costs: NodeCost[]; runs: boolean; repeat: number; why: string; estimates?: NodeEstimate[]; device?: { id: string; name: string; activePowerW: number };
+  graph: Graph; costs: NodeCost[]; runs: boolean; repeat: number; why: string; estimates?: NodeEstimate[]; device?: DeviceProfile;
 }> {
   const a = entry.analysis;
   const found = subgraphAt(a.model.graph, path);
@@ -142,7 +143,7 @@ export function subgraphFigures(entry: ModelEntry, path: SubgraphStep[], deviceI
   return ok({
     graph, costs: costs ?? [], runs, repeat, why,
     ...(estimates && runs ? { estimates } : {}),
-    ...(e ? { device: { id: e.value.device.id, name: e.value.device.name, activePowerW: e.value.device.activePowerW } } : {}),
+    ...(e ? { device: e.value.device } : {}),
   });
 }
 
@@ -189,11 +190,23 @@ export function subgraphNodeDetails(entry: ModelEntry, path: SubgraphStep[], nod
     details.estimate = {
       device: f.value.device.name, latencyMs: ne.latencyMs, energyMj: ne.latencyMs * f.value.device.activePowerW,
       bound: ne.fused ? `fused (${ne.fused})` : ne.bound, share: total > 0 ? ne.latencyMs / total : 0,
+      ...nodeRanges(f.value.device, ne.latencyMs),
     };
   }
   const where = f.value.runs ? (f.value.repeat !== 1 ? `in a body that runs ${f.value.repeat} times: figures per iteration` : f.value.why) : f.value.why;
   if (where) details.control = details.control ? `${details.control}; ${where}` : where;
   return ok(details);
+}
+
+/** A node's figures carry the profile's relative interval, as the model's do. */
+function nodeRanges(device: DeviceProfile, latencyMs: number): Pick<NonNullable<NodeDetails['estimate']>, 'latencyMsRange' | 'energyMjRange' | 'evidencePoints'> {
+  const r = figureRange(device);
+  const energyMj = latencyMs * device.activePowerW;
+  return {
+    latencyMsRange: spanOf(latencyMs, r.latencyLogSpread, r.level),
+    energyMjRange: spanOf(energyMj, r.energyLogSpread, r.level),
+    evidencePoints: r.evidencePoints,
+  };
 }
 
 export function nodeDetails(entry: ModelEntry, nodeIndex: number, deviceId: string, workspaceDir?: string): Result<NodeDetails> {
@@ -225,6 +238,8 @@ export function nodeDetails(entry: ModelEntry, nodeIndex: number, deviceId: stri
         energyMj: ne.latencyMs * e.value.device.activePowerW,
         bound: ne.fused ? `fused (${ne.fused})` : ne.bound,
         share: total > 0 ? ne.latencyMs / total : 0,
+        ...nodeRanges(e.value.device, ne.latencyMs),
+        model: { latencyMs: total, latencyMsRange: e.value.estimate.latencyMsRange, level: e.value.estimate.range.level, basis: e.value.estimate.range.basis },
       };
     }
   }

@@ -97,3 +97,40 @@ test('a nested graph\'s overlay and inspector: the branch that runs carries MACs
   const ifDetails = unwrap(nodeDetails(e, ifIndex, ''));
   assert.match(ifDetails.control ?? '', /the then branch runs/);
 });
+
+test('node details carry the profile\'s interval and evidence; the model total beside it', async () => {
+  const e = await entry();
+  const idx = e.analysis.model.graph.nodes.findIndex((n) => n.opType === 'Conv');
+  const d = unwrap(nodeDetails(e, idx, 'esp32-s3'));
+  const est = d.estimate!;
+  assert.ok(est.latencyMsRange && est.latencyMsRange[0] < est.latencyMs && est.latencyMs < est.latencyMsRange[1]);
+  assert.equal(typeof est.evidencePoints, 'number');
+  assert.ok(est.model && est.model.latencyMsRange[0] < est.model.latencyMs && est.model.latencyMs < est.model.latencyMsRange[1]);
+  // The node's interval is the model's relative interval.
+  const rel = (r: [number, number], v: number) => r[1] / v;
+  assert.ok(Math.abs(rel(est.latencyMsRange!, est.latencyMs) - rel(est.model.latencyMsRange, est.model.latencyMs)) < 1e-9);
+});
+
+test('a cached estimate is made again when the device profile changes under the same id', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { estimateOn } = await import('../../src/server/devices');
+  const { registerTrust } = await import('../../src/server/trust');
+  // A trusted workspace (workspace profiles load only then).
+  registerTrust({ onNotification: () => undefined } as never, () => true);
+  const dir = mkdtempSync(join(tmpdir(), 'aiot-prof-'));
+  try {
+    const e = await entry();
+    const device = builtInProfiles().map((p) => p.profile).find((p) => p.id === 'esp32-s3')! as import('../../src/core/devices').DeviceProfile;
+    mkdirSync(join(dir, '.aiot', 'devices'), { recursive: true });
+    const write = (overheadMs: number) => writeFileSync(join(dir, '.aiot', 'devices', 'esp32-s3.json'), JSON.stringify({ ...device, fit: undefined, overheadMs }));
+    write(1);
+    const a = unwrap(estimateOn(e, 'esp32-s3', dir)).estimate.latencyMs;
+    write(101);
+    const b = unwrap(estimateOn(e, 'esp32-s3', dir)).estimate.latencyMs;
+    assert.ok(Math.abs(b - a - 100) < 1e-6, `${a} → ${b}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -80,8 +80,15 @@ export class Inspector {
     if (metric) this.body.append(section('Hotspot', [kv(metric.label, `${formatValue(metric.value, metric.unit)} (${(metric.share * 100).toFixed(1)}%)`)]));
     if (d.estimate) {
       const e = d.estimate;
-      const rows = [kv('latency', `${formatValue(e.latencyMs, 'ms')}`), kv('bound', e.bound), kv('share of total', `${(e.share * 100).toFixed(1)}%`)];
-      if (e.energyMj !== undefined) rows.splice(1, 0, kv('energy', formatValue(e.energyMj, 'mJ')));
+      const rows = [kv('latency', ranged(e.latencyMs, e.latencyMsRange, 'ms')), kv('bound', e.bound), kv('share of total', `${(e.share * 100).toFixed(1)}%`)];
+      if (e.energyMj !== undefined) rows.splice(1, 0, kv('energy', e.energyMj === 0 && e.latencyMs > 0 ? 'n/a (no power figure)' : ranged(e.energyMj, e.energyMjRange, 'mJ')));
+      if (e.model) rows.push(kv('model', ranged(e.model.latencyMs, e.model.latencyMsRange, 'ms')));
+      if (e.evidencePoints !== undefined) {
+        const evidence = e.evidencePoints > 0 ? `${e.evidencePoints} point${e.evidencePoints === 1 ? '' : 's'}` : 'no evidence (wide range)';
+        const row = kv('evidence', evidence);
+        if (e.model) row.title = `${Math.round(e.model.level * 100)}% interval: ${e.model.basis}`;
+        rows.push(row);
+      }
       this.body.append(section(`On ${e.device}`, rows));
     }
     if (d.control) this.body.append(section('Control flow', [h('div', { class: 'note', text: d.control })]));
@@ -191,6 +198,11 @@ function fillStats(slot: HTMLElement, s: WeightStats | string): void {
 
 function kv(key: string, value: string): HTMLElement {
   return h('div', { class: 'kv' }, [h('span', { class: 'k', text: key }), h('span', { class: 'v', text: value })]);
+}
+
+/** "1.2 ms (0.9–1.6)": a figure with its interval. */
+function ranged(v: number, range: [number, number] | undefined, unit: string): string {
+  return range ? `${formatValue(v, unit)} (${formatValue(range[0], '')}–${formatValue(range[1], '')})` : formatValue(v, unit);
 }
 
 function section(title: string, rows: HTMLElement[]): HTMLElement {

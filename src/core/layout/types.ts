@@ -111,7 +111,14 @@ export interface NodeDetails {
   outputs: TensorDetail[];
   cost?: { macs: number; flops: number; params: number; weightBytes: number; memoryBytes: number; partial: boolean; upperBound?: boolean };
   /** Estimate on the active device. */
-  estimate?: { device: string; latencyMs: number; energyMj?: number; bound: string; share: number };
+  estimate?: {
+    device: string; latencyMs: number; energyMj?: number; bound: string; share: number;
+    /** The node's share of the model's interval (the profile's spread), and the model's own figures beside it. */
+    latencyMsRange?: [number, number]; energyMjRange?: [number, number];
+    /** Measured inferences behind the device profile's fit (0: none of its own, a wide range). */
+    evidencePoints?: number;
+    model?: { latencyMs: number; latencyMsRange: [number, number]; level: number; basis: string };
+  };
   subgraphs: { attribute: string; nodes: number }[];
   /**
    * If/Loop/Scan: what its figures include (`the then branch runs (condition known)`, `body × 12 iterations`, …);
