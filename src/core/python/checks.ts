@@ -38,6 +38,8 @@ interface Facts {
   calls: Node[];
   /** Functions that train: they call .backward() or optimizer.step() (-1 = module level). */
   training: Set<number>;
+  /** The `.backward()` / `optimizer.step()` calls themselves, with their function id. */
+  trainingCalls: { node: Node; fnId: number }[];
   /** `x.eval()` / `x.train(...)` calls in source order with their enclosing function id. */
   modes: { node: Node; target: string; evalMode: boolean; fnId: number }[];
   /** Calls of a plain name (`train(...)`, `model(...)`) by that name. */
@@ -60,7 +62,7 @@ function gatherFacts(model: ScriptModel): Facts {
   const training = new Set<number>();
   const modes: Facts['modes'] = [];
   const byCallee = new Map<string, Node[]>();
-  const facts: Facts = { text, calls, training, modes, byCallee };
+  const facts: Facts = { text, calls, training, trainingCalls: [], modes, byCallee };
   for (const c of calls) {
     // Only calls whose text can match are turned into child nodes: that keeps 2,000-line files fast.
     const head = callText(facts, c);
@@ -76,7 +78,10 @@ function gatherFacts(model: ScriptModel): Facts {
     const attr = fn.childForFieldName('attribute')?.text;
     const target = fn.childForFieldName('object')?.text ?? '';
     const fnId = enclosingFunction(c)?.id ?? -1;
-    if (attr === 'backward' || (attr === 'step' && /optim|opt\b|optimizer/i.test(target))) training.add(fnId);
+    if (attr === 'backward' || (attr === 'step' && /optim|opt\b|optimizer/i.test(target))) {
+      training.add(fnId);
+      facts.trainingCalls.push({ node: c, fnId });
+    }
     else if (attr === 'eval') modes.push({ node: c, target, evalMode: true, fnId });
     else if (attr === 'train') {
       const arg = kids(c.childForFieldName('arguments'))[0];
@@ -265,7 +270,8 @@ function evalInsertSafe(call: Node, facts: Facts, refs: ScriptRefs, text: string
   const fn = enclosingFunction(call);
   if (facts.training.has(fn ? fn.id : -1)) return false;
   const names = new Set([...refs.functionsByName].filter(([, fs]) => fs.some((f) => risky.includes(f.id))).map(([n]) => n));
-  const trainCalls = [...names].flatMap((n) => callSitesOf(n, text, refs));
+  // Where training runs: calls of training functions, and the backward()/step() calls of module-level training.
+  const trainCalls = [...[...names].flatMap((n) => callSitesOf(n, text, refs)), ...facts.trainingCalls.filter((t) => t.fnId === -1 && risky.includes(-1)).map((t) => t.node)];
   const sites = fn ? callSitesOf(fn.childForFieldName('name')?.text ?? '', text, refs) : [call];
   if (sites.length === 0) return false;
   const loopAround = (n: Node): Node[] => {

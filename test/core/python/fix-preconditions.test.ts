@@ -72,6 +72,8 @@ test('no_grad / eval: offered for validation; not when the result feeds training
   const unsafe = (await check(FIXES, 'infer_eval_unsafe.py')).report;
   assert.deepEqual(offered(unsafe), ['aiot.inference-without-no-grad@26: Wrap in `with torch.no_grad():`', 'aiot.inference-without-eval@26: -']);
   assert.match(unsafe.diagnostics[1]!.message, /an inserted `model\.eval\(\)` would stay on during training/);
+  // The same with module-level training (PyTorch-GAN's sample_image called from the batch loop).
+  assert.deepEqual(offered((await check(FIXES, 'gan_sample.py')).report), ['aiot.inference-without-no-grad@23: Wrap in `with torch.no_grad():`', 'aiot.inference-without-eval@23: -']);
 });
 
 test('Variable(volatile=True): flagged; the fix drops the keyword and runs the rest of the block under no_grad, unless that block trains', async () => {
