@@ -167,6 +167,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const range = (r: [number, number]) => `${r[0].toFixed(3)}–${r[1].toFixed(3)}`;
 
 function formatReport(r: FilterReport & { written?: { onnx?: string; report?: string } }, _modelDir: string): string {
   const h = r.heldOut;
@@ -179,9 +180,9 @@ function formatReport(r: FilterReport & { written?: { onnx?: string; report?: st
     `  training (out-of-fold): skips ${pct(r.training.skipRatio)}, recall ${pct(r.training.recall)}`,
     `  exported filter: ${formatCount(r.filter.macs)} MACs, ${r.filter.params} parameters; ${formatMs(r.filter.latencyMs)}, ${r.filter.energyMj.toFixed(4)} mJ on ${r.device}`,
     `  ONNX vs TypeScript on ${r.filter.verify.samples} samples: max |score diff| ${r.filter.verify.maxAbsDiff.toExponential(2)}, ${r.filter.verify.decisionsDiffer} decisions differ`,
-    `  on ${r.device}: model ${formatMs(r.modelCost.latencyMs)}, ${r.modelCost.energyMj.toFixed(3)} mJ per inference`,
-    `    without filter: ${w.without.energyPerInputMj.toFixed(3)} mJ/input, up to ${w.without.maxInputsPerSecond.toFixed(1)} inputs/s${w.without.duty ? `; ${duty(w.without.duty)}` : ''}`,
-    `    with filter:    ${w.with.energyPerInputMj.toFixed(3)} mJ/input, up to ${w.with.maxInputsPerSecond.toFixed(1)} inputs/s${w.with.duty ? `; ${duty(w.with.duty)}` : ''}`,
+    `  on ${r.device}: model ${formatMs(r.modelCost.latencyMs)} (${formatMs(r.modelCost.latencyMsRange[0])}–${formatMs(r.modelCost.latencyMsRange[1])}), ${r.modelCost.energyMj.toFixed(3)} mJ per inference (${r.modelCost.rangeBasis})`,
+    `    without filter: ${w.without.energyPerInputMj.toFixed(3)} mJ/input (${range(r.energyPerInputMjRange.without)}), up to ${w.without.maxInputsPerSecond.toFixed(1)} inputs/s${w.without.duty ? `; ${duty(w.without.duty)}` : ''}`,
+    `    with filter:    ${w.with.energyPerInputMj.toFixed(3)} mJ/input (${range(r.energyPerInputMjRange.with)}), up to ${w.with.maxInputsPerSecond.toFixed(1)} inputs/s${w.with.duty ? `; ${duty(w.with.duty)}` : ''}`,
     `    ${pct(w.energySaving)} less energy per input, ${w.throughputGainX.toFixed(2)}x throughput`,
   ];
   for (const n of r.notes) lines.push(`  note: ${n}`);

@@ -103,12 +103,19 @@ export interface FilterReport {
     params: number;
     latencyMs: number;
     energyMj: number;
+    energyMjRange: [number, number];
     basis: string;
     /** The exported ONNX run in onnxruntime on every sample against the TypeScript filter. */
     verify: { samples: number; maxAbsDiff: number; decisionsDiffer: number };
   };
   device: string;
-  modelCost: { latencyMs: number; energyMj: number };
+  /** The model per inference on the device, with the estimator's interval (`rangeBasis` says what it is). */
+  modelCost: { latencyMs: number; energyMj: number; latencyMsRange: [number, number]; energyMjRange: [number, number]; rangeBasis: string };
+  /**
+   * Energy per input without and with the filter at the ends of the estimator's intervals (model and filter at the
+   * same end: both are estimated on the same profile, so its error moves them together).
+   */
+  energyPerInputMjRange: { without: [number, number]; with: [number, number] };
   /** The same figures `whatif --skip-ratio` prints, with the held-out skip ratio and the exported filter's cost. */
   whatif: FilterWhatIf;
   notes: string[];
@@ -301,11 +308,15 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
     training: metrics(oof, yt, threshold),
     curve: { heldOut: curve(hs, hy), training: curve(oof, yt) },
     filter: {
-      macs: fa.report.totals.macs, params: fa.report.totals.params, latencyMs: cost.latencyMs, energyMj: cost.energyMj, basis: cost.basis,
+      macs: fa.report.totals.macs, params: fa.report.totals.params, latencyMs: cost.latencyMs, energyMj: cost.energyMj, energyMjRange: fe.energyMjRange, basis: cost.basis,
       verify: { samples: samples.length, maxAbsDiff, decisionsDiffer },
     },
     device: o.device.id,
-    modelCost: { latencyMs: me.latencyMs, energyMj: me.energyMj },
+    modelCost: { latencyMs: me.latencyMs, energyMj: me.energyMj, latencyMsRange: me.latencyMsRange, energyMjRange: me.energyMjRange, rangeBasis: `${Math.round(100 * me.range.level)}% interval: ${me.range.basis}` },
+    energyPerInputMjRange: {
+      without: me.energyMjRange,
+      with: [fe.energyMjRange[0] + (1 - held.skipRatio) * me.energyMjRange[0], fe.energyMjRange[1] + (1 - held.skipRatio) * me.energyMjRange[1]],
+    },
     whatif, notes,
   };
   return { report, onnx: enc.value, classifier: clf };
