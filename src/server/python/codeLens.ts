@@ -1,7 +1,8 @@
 // Code lenses above each nn.Module class and each torch.onnx.export call: params, MACs, and with a linked model
 // on the active device, latency / peak RAM / flash with a ✓ or ✗ per budget. Clicking opens the graph there.
 import type { CodeLens } from 'vscode-languageserver';
-import { formatBytes, formatCount, formatMs } from '../../core/format';
+import { formatBytes, formatCount } from '../../core/format';
+import { partRange, rangedFigure } from '../../core/report';
 import type { CheckResult, LinkedModel, ModuleSummary } from '../../core/python';
 
 export const OPEN_MODEL_AT = 'aiotLens.openModelAt';
@@ -19,11 +20,14 @@ export function devicePart(link: LinkedModel | undefined, path: string): string 
   const est = link?.estimate;
   const f = link?.byPath.get(path);
   if (!est || !f) return undefined;
+  // Latency with its interval and the evidence behind the profile ("54.0 ms (41.2–70.1) · 12 points"); a module's
+  // interval is its share of the model's.
   if (path === '') {
-    return `${est.deviceName}: ${formatMs(est.latencyMs)} · RAM ${formatBytes(est.peakRamBytes)} ${mark(est.fits.memory)} · flash ${formatBytes(est.flashBytes)} ${mark(est.fits.storage)}`;
+    return `${est.deviceName}: ${rangedFigure(est.latencyMs, est.latencyMsRange, 'ms', est.evidencePoints)} · RAM ${formatBytes(est.peakRamBytes)} ${mark(est.fits.memory)} · flash ${formatBytes(est.flashBytes)} ${mark(est.fits.storage)}`;
   }
-  const share = est.latencyMs > 0 && f.latencyMs !== undefined ? ` (${((f.latencyMs / est.latencyMs) * 100).toFixed(0)}%)` : '';
-  return `${est.deviceName}: ${formatMs(f.latencyMs ?? 0)}${share} · weights ${formatBytes(f.weightBytes)}`;
+  const share = est.latencyMs > 0 && f.latencyMs !== undefined ? ` (${((f.latencyMs / est.latencyMs) * 100).toFixed(0)}% of the model)` : '';
+  const ms = f.latencyMs ?? 0;
+  return `${est.deviceName}: ${rangedFigure(ms, partRange(ms, est.latencyMs, est.latencyMsRange), 'ms')}${share} · weights ${formatBytes(f.weightBytes)}`;
 }
 
 function openCommand(link: LinkedModel | undefined, path: string | undefined, title: string) {
