@@ -43,6 +43,7 @@ export function renderSummary(host: HTMLElement, fileName: string, result: Analy
       metric('Arena', mark(m) + fmt.bytes(t.arenaBytes), `${fmt.exact(t.arenaBytes)} bytes`, 'arenaBytes',
         memory?.reference ? `${memory.reference.view}: ${fmt.bytes(memory.reference.arenaBytes)}` : ''),
     ]),
+    ...plansBlock(result),
     el('div', { class: 'terminals' }, [
       el('span', { class: 'terminal-label', text: 'Inputs' }),
       ...inputs.map((i) => el('code', { text: `${i.name}: ${fmt.tensor(i)}` })),
@@ -52,6 +53,35 @@ export function renderSummary(host: HTMLElement, fileName: string, result: Analy
   );
   const notes = [...warnings, ...(memory?.notes ?? []), ...(result.report.assumptions ?? []).map((a) => `Assumption: ${a}`)];
   if (notes.length) host.append(el('ul', { class: 'warnings' }, notes.map((w) => el('li', { text: w }))));
+}
+
+/**
+ * The activation plans side by side (docs/memory-plans.md): per-tensor, in-place, and patch with its region (the
+ * prefix and the tensor it ends at), tile grid, per-tile buffers and extra MACs. The selected plan is marked.
+ */
+function plansBlock(result: AnalyzeOk): HTMLElement[] {
+  const p = result.report.plans;
+  if (!p) return [];
+  const base = p['per-tensor'].peakActivationBytes;
+  const ratio = (b: number) => (b > 0 && b < base ? `${(base / b).toFixed(2)}× lower than per-tensor` : b === base ? 'as per-tensor' : 'above per-tensor');
+  const label = (name: string, text: string) => (p.selected === name ? `${text} (selected)` : text);
+  const ip = p['in-place'];
+  const patch = p.patch;
+  return [
+    el('h2', { text: 'Memory plans' }),
+    el('div', { class: 'metrics plans' }, [
+      metric(label('per-tensor', 'Per-tensor'), fmt.bytes(p['per-tensor'].peakActivationBytes), `${fmt.exact(p['per-tensor'].peakActivationBytes)} bytes peak, arena ${fmt.bytes(p['per-tensor'].arenaBytes)}`, 'plan-per-tensor',
+        "every tensor its own buffer (TFLite Micro's greedy arena)"),
+      metric(label('in-place', 'In-place'), fmt.bytes(ip.peakActivationBytes), `${fmt.exact(ip.peakActivationBytes)} bytes peak, ${ratio(ip.peakActivationBytes)}`, 'plan-in-place',
+        `${ip.inPlaceNodes} elementwise and ${ip.depthwiseNodes} depthwise nodes write over their input (a runtime assumption)`),
+      'unavailable' in patch
+        ? metric(label('patch', 'Patch'), 'n/a', 'unavailable', 'plan-patch', patch.unavailable)
+        : metric(label('patch', 'Patch'), fmt.bytes(patch.peakActivationBytes), `${fmt.exact(patch.peakActivationBytes)} bytes peak, ${ratio(patch.peakActivationBytes)}`, 'plan-patch',
+          `region: the first ${patch.split.prefixNodes} nodes, up to '${patch.split.output}', on ${patch.split.grid}×${patch.split.grid} tiles; ` +
+          `per-tile buffers ${fmt.bytes(patch.split.tileBufferBytes)}; +${(100 * patch.split.macOverhead).toFixed(1)}% MACs` +
+          (patch.applied ? ' (this model is patched)' : ' (optimize --passes patch writes it)')),
+    ]),
+  ];
 }
 
 export function renderError(host: HTMLElement, fileName: string, message: string, onReload: () => void): void {
