@@ -195,9 +195,11 @@ function exportWithoutEval(input: CheckInput, facts: Facts): ScriptDiagnostic[] 
     if (/\.eval\(\s*\)|\.train\(\s*False\s*\)/.test(e.modelText)) continue;
     if (inEvalMode(e.node, e.modelText, facts)) continue;
     const st = enclosingStatement(e.node);
+    // Exporting inside the training loop (a checkpoint per epoch): an inserted eval() would stay on for training.
+    const safe = evalInsertSafe(e.node, facts, refsOf(facts, input.model), input.text);
     out.push(diag('aiot.export-without-eval', 'warning', rangeOf(e.node.childForFieldName('function')!),
-      `\`${e.modelText}\` is exported without \`${e.modelText}.eval()\`: Dropout stays active and BatchNorm uses batch statistics, so the ONNX graph differs from inference and BatchNorm is not folded into the convolutions.`,
-      [{ title: `Insert \`${e.modelText}.eval()\` before the export`, edits: [insertLineBefore(input.text, st, `${e.modelText}.eval()`)], isPreferred: true }]));
+      `\`${e.modelText}\` is exported without \`${e.modelText}.eval()\`: Dropout stays active and BatchNorm uses batch statistics, so the ONNX graph differs from inference and BatchNorm is not folded into the convolutions.${safe ? '' : ` (No quick fix: training runs after this export without calling \`.train()\`, so an inserted \`${e.modelText}.eval()\` would stay on during training.)`}`,
+      safe ? [{ title: `Insert \`${e.modelText}.eval()\` before the export`, edits: [insertLineBefore(input.text, st, `${e.modelText}.eval()`)], isPreferred: true }] : []));
   }
   return out;
 }

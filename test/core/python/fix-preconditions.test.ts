@@ -76,6 +76,12 @@ test('no_grad / eval: offered for validation; not when the result feeds training
   assert.deepEqual(offered((await check(FIXES, 'gan_sample.py')).report), ['aiot.inference-without-no-grad@23: Wrap in `with torch.no_grad():`', 'aiot.inference-without-eval@23: -']);
 });
 
+test('export eval: not inserted when the export sits in the training loop and training never calls train()', async () => {
+  const d = (await check(FIXES, 'export_each_epoch.py')).report.diagnostics;
+  assert.deepEqual(offered({ diagnostics: d } as ScriptReport), ['aiot.export-without-eval@30: -']);
+  assert.match(d[0]!.message, /No quick fix: training runs after this export without calling `\.train\(\)`/);
+});
+
 test('Variable(volatile=True): flagged; the fix drops the keyword and runs the rest of the block under no_grad, unless that block trains', async () => {
   const { report, text } = await check(FIXES, 'volatile_eval.py');
   const d = report.diagnostics.find((x) => x.code === 'aiot.volatile-variable')!;
