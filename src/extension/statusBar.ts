@@ -1,6 +1,8 @@
 // Status bar item naming the active device (setting aiotLens.activeDevice); a click runs the device picker command.
 
 import * as vscode from 'vscode';
+import { currentProfiles } from './devicesTree';
+import { deviceTooltip } from './deviceTooltip';
 import { readSettings } from './settings';
 
 /** Command the status item runs; the device-profiles feature registers the picker under this id. */
@@ -13,12 +15,16 @@ export function registerStatusBar(context: vscode.ExtensionContext): vscode.Stat
   const update = () => {
     const device = readSettings().activeDevice;
     item.text = `$(circuit-board) ${device || 'No device'}`;
-    item.tooltip = device ? `AIoT Lens: budgets are checked against ${device}. Click to change.` : 'AIoT Lens: no device selected. Click to choose one.';
+    const profile = device ? currentProfiles().entries.find((e) => e.profile.id === device)?.profile : undefined;
+    item.tooltip = deviceTooltip(device, profile && profile.class !== 'link' ? profile : undefined);
     item.show();
   };
   update();
+  // The tooltip names the profile's evidence: a calibration (or trust granted) changes it.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/.aiot/devices/*.json');
   context.subscriptions.push(
-    item,
+    item, watcher, watcher.onDidCreate(update), watcher.onDidChange(update), watcher.onDidDelete(update),
+    vscode.workspace.onDidGrantWorkspaceTrust(update),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('aiotLens.activeDevice')) update();
     }),
