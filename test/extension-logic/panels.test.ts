@@ -44,6 +44,11 @@ test('charts data: gauges report RAM and flash against the device budget; page d
   const html = chartsBody(d);
   assert.equal((html.match(/<circle class="pt /g) ?? []).length, d.roofline!.points.length);
   assert.equal((html.match(/class="bar"/g) ?? []).length, Math.min(16, d.opTypes.length));
+  // The latency interval: a note with the range and its evidence, an error bar per latency bar, a band on the gauge.
+  assert.deepEqual(lat.range, e.latencyMsRange);
+  assert.match(html, /<p class="range-note">Estimated latency <strong>[^<]+<\/strong> \([^)]+–[^)]+\): 80% interval, (\d+ evidence points?|no evidence for this profile \(a wide range\))/);
+  assert.equal((html.match(/<path class="err"/g) ?? []).length, d.opTypes.slice(0, 16).filter((r) => (r.latencyMs ?? 0) > 0).length + 1);
+  assert.equal((html.match(/<rect class="range"/g) ?? []).length, 1);
 });
 
 test('charts without a device fall back to MACs and say how to get a roofline', () => {

@@ -29,7 +29,9 @@ export interface ChartsData {
   model: string;
   device?: string;
   opTypes: OpTypeRow[];
-  totals: { macs: number; latencyMs?: number };
+  totals: { macs: number; latencyMs?: number; latencyMsRange?: [number, number] };
+  /** What the latency interval rests on: "80% interval, 12 evidence points (basis)". */
+  rangeNote?: string;
   roofline?: Roofline;
   gauges: FitRow[];
 }
@@ -62,7 +64,10 @@ export function chartsData(analysis: AnalysisReport, estimate?: EstimateReport, 
     model: analysis.model.path.split(/[\\/]/).pop() ?? analysis.model.path,
     ...(estimate ? { device: estimate.device } : {}),
     opTypes: opTypeBreakdown(analysis, estimate),
-    totals: { macs: analysis.totals.macs, ...(estimate ? { latencyMs: estimate.latencyMs } : {}) },
+    totals: { macs: analysis.totals.macs, ...(estimate ? { latencyMs: estimate.latencyMs, ...(estimate.latencyMsRange ? { latencyMsRange: estimate.latencyMsRange } : {}) } : {}) },
+    ...(estimate?.range && estimate.latencyMsRange ? {
+      rangeNote: `${Math.round(estimate.range.level * 100)}% interval, ${estimate.evidencePoints ? `${estimate.evidencePoints} evidence point${estimate.evidencePoints === 1 ? '' : 's'}` : 'no evidence for this profile (a wide range)'}: ${estimate.range.basis}`,
+    } : {}),
     ...(estimate && device ? { roofline: rooflineOf(analysis, estimate, device) } : {}),
     gauges: estimate ? fitRows(estimate, latencyBudgetMs) : [],
   };

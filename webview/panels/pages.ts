@@ -2,7 +2,7 @@
 
 import type { AnalysisReport } from '../../src/core/analyze/report';
 import { formatBytes, formatCount, formatMs } from '../../src/core/format';
-import { escapeHtml, reportBody, type ReportInput } from '../../src/core/report';
+import { escapeHtml, partRange, reportBody, type ReportInput } from '../../src/core/report';
 import type { SplitCut, SplitView } from '../../src/core/partition/view';
 import { agreementLine, jsonNumbers, verdictLine, type AgreementFigures, type Verdict } from '../../src/core/verify/agreement';
 import type { VerifyReport } from '../../src/core/verify/verify';
@@ -18,9 +18,16 @@ export function chartsBody(d: ChartsData): string {
     const v = byLatency ? r.latencyMs ?? 0 : r.macs;
     const total = byLatency ? d.totals.latencyMs! : d.totals.macs;
     const share = total > 0 ? ` · ${((v / total) * 100).toFixed(1)}%` : '';
-    return { label: `${r.opType} ×${r.count}`, value: v, text: (byLatency ? formatMs(v) : formatCount(v)) + share };
+    // Latency bars carry the profile's interval as an error bar (each type's share of the model's range).
+    const range = byLatency && v > 0 ? partRange(v, d.totals.latencyMs!, d.totals.latencyMsRange) : undefined;
+    const text = byLatency ? `${formatMs(v)}${range ? ` (${formatMs(range[0])}–${formatMs(range[1])})` : ''}` : formatCount(v);
+    return { label: `${r.opType} ×${r.count}`, value: v, text: text + share, ...(range ? { range } : {}) };
   });
   const parts = [`<h1>${esc(d.model)}${d.device ? ` on ${esc(d.device)}` : ''}</h1>`];
+  if (byLatency && d.totals.latencyMsRange) {
+    const [lo, hi] = d.totals.latencyMsRange;
+    parts.push(`<p class="range-note">Estimated latency <strong>${esc(formatMs(d.totals.latencyMs!))}</strong> (${esc(formatMs(lo))}–${esc(formatMs(hi))})${d.rangeNote ? `: ${esc(d.rangeNote)}` : ''}. Error bars and the gauge's band show that interval.</p>`);
+  }
   parts.push(`<section><h2>Budget</h2>${gauges(d.gauges)}</section>`);
   parts.push(`<section><h2>${byLatency ? 'Estimated latency' : 'MACs'} by operator type</h2>${barChart(bars, 'operator types')}${d.opTypes.length > 16 ? `<p class="note">${d.opTypes.length - 16} more types not drawn.</p>` : ''}</section>`);
   if (d.roofline) {

@@ -11,13 +11,15 @@ export interface Bar {
   label: string;
   value: number;
   text: string;
+  /** An interval around the value, drawn as an error bar. */
+  range?: [number, number];
 }
 
 export function barChart(bars: Bar[], title: string, width = 560): string {
   const rowH = 20;
   const labelW = 150;
   const valueW = 90;
-  const max = Math.max(...bars.map((b) => b.value), 0) || 1;
+  const max = Math.max(...bars.map((b) => b.range?.[1] ?? b.value), 0) || 1;
   const h = bars.length * rowH + 8;
   const inner = width - labelW - valueW;
   const rows = bars.map((b, i) => {
@@ -25,9 +27,15 @@ export function barChart(bars: Bar[], title: string, width = 560): string {
     const w = (b.value / max) * inner;
     return `<g class="bar-row"><title>${esc(`${b.label}: ${b.text}`)}</title><text class="label" x="${labelW - 6}" y="${y + 13}" text-anchor="end">${esc(b.label)}</text>` +
       `<rect class="bar" x="${labelW}" y="${y + 2}" width="${f1(Math.max(w, b.value > 0 ? 1 : 0))}" height="${rowH - 6}"></rect>` +
-      `<text class="value" x="${f1(labelW + w + 4)}" y="${y + 13}">${esc(b.text)}</text></g>`;
+      (b.range ? errorBar(labelW + (b.range[0] / max) * inner, labelW + (b.range[1] / max) * inner, y + rowH / 2 - 1) : '') +
+      `<text class="value" x="${f1(labelW + (b.range ? (b.range[1] / max) * inner : w) + 4)}" y="${y + 13}">${esc(b.text)}</text></g>`;
   });
   return `<svg class="chart bars" role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}">${rows.join('')}</svg>`;
+}
+
+/** A horizontal error bar from x0 to x1 with end ticks. */
+function errorBar(x0: number, x1: number, y: number): string {
+  return `<path class="err" d="M${f1(x0)} ${f1(y)}H${f1(x1)}M${f1(x0)} ${f1(y - 4)}V${f1(y + 4)}M${f1(x1)} ${f1(y - 4)}V${f1(y + 4)}"></path>`;
 }
 
 /** Log-log roofline: attainable ops/s = min(peak, intensity x bandwidth) per compute roof, nodes as dots. */
@@ -72,6 +80,11 @@ export function rooflineChart(r: Roofline, width = 560, height = 340): string {
   return `<svg class="chart roofline" role="img" aria-label="Roofline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${parts.join('')}</svg>`;
 }
 
+/** The estimate's interval drawn over a gauge: a translucent band with whiskers at its ends. */
+function band(x0: number, x1: number, y: number): string {
+  return `<rect class="range" x="${f1(x0)}" y="${y + 4}" width="${f1(Math.max(x1 - x0, 1))}" height="12"></rect>${errorBar(x0, x1, y + 10)}`;
+}
+
 export function gauges(rows: FitRow[], width = 560): string {
   if (!rows.length) return '<p class="empty">Select a device to see latency, RAM and flash against its budget.</p>';
   const rowH = 34;
@@ -85,9 +98,12 @@ export function gauges(rows: FitRow[], width = 560): string {
     const mark = labelW + inner / 1.5;
     const lead = r.bound === 'lower' ? '≥ ' : r.bound === 'upper' ? '≤ ' : '';
     const cls = r.verdict === 'unknown' ? 'unknown' : r.fits ? 'fits' : 'over';
-    return `<g class="gauge ${cls}"><title>${esc(`${r.label}: ${lead}${resourceValue(r.demand, r.unit)} of ${resourceValue(r.budget, r.unit)} (${(use * 100).toFixed(0)}%)${r.verdict === 'unknown' ? `: no verdict, a ${r.bound} bound (unknown shapes)` : ''}`)}</title>` +
+    const rangeText = r.range ? `, range ${resourceValue(r.range[0], r.unit)}–${resourceValue(r.range[1], r.unit)}` : '';
+    return `<g class="gauge ${cls}"><title>${esc(`${r.label}: ${lead}${resourceValue(r.demand, r.unit)} of ${resourceValue(r.budget, r.unit)} (${(use * 100).toFixed(0)}%)${rangeText}${r.verdict === 'unknown' ? `: no verdict, a ${r.bound} bound (unknown shapes)` : ''}`)}</title>` +
       `<text class="label" x="0" y="${y + 15}">${esc(r.label)}</text><rect class="track" x="${labelW}" y="${y}" width="${inner}" height="20"></rect>` +
-      `<rect class="fill" x="${labelW}" y="${y}" width="${f1(w)}" height="20"></rect><line class="budget" x1="${f1(mark)}" x2="${f1(mark)}" y1="${y - 3}" y2="${y + 23}"></line>` +
+      `<rect class="fill" x="${labelW}" y="${y}" width="${f1(w)}" height="20"></rect>` +
+      (r.range && r.budget > 0 ? band(labelW + (Math.min(r.range[0] / r.budget, 1.5) / 1.5) * inner, labelW + (Math.min(r.range[1] / r.budget, 1.5) / 1.5) * inner, y) : '') +
+      `<line class="budget" x1="${f1(mark)}" x2="${f1(mark)}" y1="${y - 3}" y2="${y + 23}"></line>` +
       `<text class="value" x="${labelW + inner + 8}" y="${y + 15}">${esc(`${lead}${resourceValue(r.demand, r.unit)} / ${resourceValue(r.budget, r.unit)} (${Number.isFinite(use) ? (use * 100).toFixed(0) : '∞'}%)${r.verdict === 'unknown' ? ' ?' : ''}`)}</text></g>`;
   });
   return `<svg class="chart gauges" role="img" aria-label="Budget gauges" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}">${parts.join('')}</svg>`;

@@ -14,6 +14,8 @@ export interface FitRow {
   bound?: 'lower' | 'upper';
   /** fits / over / unknown (a bound that cannot decide: no fit verdict). */
   verdict: 'fits' | 'over' | 'unknown';
+  /** Latency only: the estimate's interval (the profile's leave-one-out spread), for a band on the gauge. */
+  range?: [number, number];
 }
 
 /** How a row's verdict reads in a report: yes, no, or no verdict with the bound. */
@@ -41,7 +43,8 @@ export function fitRows(e: EstimateReport, latencyBudgetMs?: number): FitRow[] {
     const bound = e.bounds?.latency;
     const within = e.latencyMs <= budgetMs;
     const verdict = (bound === 'lower' && within) || (bound === 'upper' && !within) ? 'unknown' : within ? 'fits' : 'over';
-    rows.unshift({ resource: 'latency', label: 'latency', demand: e.latencyMs, budget: budgetMs, unit: 'ms', fits: verdict === 'fits', ...(bound ? { bound } : {}), verdict });
+    rows.unshift({ resource: 'latency', label: 'latency', demand: e.latencyMs, budget: budgetMs, unit: 'ms', fits: verdict === 'fits', ...(bound ? { bound } : {}), verdict,
+      ...(e.latencyMsRange ? { range: e.latencyMsRange } : {}) });
   }
   return rows;
 }
