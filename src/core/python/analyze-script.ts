@@ -3,7 +3,9 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { applyModule, evaluate, execBlock, execStatement, instantiate, newScope, traceReason, type EvalContext, type Trace, type TraceEntry } from './eval';
 import { entryBuildSites } from './entry-points';
+import { loadSiblings, type ImportOptions } from './imports';
 import { LAYERS } from './layers';
+import { parseOnce } from './parser';
 import { callArgs, dottedParts, enclosingFunction, enclosingStatement, indexTree, kids, rangeOf, type NodeIndex } from './syntax';
 import type { LayerInfo, ModuleSummary, Range, Shape } from './types';
 import { UNKNOWN, modParams, unknownReasonOf, type ClassInfo, type ModSpec, type Value } from './values';
@@ -123,7 +125,7 @@ function classInfo(n: Node): ClassInfo {
   };
 }
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends ImportOptions {
   /** Evaluation steps before giving up (keeps huge or adversarial files bounded). */
   maxSteps?: number;
 }
@@ -156,8 +158,21 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
       if (name) functions.set(name, st);
     }
   }
-  // nn.Module subclasses, directly or through another class of the file.
-  const classes = new Map<string, ClassInfo>();
+  // Classes, functions and constants imported from sibling files of the workspace, analyzed in their own context.
+  const siblings = loadSiblings(tree.language, index.imports, options, (siblingText, o) => {
+    const t = parseOnce(tree.language, siblingText);
+    if (!t) return undefined;
+    try {
+      const m = analyzeTree(t, { ...o, maxSteps: options.maxSteps });
+      return { classes: m.classes, ctx: m.ctx };
+    } catch {
+      return undefined;
+    }
+    // The sibling's tree stays alive: its classes' nodes are evaluated later (the cache owns it).
+  });
+  for (const name of siblings.resolved) imports.delete(name);
+  // nn.Module subclasses, directly or through another class of the file (or an imported sibling class).
+  const classes = new Map<string, ClassInfo>(siblings.classes);
   for (let changed = true; changed; ) {
     changed = false;
     for (const c of all.values()) {
@@ -183,6 +198,11 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
   }
   const ctx: EvalContext = { imports, globals: new Map(), moduleClasses: classes, allClasses: all, functions, budget: { steps: options.maxSteps ?? 200_000 } };
 
+  for (const [local, { module, name }] of siblings.values) {
+    const fn = module.ctx.functions.get(name);
+    const v = fn ? ({ k: 'func', node: fn, home: module.ctx } as Value) : module.ctx.globals.get(name);
+    if (v) ctx.globals.set(local, v);
+  }
   // Module-level constants (and anything else static) in file order; loops are skipped.
   const moduleScope = newScope('script');
   moduleScope.vars = ctx.globals;
@@ -218,6 +238,7 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
   if (model) collectLayers(model.mod, '', layers, model.trace, calls!);
 
   for (const cls of classes.values()) {
+    if (cls.home) continue; // imported from a sibling file: summarized there
     // The exported instance when this class is the model; else the first instance inside the model; else a fresh one.
     let inst: { mod: ModSpec; path?: string } | undefined;
     if (model && model.mod.cls === cls) inst = { mod: model.mod, path: '' };
@@ -264,6 +285,12 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
     });
   }
   modules.sort((a, b) => a.range.start.line - b.range.start.line);
+  // Ranges of another file mean nothing in this one: modules built in a sibling file get no lens or hover here.
+  for (const [k, list] of layers) {
+    const own = list.filter((l) => l.mod.tree === undefined || l.mod.tree === tree);
+    if (own.length) layers.set(k, own);
+    else layers.delete(k);
+  }
   // Evaluation stopped part-way (any figure may miss layers), or the model raises while being built in PyTorch (it
   // never exists): no figure is reported as known — for the whole script, or for the model's modules.
   const blocked: ScriptModel['blocked'] =

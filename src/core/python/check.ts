@@ -3,6 +3,7 @@
 import type { Language, Tree } from 'web-tree-sitter';
 import type { DeviceProfile } from '../devices';
 import { analyzeTreeSafe, type ScriptModel } from './analyze-script';
+import type { SiblingModule } from './imports';
 import { runChecks } from './checks';
 import { linkModel, resolveOnnxPath, type LinkedModel } from './link';
 import { IncrementalParser, parseOnce, type TextChange } from './parser';
@@ -81,7 +82,7 @@ export function checkAnalyzed(text: string, model: ScriptModel, options: CheckOp
 export async function checkScriptText(language: Language, text: string, options: CheckOptions = {}): Promise<CheckResult> {
   const tree = parseOnce(language, text);
   if (!tree) throw new Error('the parser returned no tree');
-  const { model, error } = analyzeTreeSafe(tree);
+  const { model, error } = analyzeTreeSafe(tree, { scriptPath: options.scriptPath, workspaceRoot: options.workspaceRoot });
   const target = linkTarget(model, options);
   let link: LinkedModel | undefined;
   let linkError: string | undefined;
@@ -131,6 +132,7 @@ export class ScriptSession {
   private lastGood: CheckResult | undefined;
   private link: LinkedModel | undefined;
   private linkKey: string | undefined;
+  private readonly siblings = new Map<string, SiblingModule>();
 
   constructor(language: Language) {
     this.parser = new IncrementalParser(language);
@@ -146,7 +148,9 @@ export class ScriptSession {
       this.lastGood = { ...prev, report: { ...report, stale: false } };
       return { ...prev, report: { ...report, stale: true, syntaxErrors: syntaxErrors(parsed.tree) } };
     }
-    const { model, error } = analyzeTreeSafe(parsed.tree);
+    // Sibling files the script imports are analyzed once per content (hash) for the session's lifetime.
+    if (this.siblings.size > 64) this.siblings.clear();
+    const { model, error } = analyzeTreeSafe(parsed.tree, { scriptPath: options.scriptPath, workspaceRoot: options.workspaceRoot, siblingCache: this.siblings });
     if (error && this.lastGood) return { ...this.lastGood, report: { ...this.lastGood.report, stale: true, analysisError: error } };
     const report = checkAnalyzed(text, model, options, this.currentLink(model, options));
     if (error) report.analysisError = error;

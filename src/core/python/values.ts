@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { FloatArg, type Args, type LayerDef } from './layers';
 import type { KnownArchitecture } from './known-architectures';
 import type { Range, Shape } from './types';
+import type { EvalContext } from './eval/context';
 
 /** A module object built by a constructor call in the script. */
 export interface ModSpec {
@@ -24,6 +25,8 @@ export interface ModSpec {
   known?: KnownArchitecture;
   /** Why the figures cannot be trusted (a conditional branch, an unknown argument...). */
   unknownReason?: string;
+  /** The syntax tree of the constructor call: a module built in a sibling file has that file's tree (and ranges). */
+  tree?: unknown;
   /** Set when building this module (or one it holds) raises in PyTorch: the model does not exist, so it has no figures. */
   raises?: string;
 }
@@ -41,6 +44,8 @@ export interface ClassInfo {
   init?: Node;
   forward?: Node;
   methods: Map<string, Node>;
+  /** The context of the sibling file the class was imported from (its names resolve there). */
+  home?: EvalContext;
   /** Class-level assignments (`cfg = [...]`, `expansion = 4`), evaluated on first read. */
   classAttrs?: Map<string, Value>;
 }
@@ -56,7 +61,7 @@ export type Value =
   | { k: 'mod'; m: ModSpec; path?: string }
   | { k: 'class'; cls: ClassInfo }
   /** A function; `closure` is the scope of the def (a helper defined inside __init__ sees its locals). */
-  | { k: 'func'; node: Node; closure?: unknown }
+  | { k: 'func'; node: Node; closure?: unknown; home?: EvalContext }
   /** A library object by canonical dotted name: torch.nn.Conv2d, torch.float64, torchvision.models. */
   | { k: 'ref'; path: string }
   | { k: 'tensor'; shape: Shape | null }

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { analyzeTreeSafe } from '../../../src/core/python/analyze-script';
+import type { SiblingModule } from '../../../src/core/python/imports';
+import { parseOnce } from '../../../src/core/python/parser';
 import { python } from './helpers';
 import { analyzeText, compareFile, newTally, readJson, summary, type TruthFile } from './truth';
 
@@ -39,7 +42,7 @@ test('constructs that are followed give exact totals for the model the file buil
     const p = truth[name]!.models[0]!.paths!['']!;
     return { params: p[1], macs: p[2] };
   };
-  for (const name of ['cfg_class_attr.py', 'expansion_attr.py', 'nested_def.py', 'padding_upsample.py', 'factory.py']) {
+  for (const name of ['cfg_class_attr.py', 'expansion_attr.py', 'nested_def.py', 'padding_upsample.py', 'factory.py', 'sibling_import.py']) {
     assert.deepEqual(await root(name), want(name), name);
   }
 });
@@ -60,4 +63,25 @@ test('constructs that cannot be followed are null with the reason, never a parti
   // The mixin class Linear(Bottle, nn.Linear) has nn.Linear's parameters and no crash.
   const sub = (await analyze('layer_subclass.py')).model.modules.find((s) => s.name === 'Net')!;
   assert.equal(sub.params, truth['layer_subclass.py']!.models[0]!.paths!['']![1]);
+});
+
+test('sibling imports: read from the workspace only, analyzed once per content', async () => {
+  const lang = await python();
+  const file = join(DIR, 'sibling_import.py');
+  const text = readFileSync(file, 'utf8');
+  const tree = parseOnce(lang, text)!;
+  const cache = new Map<string, SiblingModule>();
+  const inside = analyzeTreeSafe(tree, { scriptPath: file, siblingCache: cache }).model;
+  assert.equal(inside.modules.find((m) => m.name === 'KwsNet')?.params, truth['sibling_import.py']!.models[0]!.paths!['']![1]);
+  assert.equal(cache.size, 1);
+  // Layers built inside the sibling carry its ranges: none is offered for hover in this file.
+  assert.ok([...inside.layers.values()].flat().every((l) => l.mod.tree === tree));
+  assert.deepEqual(inside.modules.map((m) => m.name), ['KwsNet']);
+  analyzeTreeSafe(tree, { scriptPath: file, siblingCache: cache });
+  assert.equal(cache.size, 1, 'the same content is not analyzed again');
+  // A workspace that does not contain the sibling: it is not read, and the class is unknown with the reason.
+  const outside = analyzeTreeSafe(tree, { scriptPath: file, workspaceRoot: join(DIR, 'no-such-folder') }).model;
+  const net = outside.modules.find((m) => m.name === 'KwsNet')!;
+  assert.equal(net.params, null);
+  assert.match(net.unknownReason ?? '', /ConvBNReLU\(1, 16, 2\)/);
 });

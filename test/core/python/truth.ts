@@ -58,8 +58,7 @@ export function analyzeText(lang: Language, text: string, scriptPath?: string): 
   const t0 = performance.now();
   const tree = parseOnce(lang, text);
   if (!tree) throw new Error('no tree');
-  void scriptPath;
-  const r = analyzeTreeSafe(tree);
+  const r = analyzeTreeSafe(tree, scriptPath ? { scriptPath } : {});
   return { ...r, ms: performance.now() - t0 };
 }
 

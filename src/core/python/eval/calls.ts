@@ -4,7 +4,7 @@ import { timmArchitecture, torchvisionArchitecture } from '../known-architecture
 import { callArgs, kids } from '../syntax';
 import type { Shape } from '../types';
 import { type ClassInfo, type ModSpec, NONE, UNKNOWN, type Value } from '../values';
-import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, type Scope, iterate, joinPath } from './context';
+import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, type Scope, homeOf, iterate, joinPath } from './context';
 import { clip, execBlock, execStatement, setAttr } from './statements';
 import { evaluate } from './expressions';
 import { builtin, mathCall } from './builtins';
@@ -42,7 +42,7 @@ export function evalCall(n: Node, scope: Scope | undefined, ctx: EvalContext): V
     case 'class':
       return instantiate(fn.cls, args, n, ctx, scope);
     case 'func':
-      return callFunction(fn.node, args, scope, ctx, undefined, fn.closure as Scope | undefined);
+      return callFunction(fn.node, args, scope, homeOf(fn.home, ctx), undefined, fn.closure as Scope | undefined);
     case 'method':
       return callMethod(fn.self, fn.name, args, n, scope, ctx);
     case 'mod':
@@ -117,7 +117,8 @@ export function instantiate(cls: ClassInfo, args: EvaluatedArgs, n: Node, ctx: E
   return { k: 'mod', m };
 }
 
-export function runInit(cls: ClassInfo, m: ModSpec, args: EvaluatedArgs, ctx: EvalContext, depth: number): void {
+export function runInit(cls: ClassInfo, m: ModSpec, args: EvaluatedArgs, callerCtx: EvalContext, depth: number): void {
+  const ctx = homeOf(cls.home, callerCtx);
   if (depth > MAX_DEPTH) {
     m.unknownReason = 'modules nest too deeply to follow';
     return;
@@ -184,7 +185,8 @@ export function classAttr(cls: ClassInfo, name: string, ctx: EvalContext): Value
     if (!c.classAttrs) {
       c.classAttrs = new Map();
       const scope: Scope = { vars: c.classAttrs, mode: 'script', depth: 1 };
-      for (const st of kids(c.node.childForFieldName('body'))) if (st.type === 'expression_statement') execStatement(st, scope, ctx);
+      const home = homeOf(c.home, ctx);
+      for (const st of kids(c.node.childForFieldName('body'))) if (st.type === 'expression_statement') execStatement(st, scope, home);
     }
     const v = c.classAttrs.get(name);
     if (v) return v;
@@ -216,8 +218,9 @@ export function customForward(cls: ClassInfo, ctx: EvalContext): string | undefi
 }
 
 export function baseClass(cls: ClassInfo, ctx: EvalContext): ClassInfo | undefined {
+  const classes = (cls.home ?? ctx).moduleClasses;
   for (const b of cls.bases) {
-    const c = ctx.moduleClasses.get(b.text);
+    const c = classes.get(b.text);
     if (c && c !== cls) return c;
   }
   return undefined;
@@ -367,7 +370,8 @@ export function moduleMethod(m: ModSpec, path: string | undefined, name: string,
 /** nn.Module methods that, called in __init__, register no parameters. */
 const HARMLESS_IN_INIT = new Set(['apply', 'modules', 'named_modules', 'parameters', 'named_parameters', 'children', 'named_children', 'register_buffer', 'state_dict', 'load_state_dict', 'zero_grad', 'half', 'double', 'type', 'share_memory', 'register_forward_hook', 'register_forward_pre_hook', 'register_backward_hook', 'register_full_backward_hook', 'get_parameter', 'get_submodule', 'buffers', 'named_buffers']);
 
-export function callMethodBody(method: Node, m: ModSpec, path: string | undefined, args: EvaluatedArgs, caller: Scope, ctx: EvalContext): Value {
+export function callMethodBody(method: Node, m: ModSpec, path: string | undefined, args: EvaluatedArgs, caller: Scope, callerCtx: EvalContext): Value {
+  const ctx = homeOf(m.cls?.home, callerCtx);
   if (caller.depth > MAX_DEPTH) return UNKNOWN;
   const scope: Scope = { vars: new Map(), self: { m, path: path ?? '' }, mode: caller.mode, depth: caller.depth + 1 };
   bindParams(method, args, scope, ctx, true);

@@ -84,6 +84,11 @@ export function lookup(scope: Scope | undefined, name: string, ctx: EvalContext)
 
 export const BUILTINS = new Set(['range', 'len', 'int', 'float', 'min', 'max', 'sum', 'enumerate', 'zip', 'list', 'tuple', 'round', 'abs', 'reversed', 'bool', 'dict', 'str', 'super', 'print', 'isinstance', 'setattr', 'getattr']);
 
+/** The context a class or function of a sibling file runs in (its imports and globals), sharing budget and trace. */
+export function homeOf(home: EvalContext | undefined, ctx: EvalContext): EvalContext {
+  return home && home !== ctx ? { ...home, budget: ctx.budget, trace: ctx.trace } : ctx;
+}
+
 export function newScope(mode: Scope['mode'], parent?: Scope, self?: Scope['self']): Scope {
   return { vars: new Map(), parent, self, mode, depth: (parent?.depth ?? 0) + 1 };
 }

@@ -2,7 +2,7 @@
 import { type Args, LAYERS, flattenShape, isKnownShape, prod, upsampleShape } from '../layers';
 import type { Shape } from '../types';
 import { type ModSpec, NONE, UNKNOWN, type Value, num, toArg } from '../values';
-import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, SHAPE_PRESERVING, type Scope, giveUp, joinPath, record } from './context';
+import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, SHAPE_PRESERVING, type Scope, giveUp, homeOf, joinPath, record } from './context';
 import { execBlock } from './statements';
 import { bindParams, customForward, findMethod } from './calls';
 
@@ -60,7 +60,8 @@ export function applyModule(m: ModSpec, path: string | undefined, args: Evaluate
       return cur;
     }
     case 'user': {
-      const fwd = m.cls ? findMethod(m.cls, 'forward', ctx) : undefined;
+      const home = homeOf(m.cls?.home, ctx);
+      const fwd = m.cls ? findMethod(m.cls, 'forward', home) : undefined;
       if (!fwd && m.cls?.containerBase === 'Sequential') {
         // An nn.Sequential subclass without its own forward(): the children run in order.
         return applyModule({ ...m, kind: 'container', typeName: 'Sequential' }, path, args, ctx, depth + 1);
@@ -70,10 +71,10 @@ export function applyModule(m: ModSpec, path: string | undefined, args: Evaluate
         return { k: 'tensor', shape: null };
       }
       const scope: Scope = { vars: new Map(), self: { m, path: path ?? '' }, mode: 'forward', depth: depth + 1 };
-      bindParams(fwd, args, scope, ctx, true);
+      bindParams(fwd, args, scope, home, true);
       let result: Value = NONE;
       try {
-        execBlock(fwd.childForFieldName('body'), scope, ctx);
+        execBlock(fwd.childForFieldName('body'), scope, home);
       } catch (e) {
         if (!(e instanceof Return)) throw e;
         result = e.value;

@@ -10,7 +10,7 @@ import { CONTAINERS, type EvaluatedArgs, MAX_LOOP } from './context';
 const SIZE_ARGS = ['in_channels', 'out_channels', 'in_features', 'out_features', 'num_features', 'groups', 'kernel_size', 'stride', 'padding', 'dilation', 'input_size', 'hidden_size', 'num_layers', 'num_embeddings', 'embedding_dim', 'embed_dim', 'num_heads', 'd_model', 'nhead', 'dim_feedforward', 'upscale_factor', 'downscale_factor', 'num_groups', 'num_channels'];
 
 export function emptyMod(typeName: string, kind: ModSpec['kind'], n: Node): ModSpec {
-  return { typeName, kind, range: rangeOf(n), ownParams: 0, children: new Map(), attrs: new Map() };
+  return { typeName, kind, range: rangeOf(n), tree: n.tree, ownParams: 0, children: new Map(), attrs: new Map() };
 }
 
 export function buildTorchModule(name: string, args: EvaluatedArgs, n: Node): Value {
