@@ -101,3 +101,16 @@ test('intervals: z of 80% is 1.2816; the spread shrinks toward the fallback with
   assert.ok(shrunkLogSpread([0.1, -0.1], 0.5) > 0.35, 'two residuals: near the family spread');
   assert.deepEqual(fromVector(toVector(TRUTH)), TRUTH);
 });
+
+test('a shared (common) prior shift moves every efficiency when only one kernel family is measured', () => {
+  // One conv-only graph measured 4x slower than the prior predicts: without a common shift only conv moves; with one,
+  // depthwise and matmul follow part of the way (a slower board is slower in every kernel).
+  const f: FitFeatures = { group: [0], computeMs: [1], memoryMs: [0] };
+  const base = priorAround(GLOBAL_PRIOR.mean, 0.5);
+  const ms = 4 * predictMs(f, toVector(GLOBAL_PRIOR.mean));
+  const alone = fitProfile([{ id: 'a', features: f, latencyMs: ms }], base);
+  const shared = fitProfile([{ id: 'a', features: f, latencyMs: ms }], { ...base, common: { params: ['logEffConv', 'logEffDepthwise', 'logEffMatmul', 'logEffOther'], sd: 0.7 } });
+  assert.ok(Math.abs(alone.params.logEffDepthwise - GLOBAL_PRIOR.mean.logEffDepthwise) < 1e-6);
+  assert.ok(shared.params.logEffDepthwise < GLOBAL_PRIOR.mean.logEffDepthwise - 0.1, 'depthwise follows conv down');
+  assert.ok(shared.params.logEffDepthwise > shared.params.logEffConv - GLOBAL_PRIOR.mean.logEffConv + GLOBAL_PRIOR.mean.logEffDepthwise - 1e-9, 'but less than conv moved');
+});

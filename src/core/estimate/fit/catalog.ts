@@ -6,13 +6,16 @@ import type { DeviceFit, DeviceProfile } from '../../devices/types';
 import type { SourcedPoint } from '../../devices/evidence';
 import { fitProfile, type FitPoint, type FitPrior, type FittedParams } from './fit';
 import { leaveOneOut, looPoint, shrunkLogSpread, summarize, zOf, type ErrorSummary, type LooPoint } from './loo';
-import type { FitFeatures, FitParams } from './model';
+import type { FitFeatures, FitParams, ParamName } from './model';
 import { profileParams } from './features';
 import { GLOBAL_PRIOR, priorAround } from './prior';
 
 /** Prior log sd from the family to the runtime on sibling boards, and from there to the profile. */
 export const RUNTIME_SD = 1.0;
 export const PROFILE_SD = 0.5;
+/** Sd of the shift all four efficiencies of a profile share away from the level above (see FitPrior.common). */
+export const COMMON_SD = 0.7;
+const EFFICIENCIES: ParamName[] = ['logEffConv', 'logEffDepthwise', 'logEffMatmul', 'logEffOther'];
 /** Prior log sd of the active power around the datasheet figure. */
 export const POWER_SD = 1.0;
 /** Central probability of every interval. */
@@ -115,7 +118,8 @@ export function fitCatalog(profiles: readonly DeviceProfile[], evidence: readonl
     const own = used.filter((q) => q.profile === p.id);
     const up = upper(p);
     const powerPrior = { powerW: p.activePowerW > 0 ? p.activePowerW : 1, logSd: POWER_SD };
-    const prior: FitPrior | undefined = up.params ? priorAround(up.params, PROFILE_SD, powerPrior) : own.length > 0 ? { ...GLOBAL_PRIOR, logPowerW: { mean: Math.log(powerPrior.powerW), sd: POWER_SD } } : undefined;
+    const prior: FitPrior | undefined = up.params ? { ...priorAround(up.params, PROFILE_SD, powerPrior), ...(COMMON_SD > 0 ? { common: { params: EFFICIENCIES, sd: COMMON_SD } } : {}) }
+      : own.length > 0 ? { ...GLOBAL_PRIOR, logPowerW: { mean: Math.log(powerPrior.powerW), sd: POWER_SD } } : undefined;
     const fitted = prior ? fitProfile(own, prior) : undefined;
     const loo = own.length > 0 && prior ? leaveOneOut(own, prior) : undefined;
     const newBoard = up.params ? own.map((q) => looPoint(q, q.group!, { params: up.params!, points: 0, logRms: 0, iterations: 0, energyPoints: 0 })) : [];

@@ -1,7 +1,7 @@
 // Regularised (MAP) least squares in log space: Levenberg–Marquardt on log(predicted / measured) latency with a
 // Gaussian prior on every parameter, so a profile with few points stays near its prior (its core family's fit).
 
-import { fromVector, PARAM_COUNT, predictMs, toVector, type FitFeatures, type FitParams } from './model';
+import { fromVector, PARAM_COUNT, PARAM_NAMES, predictMs, toVector, type FitFeatures, type FitParams, type ParamName } from './model';
 
 /** One measured inference: the graph's features, the measured latency and, when published, energy. */
 export interface FitPoint {
@@ -18,6 +18,11 @@ export interface FitPrior {
   mean: FitParams;
   sd: FitParams;
   logPowerW?: { mean: number; sd: number };
+  /**
+   * A shift the listed parameters share, with its own sd: a board that is faster than its family is faster in every
+   * kernel, so the efficiencies may move together more easily than apart (prior covariance sd² I + common² 11ᵀ).
+   */
+  common?: { params: ParamName[]; sd: number };
 }
 
 export interface FitOptions {
@@ -44,7 +49,7 @@ const DEFAULT_OBS_SD = 0.2;
 export function fitProfile(points: readonly FitPoint[], prior: FitPrior, options: FitOptions = {}): FittedParams {
   const obsW = 1 / (options.obsSd ?? DEFAULT_OBS_SD) ** 2;
   const mu = toVector(prior.mean);
-  const pw = toVector(prior.sd).map((s) => 1 / (s * s));
+  const P = priorPrecision(prior);
   const usable = points.filter((p) => p.latencyMs > 0);
   const logY = usable.map((p) => Math.log(p.latencyMs));
   const grad = new Array<number>(PARAM_COUNT).fill(0);
@@ -52,7 +57,7 @@ export function fitProfile(points: readonly FitPoint[], prior: FitPrior, options
   const objective = (theta: number[]): number => {
     let s = 0;
     usable.forEach((p, i) => { const r = Math.log(predictMs(p.features, theta)) - logY[i]!; s += obsW * r * r; });
-    theta.forEach((t, j) => { s += pw[j]! * (t - mu[j]!) ** 2; });
+    for (let a = 0; a < PARAM_COUNT; a++) for (let c = 0; c < PARAM_COUNT; c++) s += (theta[a]! - mu[a]!) * P[a]![c]! * (theta[c]! - mu[c]!);
     return s;
   };
 
@@ -75,8 +80,10 @@ export function fitProfile(points: readonly FitPoint[], prior: FitPrior, options
       }
     });
     for (let a = 0; a < PARAM_COUNT; a++) {
-      A[a]![a]! += pw[a]!;
-      b[a]! -= pw[a]! * (theta[a]! - mu[a]!);
+      for (let c = 0; c < PARAM_COUNT; c++) {
+        A[a]![c]! += P[a]![c]!;
+        b[a]! -= P[a]![c]! * (theta[c]! - mu[c]!);
+      }
     }
     let improved = false;
     for (let tries = 0; tries < 20; tries++) {
@@ -110,6 +117,25 @@ export function fitProfile(points: readonly FitPoint[], prior: FitPrior, options
     ...(power !== undefined ? { powerW: Math.exp(power) } : {}),
     energyPoints: withEnergy.length,
   };
+}
+
+/** The prior's precision matrix: the inverse of diag(sd²) + common² vvᵀ (v marks the shared parameters). */
+export function priorPrecision(prior: FitPrior): number[][] {
+  const sd = toVector(prior.sd);
+  const n = PARAM_COUNT;
+  const cov = Array.from({ length: n }, (_, a) => Array.from({ length: n }, (_, c) => (a === c ? sd[a]! ** 2 : 0)));
+  if (prior.common) {
+    const idx = prior.common.params.map((name) => PARAM_NAMES.indexOf(name));
+    for (const a of idx) for (const c of idx) cov[a]![c]! += prior.common.sd ** 2;
+  }
+  // Invert column by column (7×7, positive definite).
+  const inv = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let c = 0; c < n; c++) {
+    const e = Array.from({ length: n }, (_, i) => (i === c ? 1 : 0));
+    const x = solve(cov.map((r) => [...r]), e);
+    for (let a = 0; a < n; a++) inv[a]![c] = x[a]!;
+  }
+  return inv;
 }
 
 /** Conjugate Gaussian update of log(energy / latency) = log power: closed form. */
