@@ -12,7 +12,7 @@
 // records in its metadata and planned with them.
 
 import { dtypeByteSize, type DType } from '../onnx/dtype';
-import { getAttribute, tensorElementCount, type ArenaRules, type Graph, type Model, type Node, type Tensor } from '../onnx/ir';
+import { defaultOpset, getAttribute, tensorElementCount, type ArenaRules, type Graph, type Model, type Node, type Tensor } from '../onnx/ir';
 import type { ShapeInference, ValueFacts } from '../shapes/types';
 import { isKnownValue } from '../shapes/types';
 import { planBuffers, planMemory, type Buffer } from './index';
@@ -382,7 +382,7 @@ const same = (a: { y: Range; x: Range }, b: { y: Range; x: Range }) => a.y.start
  * computed over a larger region than a reader needs, then row and column Concats rebuilding the prefix output under
  * its own name, then the rest of the model unchanged.
  */
-export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: PatchCut, grid: number, options: { macsOf?: (i: number) => number; totalMacs?: number } = {}): PatchBuild | string {
+export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: PatchCut, grid: number, options: { macsOf?: (i: number) => number; totalMacs?: number; opset?: number } = {}): PatchBuild | string {
   const c = context(g, values, options.macsOf ?? (() => 0));
   const tiles = tilesOf(c, cut, grid);
   if (typeof tiles === 'string') return tiles;
@@ -402,8 +402,10 @@ export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: Patch
   const views: Record<string, string> = {};
   const joins: Record<string, string[]> = {};
   const intTensor = (name: string, v: number[]): Tensor => ({ name, dtype: 'int64', dims: [v.length], data: { kind: 'int64', values: v } });
-  const axes = fresh('patch/axes_hw');
-  initializers.push(intTensor(axes, [2, 3]));
+  // Slice takes its bounds as inputs from opset 10, as attributes before.
+  const attrSlice = (options.opset ?? 21) < 10;
+  const axes = attrSlice ? '' : fresh('patch/axes_hw');
+  if (!attrSlice) initializers.push(intTensor(axes, [2, 3]));
   const factsOf = (orig: string, name: string, r: { y: Range; x: Range }) => {
     const s = shape4(values, orig)!;
     const f: ValueFacts = { name, dtype: values.get(orig)!.dtype, shape: [s[0]!, s[1]!, r.y.end - r.y.start, r.x.end - r.x.start] };
@@ -411,9 +413,16 @@ export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: Patch
   };
   const slice = (src: string, orig: string, rel: { y: Range; x: Range }, abs: { y: Range; x: Range }, label: string, root: string) => {
     const name = fresh(label);
-    const st = fresh(`${name}/starts`), en = fresh(`${name}/ends`);
-    initializers.push(intTensor(st, [rel.y.start, rel.x.start]), intTensor(en, [rel.y.end, rel.x.end]));
-    nodes.push({ name, opType: 'Slice', domain: '', inputs: [src, st, en, axes], outputs: [name], attributes: [] });
+    if (attrSlice) {
+      nodes.push({ name, opType: 'Slice', domain: '', inputs: [src], outputs: [name], attributes: [
+        { name: 'starts', type: 'ints', value: [rel.y.start, rel.x.start] }, { name: 'ends', type: 'ints', value: [rel.y.end, rel.x.end] },
+        { name: 'axes', type: 'ints', value: [2, 3] },
+      ] });
+    } else {
+      const st = fresh(`${name}/starts`), en = fresh(`${name}/ends`);
+      initializers.push(intTensor(st, [rel.y.start, rel.x.start]), intTensor(en, [rel.y.end, rel.x.end]));
+      nodes.push({ name, opType: 'Slice', domain: '', inputs: [src, st, en, axes], outputs: [name], attributes: [] });
+    }
     factsOf(orig, name, abs);
     views[name] = root;
     return name;
@@ -595,6 +604,8 @@ export interface PatchSearchOptions {
   dtypeOf?: (name: string, d: DType) => DType;
   /** The per-tensor peak of the model as it is: a split must get below it to count. */
   perTensorPeak?: number;
+  /** The model's ai.onnx opset (Slice's form depends on it). */
+  opset?: number;
 }
 
 /** The patched graph (a Graph value) for a build: the model's graph with its nodes replaced. */
@@ -643,7 +654,7 @@ export function searchPatch(g: Graph, values: Map<string, ValueFacts>, options: 
       if (overhead === undefined) break;
       cheapestOverhead = Math.min(cheapestOverhead, overhead);
       if (overhead > max) break; // more tiles only add halo
-      const b = buildPatch(g, values, cut, grid, { macsOf: options.macsOf, totalMacs: options.totalMacs });
+      const b = buildPatch(g, values, cut, grid, { macsOf: options.macsOf, totalMacs: options.totalMacs, ...(options.opset ? { opset: options.opset } : {}) });
       if (typeof b === 'string') break;
       const all = new Map([...values, ...b.values]);
       const fig = livePeak(patchedGraph(g, b), all, b.aliases, options.dtypeOf);
@@ -753,6 +764,7 @@ function patchFigures(a: PlansInput, dtypeOf: ((name: string, d: DType) => DType
   const macs = new Map(a.cost.nodes.map((c) => [c.index, c.macs]));
   const found = searchPatch(a.model.graph, a.shapes.values, {
     macsOf: (i) => macs.get(i) ?? 0, totalMacs: a.cost.totals.macs, order: a.memory.order, perTensorPeak: a.memory.peakActivationBytes,
+    opset: defaultOpset(a.model.opsetImports) ?? 21,
     ...(maxOverhead !== undefined ? { maxOverhead } : {}), ...(dtypeOf ? { dtypeOf } : {}),
   });
   if ('unavailable' in found) return found;

@@ -9,7 +9,7 @@
 import { costModel } from '../cost';
 import { planActivations } from '../memory/kernels';
 import { inPlacePlan, PATCH_ASSUMPTION, PATCH_KEY, patchedGraph, planWithViews, recordedViews, searchPatch } from '../memory/plans';
-import type { Model } from '../onnx/ir';
+import { defaultOpset, type Model } from '../onnx/ir';
 import { catchLens, LensException, type Result } from '../result';
 import { cloneModel } from './graph';
 import { inferFacts } from './facts';
@@ -28,7 +28,7 @@ export function patch(model: Model, options: PassOptions = {}): Result<PassOutco
     const macs = new Map(cost.nodes.map((c) => [c.index, c.macs]));
     const plan = planActivations(m, shapes);
     const inPlace = inPlacePlan(plan, m, shapes);
-    const found = searchPatch(m.graph, shapes.values, { maxOverhead: max, macsOf: (i) => macs.get(i) ?? 0, totalMacs: cost.totals.macs, order: plan.order, perTensorPeak: plan.peakActivationBytes });
+    const found = searchPatch(m.graph, shapes.values, { maxOverhead: max, macsOf: (i) => macs.get(i) ?? 0, totalMacs: cost.totals.macs, order: plan.order, perTensorPeak: plan.peakActivationBytes, opset: defaultOpset(m.opsetImports) ?? 21 });
     const before = {
       peakActivationBytesBefore: plan.peakActivationBytes, arenaBytesBefore: plan.arenaBytes,
       inPlacePeakActivationBytesBefore: inPlace.peakActivationBytes,

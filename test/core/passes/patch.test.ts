@@ -95,6 +95,26 @@ test('every tile grid of every cut of a prefix with SAME, dilation, ceil_mode, c
   }
 });
 
+test('before opset 10 the tiles slice with attributes, and still run equal in onnxruntime', async () => {
+  const rand = seededRandom(9);
+  const g = graph([
+    node('Conv', ['x', 'w1'], ['c1'], [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1]), ints('strides', [2, 2])]),
+    node('Relu', ['c1'], ['r1']),
+    node('Conv', ['r1', 'w2'], ['c2'], [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1])]),
+    node('GlobalAveragePool', ['c2'], ['y']),
+  ], [input('x', 'float', [1, 3, 20, 20])], ['y'], [randomWeight(rand, 'w1', [4, 3, 3, 3]), randomWeight(rand, 'w2', [4, 4, 3, 3])]);
+  g.outputs = [{ name: 'y', type: { kind: 'tensor', elemType: 'float', shape: [1, 4, 1, 1] } }];
+  const m = modelOf(g, 9);
+  const a = analyzeModel(m);
+  const cut = patchCuts(m.graph, a.shapes.values, a.memory.order).cuts.find((c) => c.output === 'c2')!;
+  const b = buildPatch(m.graph, a.shapes.values, cut, 2, { opset: 9 });
+  assert.ok(typeof b !== 'string');
+  const slices = b.nodes.filter((n) => n.opType === 'Slice');
+  assert.ok(slices.length > 0 && slices.every((n) => n.inputs.length === 1 && n.attributes.some((x) => x.name === 'starts')));
+  const r = await maxAbsDiff(exposing(m, ['c2']), exposing({ ...m, graph: patchedGraph(m.graph, b) }, ['c2']), ['c2']);
+  assert.ok(r.scale > 0.01 && r.diff <= 1e-5, `max abs error ${r.diff} of ${r.scale}`);
+});
+
 for (const [label, path, minRatio] of [['MobileNetV2 224', fixtureModel('mobilenet_v2'), 6.5], ['the VWW sample (96)', SAMPLE, 3.5]] as const) {
   test(`patch on ${label}: ≥ 3× lower peak within 15% extra MACs, the prefix output equal in onnxruntime, the patched model recognised`, async () => {
     const m = unwrap(loadModelFile(path)).model;
