@@ -34,7 +34,7 @@ export function registerSelectDevice(context: vscode.ExtensionContext): void {
         }
         items.push({
           label: `${d.id === active ? '$(check) ' : ''}${d.name}`,
-          description: `${d.id} · RAM ${size(d.ramBytes)} · flash ${size(d.flashBytes)}`,
+          description: `${d.id} · RAM ${size(d.ramBytes)} · flash ${size(d.flashBytes)} · ${evidence(d)}`,
           detail: e.origin === 'built-in' ? undefined : e.origin,
           id: d.id,
         });
@@ -45,4 +45,11 @@ export function registerSelectDevice(context: vscode.ExtensionContext): void {
       await vscode.workspace.getConfiguration('aiotLens').update('activeDevice', pick.id, target);
     }),
   );
+}
+
+/** How many published measurements the profile's figures were fitted to (board × runtime profiles, issue 12). */
+function evidence(d: DeviceProfile): string {
+  if (!d.fit) return 'not fitted to measurements';
+  if (d.fit.evidencePoints > 0) return `${d.fit.evidencePoints} measurement${d.fit.evidencePoints === 1 ? '' : 's'}`;
+  return d.fit.level === 'none' ? 'no measurements (datasheet)' : `no measurements of its own (${d.fit.level === 'runtime-family' ? `${d.runtime} on sibling boards` : `${d.fit.family ?? ''} family`})`;
 }
