@@ -42,20 +42,20 @@ test('constructs that are followed give exact totals for the model the file buil
     const p = truth[name]!.models[0]!.paths!['']!;
     return { params: p[1], macs: p[2] };
   };
-  for (const name of ['cfg_class_attr.py', 'expansion_attr.py', 'nested_def.py', 'padding_upsample.py', 'factory.py', 'sibling_import.py']) {
+  for (const name of ['cfg_class_attr.py', 'expansion_attr.py', 'nested_def.py', 'padding_upsample.py', 'factory.py', 'sibling_import.py', 'argparse_options.py']) {
     assert.deepEqual(await root(name), want(name), name);
   }
 });
 
 test('constructs that cannot be followed are null with the reason, never a partial sum', async () => {
   const reasonOf = async (name: string) => (await analyze(name)).model.model?.trace.incomplete;
-  assert.match((await reasonOf('unfollowed_loop.py')) ?? '', /loop over `range\(opt\.depth\)` \(line 16\) not followed/);
+  assert.match((await reasonOf('unfollowed_loop.py')) ?? '', /loop over `range\(DEPTH\)` \(line 14\) not followed/);
   assert.match((await reasonOf('einops_layers.py')) ?? '', /Rearrange/);
   assert.match((await reasonOf('layer_subclass.py')) ?? '', /forward\(\) of StdConv2d replaces nn\.Conv2d's/);
   const loop = (await analyze('unfollowed_loop.py')).model.modules.find((s) => s.name === 'Deep')!;
   assert.equal(loop.params, null);
   assert.equal(loop.macs, null);
-  assert.match(loop.unknownReason ?? '', /loop over `range\(opt\.depth\)` \(line 16\) not followed/);
+  assert.match(loop.unknownReason ?? '', /loop over `range\(DEPTH\)` \(line 14\) not followed/);
   // A float channel count (`cout / 4`): PyTorch raises while building, so the model has no figures at all.
   const float = (await analyze('float_channels.py')).model.modules.find((s) => s.name === 'Net')!;
   assert.deepEqual([float.params, float.macs, ...float.layers.map((l) => l.params)], [null, null, null, null, null]);

@@ -2,7 +2,7 @@
 import { NONE, UNKNOWN, type Value, num } from '../values';
 import { type EvalContext, type EvaluatedArgs, type Scope, iterate, joinPath, truthy } from './context';
 import { setAttr } from './statements';
-import { baseClass } from './calls';
+import { baseClass, classAttr } from './calls';
 
 export function builtin(name: string, args: EvaluatedArgs, scope: Scope | undefined, ctx: EvalContext): Value {
   const p = args.positional;
@@ -84,6 +84,13 @@ export function builtin(name: string, args: EvaluatedArgs, scope: Scope | undefi
       return { k: 'ref', path: 'builtins.super()' };
     case 'isinstance':
       return isInstance(p[0], p[1], ctx);
+    case 'hasattr': {
+      const [obj, key] = p;
+      if (obj?.k !== 'mod' || key?.k !== 'str') return UNKNOWN;
+      if (obj.m.unknownReason) return UNKNOWN;
+      const has = obj.m.children.has(key.v) || obj.m.attrs.has(key.v) || (obj.m.cls ? !!classAttr(obj.m.cls, key.v, ctx) || !!obj.m.cls.methods.get(key.v) : false);
+      return { k: 'bool', v: has };
+    }
     case 'setattr': {
       const [obj, key, value] = p;
       if (obj?.k === 'mod' && key?.k === 'str' && value) setAttr(obj.m, key.v, value);
@@ -170,4 +177,57 @@ function matches(x: Value, c: Value, ctx: EvalContext): boolean | undefined {
     return x.m.cls ? false : undefined;
   }
   return undefined;
+}
+
+/** Marks a dict value as an argparse.ArgumentParser; NAMESPACE marks what parse_args() returns. */
+export const ARGPARSE = '__argparse__';
+export const NAMESPACE = '__namespace__';
+
+export function newArgParser(): Value {
+  return { k: 'dict', entries: new Map([[ARGPARSE, { k: 'bool', v: true }]]) };
+}
+
+/**
+ * parser.add_argument / parse_args: the options take their declared defaults, as when the script runs without
+ * arguments (a required option or a positional argument stays unknown).
+ */
+export function argParserMethod(parser: Extract<Value, { k: 'dict' }>, name: string, args: EvaluatedArgs): Value {
+  const p = args.positional;
+  switch (name) {
+    case 'add_argument': {
+      const flags = p.filter((v): v is Extract<Value, { k: 'str' }> => v.k === 'str').map((v) => v.v);
+      const long = flags.find((f) => f.startsWith('--')) ?? flags[0];
+      const destV = args.keywords.get('dest');
+      const dest = destV?.k === 'str' ? destV.v : long?.replace(/^-+/, '').replace(/-/g, '_');
+      if (!dest) return NONE;
+      const action = args.keywords.get('action');
+      const required = args.keywords.get('required');
+      let v: Value = args.keywords.get('default') ?? NONE;
+      if (!args.keywords.has('default') && action?.k === 'str') v = action.v === 'store_true' ? { k: 'bool', v: false } : action.v === 'store_false' ? { k: 'bool', v: true } : NONE;
+      if (!flags.some((f) => f.startsWith('-')) || (required?.k === 'bool' && required.v)) v = { k: 'unknown', why: `the command-line argument \`${long}\` has no default` };
+      const type = args.keywords.get('type');
+      if (v.k === 'str' && type?.k === 'ref' && (type.path === 'builtins.int' || type.path === 'builtins.float')) {
+        const x = Number(v.v);
+        v = Number.isFinite(x) ? { k: 'num', v: type.path === 'builtins.int' ? Math.trunc(x) : x, float: type.path === 'builtins.float' } : UNKNOWN;
+      }
+      if (v.k === 'num' && type?.k === 'ref' && type.path === 'builtins.float') v = { ...v, float: true };
+      parser.entries.set(dest, v);
+      return NONE;
+    }
+    case 'add_argument_group':
+    case 'add_mutually_exclusive_group':
+      return parser;
+    case 'set_defaults':
+      for (const [k, v] of args.keywords) parser.entries.set(k, v);
+      return NONE;
+    case 'parse_args':
+    case 'parse_known_args': {
+      const ns = new Map<string, Value>([[NAMESPACE, { k: 'bool', v: true }]]);
+      for (const [k, v] of parser.entries) if (k !== ARGPARSE) ns.set(k, v);
+      const value: Value = { k: 'dict', entries: ns };
+      return name === 'parse_args' ? value : { k: 'list', items: [value, { k: 'list', items: [] }], tuple: true };
+    }
+    default:
+      return UNKNOWN;
+  }
 }

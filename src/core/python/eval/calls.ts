@@ -7,7 +7,7 @@ import { type ClassInfo, type ModSpec, NONE, UNKNOWN, type Value } from '../valu
 import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, type Scope, homeOf, iterate, joinPath } from './context';
 import { clip, execBlock, execStatement, setAttr } from './statements';
 import { evaluate } from './expressions';
-import { builtin, mathCall } from './builtins';
+import { ARGPARSE, argParserMethod, builtin, mathCall, newArgParser } from './builtins';
 import { buildContainer, buildKnown, buildTorchModule, emptyMod } from './torch-modules';
 import { applyModule, tensorFunction, tensorMethod } from './forward';
 
@@ -274,6 +274,12 @@ export function callRef(path: string, args: EvaluatedArgs, n: Node, scope: Scope
     return tensorFunction(last, args, ctx);
   }
   if (path.startsWith('math.')) return mathCall(path.slice(5), args);
+  if (path === 'numpy.prod' || path === 'numpy.product') {
+    const items = args.positional[0] ? iterate(args.positional[0]) : undefined;
+    if (!items || items.some((v) => v.k !== 'num')) return UNKNOWN;
+    return { k: 'num', v: items.reduce((a, v) => a * (v as { v: number }).v, 1), float: items.some((v) => v.k === 'num' && v.float) };
+  }
+  if (path === 'argparse.ArgumentParser') return newArgParser();
   if (path === 'builtins.super().__init__') return superInit(args, scope, ctx);
   if (path.startsWith('builtins.')) return builtin(last, args, scope, ctx);
   if (path === 'collections.OrderedDict') {
@@ -298,6 +304,7 @@ export function callMethod(self: Value, name: string, args: EvaluatedArgs, n: No
     return NONE;
   }
   if (self.k === 'list' && name === 'index') return UNKNOWN;
+  if (self.k === 'dict' && self.entries.has(ARGPARSE)) return argParserMethod(self, name, args);
   if (self.k === 'dict') {
     if (name === 'items') return { k: 'list', items: [...self.entries].map(([k, v]) => ({ k: 'list', items: [{ k: 'str', v: k }, v], tuple: true }) as Value), tuple: true };
     if (name === 'keys') return { k: 'list', items: [...self.entries.keys()].map((k) => ({ k: 'str', v: k }) as Value), tuple: true };

@@ -82,7 +82,7 @@ export function lookup(scope: Scope | undefined, name: string, ctx: EvalContext)
   return UNKNOWN;
 }
 
-export const BUILTINS = new Set(['range', 'len', 'int', 'float', 'min', 'max', 'sum', 'enumerate', 'zip', 'list', 'tuple', 'round', 'abs', 'reversed', 'bool', 'dict', 'str', 'super', 'print', 'isinstance', 'setattr', 'getattr']);
+export const BUILTINS = new Set(['hasattr', 'range', 'len', 'int', 'float', 'min', 'max', 'sum', 'enumerate', 'zip', 'list', 'tuple', 'round', 'abs', 'reversed', 'bool', 'dict', 'str', 'super', 'print', 'isinstance', 'setattr', 'getattr']);
 
 /** The context a class or function of a sibling file runs in (its imports and globals), sharing budget and trace. */
 export function homeOf(home: EvalContext | undefined, ctx: EvalContext): EvalContext {

@@ -5,6 +5,7 @@ import type { Shape } from '../types';
 import { type ModSpec, NONE, UNKNOWN, type Value, fromArg, num } from '../values';
 import { type EvalContext, MAX_LOOP, type Scope, iterate, joinPath, lookup, newScope, step, truthy } from './context';
 import { bind, clip } from './statements';
+import { NAMESPACE } from './builtins';
 import { classAttr, evalCall } from './calls';
 
 // ---------------------------------------------------------------- expressions
@@ -214,6 +215,7 @@ export function binary(op: string, l: Value, r: Value): Value {
     return UNKNOWN;
   }
   if (op === '+' && l.k === 'str' && r.k === 'str') return { k: 'str', v: l.v + r.v };
+  if (op === '%' && l.k === 'str') return percentFormat(l.v, r.k === 'list' && r.tuple ? r.items : [r]);
   if (op === '+' && l.k === 'list' && r.k === 'list') return { k: 'list', items: [...l.items, ...r.items], tuple: l.tuple };
   if (op === '*' && l.k === 'list' && r.k === 'num') return { k: 'list', items: Array.from({ length: r.v }, () => l.items).flat(), tuple: l.tuple };
   if (l.k === 'tensor' || r.k === 'tensor') {
@@ -291,6 +293,8 @@ export function evalAttribute(n: Node, scope: Scope | undefined, ctx: EvalContex
       if (o.m.args?.has(attr)) return fromArg(o.m.args.get(attr));
       const ca = o.m.cls ? classAttr(o.m.cls, attr, ctx) : undefined;
       if (ca) return ca;
+      // Figures are for inference, as exported and deployed: the module is in eval mode.
+      if (attr === 'training') return { k: 'bool', v: false };
       if (o.m.known) return knownAttr(o.m, attr, o.path);
       if (o.m.kind === 'layer' && (attr === 'weight' || attr === 'bias')) return { k: 'tensor', shape: null };
       return { k: 'method', self: o, name: attr };
@@ -299,8 +303,11 @@ export function evalAttribute(n: Node, scope: Scope | undefined, ctx: EvalContex
       if (attr === 'shape') return o.shape ? { k: 'list', items: o.shape.map((d) => (d === null ? UNKNOWN : num(d))), tuple: true } : UNKNOWN;
       if (attr === 'T') return { k: 'tensor', shape: o.shape ? [...o.shape].reverse() : null };
       return { k: 'method', self: o, name: attr };
-    case 'list':
     case 'dict':
+      // `opt.latent_dim` on what parse_args() returned: the option's default.
+      if (o.entries.has(NAMESPACE)) return o.entries.get(attr) ?? { k: 'unknown', why: `\`--${attr}\` is not an option the parser declares` };
+      return { k: 'method', self: o, name: attr };
+    case 'list':
     case 'str':
       return { k: 'method', self: o, name: attr };
     case 'class':
@@ -410,4 +417,22 @@ export function indexShape(shape: Shape | null, subs: Node[], scope: Scope | und
   }
   while (dim < shape.length) out.push(shape[dim++] ?? null);
   return out;
+}
+
+/** `'level_%d' % i`: printf-style formatting with %d/%i/%s/%r and %%; unknown for anything else. */
+function percentFormat(fmt: string, args: Value[]): Value {
+  let i = 0;
+  let ok = true;
+  const out = fmt.replace(/%([%dirsf])/g, (_m, c: string) => {
+    if (c === '%') return '%';
+    const v = args[i++];
+    if (!v || (v.k !== 'num' && v.k !== 'str')) {
+      ok = false;
+      return '';
+    }
+    if (c === 'd' || c === 'i') return v.k === 'num' ? String(Math.trunc(v.v)) : ((ok = false), '');
+    if (c === 'f') return v.k === 'num' ? v.v.toFixed(6) : ((ok = false), '');
+    return String(v.v);
+  });
+  return ok && i === args.length ? { k: 'str', v: out } : UNKNOWN;
 }

@@ -34,6 +34,12 @@ export function applyModule(m: ModSpec, path: string | undefined, args: Evaluate
       const outShape = r?.output ?? null;
       const macs = r ? r.macs : null;
       record(ctx, path, m.typeName, input, outShape, macs);
+      if (macs === null && ctx.trace && path !== undefined && !ctx.trace.reasons?.has(path)) {
+        const why = !input ? `the input of \`${path || m.typeName}\` (${m.typeName}) has a shape the analysis did not follow`
+          : !m.layer?.apply ? `nn.${m.typeName}'s output shape is not modelled`
+          : `${m.typeName} at \`${path}\` does not accept an input of shape ${input.map((d) => d ?? '?').join('×')}`;
+        (ctx.trace.reasons ??= new Map()).set(path, why);
+      }
       if (layerType === 'LSTM' || layerType === 'GRU' || layerType === 'RNN') {
         return { k: 'list', items: [{ k: 'tensor', shape: outShape }, { k: 'tensor', shape: null }], tuple: true };
       }
