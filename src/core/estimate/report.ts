@@ -171,6 +171,10 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
     device: e.device,
     latencyMs: e.latencyMs,
     energyMj: e.energyMj,
+    latencyMsRange: e.latencyMsRange,
+    energyMjRange: e.energyMjRange,
+    evidencePoints: e.evidencePoints,
+    range: e.range,
     peakRamBytes: e.peakRamBytes,
     ...(e.ram ? { ram: e.ram } : {}),
     flashBytes: e.flashBytes,
@@ -190,10 +194,6 @@ export function toReport(e: Estimate, warnings: string[] = []): EstimateReport {
 
 /** The `estimate` object for `analyze --device ID --json`. */
 export function estimateReport(analysis: AnalysisLike, device: DeviceProfile, options: EstimateOptions = {}): EstimateReport {
-    latencyMsRange: e.latencyMsRange,
-    energyMjRange: e.energyMjRange,
-    evidencePoints: e.evidencePoints,
-    range: e.range,
   const warnings = analysis.report.warnings.some((x) => /lower bound/.test(x))
     ? ['some node costs are lower bounds (unknown shapes or operators without a cost model), so latency is too']
     : [];
