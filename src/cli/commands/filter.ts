@@ -15,7 +15,7 @@ import { deviceFor, registryFor } from './devices';
 export const summary = 'learn a cheap input filter from your samples: measured skip ratio, recall, cost and battery life';
 
 const HELP = `usage: aiot-lens filter MODEL --samples DIR --device ID [--rule RULE] [--output NAME]... [--preprocess JSON|@FILE]
-                      [--recall 0.99] [--features LIST] [--model-kind logistic|mlp] [--seed N] [--held-out 0.3]
+                      [--recall 0.99] [--features LIST] [--model-kind logistic|mlp] [--seed N] [--held-out 0.3] [--split sample|stream]
                       [--out filter.onnx [--force]] [--save-report] [--rate R] [--battery-mah N --battery-v V] [--profiles F]... [--json]
 
   --samples DIR       the inputs to learn from, in name order: .npy / .pb tensors, PNG/JPEG images, 16-bit WAV audio;
@@ -35,6 +35,8 @@ const HELP = `usage: aiot-lens filter MODEL --samples DIR --device ID [--rule RU
   --features LIST     ${FEATURE_NAMES.join(', ')} (images: pool,edges,stats; audio: energy,zcr by default)
   --model-kind K      logistic (default) or mlp (one hidden layer of 8)
   --held-out S        share of samples held out for the reported figures (default 0.3)
+  --split sample|stream  hold out samples at random (default) or whole streams (a WAV file's windows; frames named
+                      alike but for a trailing number), so the figures are for recordings the filter never saw
   --out FILE          write the filter as ONNX (input: the model's input; outputs keepScore, keep)
   --force             replace an existing --out file
   --save-report       write (or replace) MODEL.filter.json beside the model (the advisor reads it); the model is not modified
@@ -45,7 +47,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const started = startCommand('filter', argv, io, {
     samples: { type: 'string' }, device: { type: 'string' }, rule: { type: 'string' }, output: { type: 'string', multiple: true },
     preprocess: { type: 'string' }, recall: { type: 'string' }, features: { type: 'string' }, 'model-kind': { type: 'string' },
-    seed: { type: 'string' }, 'held-out': { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, 'save-report': { type: 'boolean' },
+    seed: { type: 'string' }, 'held-out': { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, 'save-report': { type: 'boolean' },
     rate: { type: 'string' }, 'battery-mah': { type: 'string' }, 'battery-v': { type: 'string' }, profiles: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   }, HELP, 1);
@@ -65,7 +67,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     } catch (e) {
       return fail(`${configPath} is not valid JSON: ${(e as Error).message}`);
     }
-    const known = ['preprocess', 'rule', 'output', 'recall', 'features', 'model-kind', 'rate'];
+    const known = ['preprocess', 'rule', 'output', 'recall', 'features', 'model-kind', 'rate', 'split'];
     const unknown = Object.keys(config).filter((k) => !known.includes(k));
     if (unknown.length) return fail(`${configPath}: unknown field(s) ${unknown.join(', ')} (fields: ${known.join(', ')})`);
     for (const k of known) {
@@ -116,6 +118,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } else if (preprocess.audio) {
     rate = preprocess.audio.sampleRate / (preprocess.audio.hop ?? preprocess.audio.window);
   }
+  const splitBy = String(values['split'] ?? 'sample');
+  if (splitBy !== 'sample' && splitBy !== 'stream') return fail(`--split is sample or stream, got '${splitBy}'`);
   const kind = String(values['model-kind'] ?? 'logistic');
   if (kind !== 'logistic' && kind !== 'mlp') return fail(`--model-kind is logistic or mlp, got '${kind}'`);
   let features: FeatureName[] | undefined;
@@ -135,7 +139,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const r = await catchLensAsync(() => learnFilter({
     modelPath: model, samplesDir: abs(values['samples'] as string), preprocess, rule, outputs,
     ...(recall !== undefined ? { recall } : {}), ...(features ? { features } : {}), kind: kind as ModelKind,
-    ...(seed !== undefined ? { seed } : {}), ...(held !== undefined ? { heldOutShare: held } : {}),
+    ...(seed !== undefined ? { seed } : {}), ...(held !== undefined ? { heldOutShare: held } : {}), splitBy,
     device: device.value, ...(rate !== undefined ? { ratePerSecond: rate } : {}), ...(battery ? { battery } : {}),
   }), model);
   if (!r.ok) return fail(r.error.message);
@@ -176,6 +180,7 @@ function formatReport(r: FilterReport & { written?: { onnx?: string; report?: st
     `${r.model}: input filter from ${r.samples.count} samples (${r.samples.files} files in ${r.samples.dir})`,
     `  rule: ${r.rule} [${r.outputs.join(', ')}]: ${r.samples.redundant} redundant, ${r.samples.nonRedundant} not`,
     `  filter: ${r.modelKind} on ${r.features.names.join(', ')} (${r.features.count} features) of '${r.input.name}' ${r.input.dims.join('x')}; keep when score >= ${r.threshold.toPrecision(4)} (chosen on out-of-fold scores of ${r.split.train} training samples for recall ${pct(r.targetRecall)})`,
+    ...(r.split.heldOutStreams ? [`  held out whole streams: ${r.split.heldOutStreams.join(', ')}`] : []),
     `  held-out (${h.count} samples, ${h.positives} not redundant): skips ${pct(h.skipRatio)}, recall ${pct(h.recall)}${h.missed ? ` (${h.missed} missed)` : ''}, precision ${h.precision === undefined ? '-' : pct(h.precision)}${h.meetsTarget ? '' : '  BELOW TARGET'}`,
     `  training (out-of-fold): skips ${pct(r.training.skipRatio)}, recall ${pct(r.training.recall)}`,
     `  exported filter: ${formatCount(r.filter.macs)} MACs, ${r.filter.params} parameters; ${formatMs(r.filter.latencyMs)}, ${r.filter.energyMj.toFixed(4)} mJ on ${r.device}`,

@@ -12,7 +12,7 @@ import { filterCostFromEstimate, inputFilter, type Battery, type FilterWhatIf } 
 import { FILTER_INPUT, FILTER_KEEP, FILTER_SCORE, filterModel } from './export';
 import { checkFeatures, computeAll, defaultFeatures, featureLabels, HISTORY_INPUT, HISTORY_OUTPUT, HISTORY_START, inputView, MOTION_INPUT, MOTION_OUTPUT, motionStart, type FeatureName } from './features';
 import { loadSamples, type FilterSample, type Preprocess } from './samples';
-import { chooseThreshold, curve, metrics, outOfFold, predict, split, train, type Classifier, type Metrics, type ModelKind } from './train';
+import { chooseThreshold, curve, metrics, outOfFold, predict, split, splitByGroup, train, type Classifier, type Metrics, type ModelKind } from './train';
 
 export type Rule =
   | { kind: 'nothing-class'; classIndex: number }
@@ -68,6 +68,11 @@ export interface FilterOptions {
   seed?: number;
   /** Share of samples held out for the reported figures (default 0.3). */
   heldOutShare?: number;
+  /**
+   * 'sample' (default): samples at random, stratified; 'stream': whole streams (recordings, cameras) held out, and
+   * the threshold's folds are whole streams too — figures for recordings the filter never saw.
+   */
+  splitBy?: 'sample' | 'stream';
   device: DeviceProfile;
   ratePerSecond?: number;
   battery?: Battery;
@@ -92,7 +97,7 @@ export interface FilterReport {
   seed: number;
   targetRecall: number;
   threshold: number;
-  split: { train: number; heldOut: number };
+  split: { by: 'sample' | 'stream'; train: number; heldOut: number; heldOutStreams?: string[] };
   /** Figures on the held-out samples: the ones to quote. */
   heldOut: Metrics & { meetsTarget: boolean };
   /** Out-of-fold figures of the training split, where the threshold was chosen. */
@@ -221,11 +226,16 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
   const motion = view.kind === 'image' && features.includes('motion');
   const stream = view.kind === 'sequence' && features.includes('history');
 
-  const sp = split(y, heldOutShare, seed);
+  const byStream = o.splitBy === 'stream';
+  const streamCount = new Set(streams).size;
+  if (byStream && streamCount < 3) throw new LensException('invalid-argument', `--split stream needs at least 3 streams (recordings or cameras); the samples hold ${streamCount}`);
+  const sp = byStream ? splitByGroup(streams, y, heldOutShare, seed) : split(y, heldOutShare, seed);
   if (sp.heldOut.length === 0 || sp.train.length < 10) throw new LensException('invalid-argument', `${samples.length} samples are too few to train and hold out; give at least 20`);
   const Xt = sp.train.map((i) => X[i]!), yt = sp.train.map((i) => y[i]!);
+  if (yt.every((v) => v === yt[0])) throw new LensException('invalid-argument', 'the training split holds one kind of sample only; give more streams or samples');
   o.progress?.('training', 0, 1);
-  const oof = outOfFold(Xt, yt, 5, { kind, seed });
+  const trainStreams = sp.train.map((i) => streams[i]!);
+  const oof = outOfFold(Xt, yt, byStream ? Math.min(5, new Set(trainStreams).size) : 5, { kind, seed }, byStream ? trainStreams : undefined);
   const threshold = chooseThreshold(oof, yt, recall);
   const clf = train(Xt, yt, { kind, seed });
   if (o.progress?.('training', 1, 1)) throw new LensException('cancelled', 'cancelled');
@@ -293,7 +303,7 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
     notes.push(`the held-out split has ${held.positives} non-redundant inputs: too few to resolve a recall of ${recall} (one miss is ${(100 / Math.max(1, held.positives)).toFixed(1)}%)`);
   }
   if (decisionsDiffer > 0) notes.push(`the exported filter decides differently from the TypeScript one on ${decisionsDiffer} sample(s) (float32 scores at the threshold)`);
-  if (new Set(samples.map((x) => x.stream)).size < samples.length) notes.push('samples of one stream (windows of a file, numbered frames) are split between training and held-out at random: neighbours are alike, so held-out figures lean optimistic for new recordings');
+  if (!byStream && streamCount < samples.length) notes.push('samples of one stream (windows of a file, numbered frames) are split between training and held-out at random: neighbours are alike, so held-out figures lean optimistic for new recordings (--split stream holds out whole streams)');
 
   const fileCount = new Set(samples.map((x) => x.file)).size;
   const report: FilterReport = {
@@ -303,8 +313,8 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
     input: { name: primary, dims, kind: view.kind, ...(view.kind === 'image' ? { layout: view.layout } : {}) },
     features: { names: features, count: featureLabels(view, features).length },
     modelKind: kind, seed, targetRecall: recall, threshold,
-    split: { train: sp.train.length, heldOut: sp.heldOut.length },
-    heldOut: { ...held, meetsTarget: held.recall >= recall },
+    split: { by: byStream ? 'stream' : 'sample', train: sp.train.length, heldOut: sp.heldOut.length, ...(byStream ? { heldOutStreams: [...new Set(sp.heldOut.map((i) => streams[i]!))] } : {}) },
+    heldOut: { ...held, meetsTarget: held.positives > 0 && held.recall >= recall },
     training: metrics(oof, yt, threshold),
     curve: { heldOut: curve(hs, hy), training: curve(oof, yt) },
     filter: {

@@ -5,6 +5,6 @@ export { learnFilter, parseRule, describeRule, isRedundant, type FilterOptions, 
 export { FEATURE_NAMES, computeAll, computeFeatures, inputView, defaultFeatures, type FeatureName, type InputView } from './features';
 export { parsePreprocess, loadSamples, imageTensor, resizeBilinear, type Preprocess, type FilterSample } from './samples';
 export { decodePng, encodePng, decodeJpeg, encodeJpeg, decodeImage, decodeWav, encodeWav, type Image, type Audio } from './media';
-export { train, predict, split, outOfFold, chooseThreshold, metrics, curve, type Classifier, type ModelKind, type Metrics } from './train';
+export { train, predict, split, splitByGroup, outOfFold, chooseThreshold, metrics, curve, type Classifier, type ModelKind, type Metrics } from './train';
 export { filterModel, FILTER_INPUT, FILTER_KEEP, FILTER_SCORE } from './export';
 export { reportPathFor, readFilterReport } from './reportFile';

@@ -109,16 +109,47 @@ export function split(y: number[], heldOutShare: number, seed: number): { train:
   return { train: trainIdx.sort((a, b) => a - b), heldOut: held.sort((a, b) => a - b) };
 }
 
+/**
+ * Seeded split by whole groups (streams: recordings, cameras): groups in shuffled order go to the held-out set until
+ * it holds at least `heldOutShare` of the samples, so no stream is on both sides.
+ */
+export function splitByGroup(groups: string[], y: number[], heldOutShare: number, seed: number): { train: number[]; heldOut: number[] } {
+  const rand = seededRandom(seed);
+  const names = [...new Set(groups)];
+  for (let i = names.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [names[i], names[j]] = [names[j]!, names[i]!]; }
+  // The first stream (in shuffled order) that has non-redundant samples goes first, so the held-out set can measure
+  // recall; the rest follow in shuffled order.
+  const first = names.findIndex((g) => groups.some((x, i) => x === g && y[i] === 1));
+  if (first > 0) names.unshift(...names.splice(first, 1));
+  const held = new Set<string>();
+  let n = 0;
+  for (const g of names) {
+    if (n >= heldOutShare * groups.length || held.size === names.length - 1) break;
+    held.add(g);
+    n += groups.filter((x) => x === g).length;
+  }
+  const idx = groups.map((_, i) => i);
+  return { train: idx.filter((i) => !held.has(groups[i]!)), heldOut: idx.filter((i) => held.has(groups[i]!)) };
+}
+
 /** Out-of-fold scores of the training samples: each scored by a model trained without its fold. */
-export function outOfFold(X: number[][], y: number[], folds: number, o: TrainOptions): number[] {
+export function outOfFold(X: number[][], y: number[], folds: number, o: TrainOptions, groups?: string[]): number[] {
   const scores = new Array<number>(X.length).fill(0);
-  // Stratified folds: each class shuffled (seeded), then dealt round-robin.
   const rand = seededRandom(o.seed + 1);
   const fold = new Array<number>(X.length).fill(0);
-  for (const cls of [0, 1]) {
-    const list = y.map((v, i) => (v === cls ? i : -1)).filter((i) => i >= 0);
-    for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
-    list.forEach((idx, j) => { fold[idx] = j % folds; });
+  if (groups) {
+    // Whole groups (streams) per fold, groups shuffled (seeded) and dealt round-robin.
+    const names = [...new Set(groups)];
+    for (let i = names.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [names[i], names[j]] = [names[j]!, names[i]!]; }
+    const of = new Map(names.map((n, k) => [n, k % folds]));
+    groups.forEach((g, i) => { fold[i] = of.get(g)!; });
+  } else {
+    // Stratified folds: each class shuffled (seeded), then dealt round-robin.
+    for (const cls of [0, 1]) {
+      const list = y.map((v, i) => (v === cls ? i : -1)).filter((i) => i >= 0);
+      for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
+      list.forEach((idx, j) => { fold[idx] = j % folds; });
+    }
   }
   for (let f = 0; f < folds; f++) {
     const tr = X.map((_, i) => i).filter((i) => fold[i] !== f);
