@@ -1,6 +1,8 @@
 // The pure parts of "Train Input Filter…" (tested in Node): the CLI arguments it runs, and the panel body — the
 // skip/recall curve (held-out and out-of-fold training) with the chosen threshold marked, and the figures of the report.
 
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CurvePoint, FilterReport } from '../core/filter/filter';
 import { escapeHtml as esc } from '../core/report';
 import { formatMs } from '../core/format';
@@ -68,4 +70,30 @@ export function filterArgs(model: string, samples: string, device: string, asked
     if (asked.outputs.trim()) args.push('--output', asked.outputs.trim());
   }
   return args;
+}
+
+const SAMPLE_FILE = /\.(npy|pb|png|jpe?g|wav)$/i;
+
+/** Subfolders of `dir` that hold samples (or a filter.json), for the folder pick: name, what they hold, path. */
+export function sampleFolders(dir: string): { name: string; description: string; path: string }[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((e) => !e.startsWith('.') && e !== 'node_modules');
+  } catch {
+    return [];
+  }
+  const out: { name: string; description: string; path: string }[] = [];
+  for (const e of entries.sort()) {
+    const p = join(dir, e);
+    try {
+      if (!statSync(p).isDirectory()) continue;
+      const files = readdirSync(p).filter((f) => SAMPLE_FILE.test(f));
+      const config = existsSync(join(p, 'filter.json'));
+      if (!files.length && !config) continue;
+      out.push({ name: e, description: `${files.length} sample file${files.length === 1 ? '' : 's'}${config ? ' · filter.json' : ''}`, path: p });
+    } catch {
+      continue;
+    }
+  }
+  return out;
 }

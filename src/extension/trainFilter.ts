@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FilterReport } from '../core/filter/filter';
 import { runCli } from './cliRunner';
-import { filterArgs, filterPanelBody } from './filterPanelBody';
+import { filterArgs, filterPanelBody, sampleFolders } from './filterPanelBody';
 import { showPanel } from './panels';
 import { readSettings } from './settings';
 import { requireTrust, targetModel } from './targetModel';
@@ -26,11 +26,24 @@ export function registerTrainFilter(context: vscode.ExtensionContext): void {
       if (pick) await vscode.commands.executeCommand('aiotLens.selectDevice');
       return;
     }
-    const folder = await vscode.window.showOpenDialog({
-      title: `AIoT Lens: samples for ${basename(uri.fsPath)} (.npy/.pb, PNG/JPEG, 16-bit WAV)`, canSelectFiles: false, canSelectFolders: true, canSelectMany: false,
-      defaultUri: vscode.Uri.file(dirname(uri.fsPath)),
-    });
-    const samples = folder?.[0]?.fsPath;
+    // Folders beside the model that hold samples are offered first; any other folder through the open dialog.
+    const near = sampleFolders(dirname(uri.fsPath));
+    let samples: string | undefined;
+    if (near.length) {
+      const other = 'Choose another folder…';
+      const pick = await vscode.window.showQuickPick([...near.map((n) => ({ label: n.name, description: n.description, path: n.path })), { label: other, description: '', path: '' }], {
+        title: `AIoT Lens: samples for ${basename(uri.fsPath)}`, ignoreFocusOut: true,
+      });
+      if (!pick) return;
+      samples = pick.path || undefined;
+    }
+    if (!samples) {
+      const folder = await vscode.window.showOpenDialog({
+        title: `AIoT Lens: samples for ${basename(uri.fsPath)} (.npy/.pb, PNG/JPEG, 16-bit WAV)`, canSelectFiles: false, canSelectFolders: true, canSelectMany: false,
+        defaultUri: vscode.Uri.file(dirname(uri.fsPath)),
+      });
+      samples = folder?.[0]?.fsPath;
+    }
     if (!samples) return;
     let asked: { preprocess: string; rule: string; outputs: string } | undefined;
     if (!existsSync(join(samples, 'filter.json'))) {

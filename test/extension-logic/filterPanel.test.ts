@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { getDevice, loadProfiles } from '../../src/core/devices';
 import { learnFilter, parsePreprocess, parseRule } from '../../src/core/filter';
 import { unwrap } from '../../src/core/result';
-import { curveSvg, filterArgs, filterPanelBody } from '../../src/extension/filterPanelBody';
+import { curveSvg, filterArgs, filterPanelBody, sampleFolders } from '../../src/extension/filterPanelBody';
 import { FIXTURES, fixtureModel } from '../helpers/models';
 
 test('filterArgs: the filter and its report go beside the model; typed settings only when the folder has no filter.json', () => {
@@ -18,6 +18,13 @@ test('filterArgs: the filter and its report go beside the model; typed settings 
   const b = filterArgs('/m/vad.onnx', '/s', 'esp32-s3', { preprocess: '{"audio":{}}', rule: 'max-below:0.5', outputs: '' });
   assert.equal(b[b.indexOf('--rule') + 1], 'max-below:0.5');
   assert.ok(!b.includes('--output'));
+});
+
+test('sampleFolders offers the folders beside a model that hold samples or a filter.json', () => {
+  const f = sampleFolders(join(FIXTURES, 'filter'));
+  assert.deepEqual(f.map((x) => x.name), ['audio', 'faces']);
+  assert.equal(f[0]!.description, '3 sample files · filter.json');
+  assert.deepEqual(sampleFolders('/no/such/dir'), []);
 });
 
 test('panel body: the curve with the chosen point where the held-out figures put it, and the report figures, escaped', async () => {
