@@ -33,7 +33,8 @@ const vi = (name: string, shape: number[]): ValueInfo => ({ name, type: { kind: 
 const ints = (name: string, value: number[]): Attribute => ({ name, type: 'ints', value });
 const int = (name: string, value: number): Attribute => ({ name, type: 'int', value });
 
-function generatedCnn(seed: number): Model {
+/** `large`: 96–160 px inputs and wider layers, so the held-out set has models of several milliseconds. */
+function generatedCnn(seed: number, large = false): Model {
   const rand = seededRandom(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
   const nodes: Node[] = [];
@@ -43,7 +44,7 @@ function generatedCnn(seed: number): Model {
     inits.push({ name, dtype: 'float', dims, data: { kind: 'float', values: Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 0.1) } });
   };
   let c = pick([3, 8]);
-  let hw = pick([40, 56, 72, 88]);
+  let hw = large ? pick([128, 160, 192, 224]) : pick([40, 56, 72, 88]);
   const input = vi('x', [1, c, hw, hw]);
   let cur = 'x';
   const layers = 4 + Math.floor(rand() * 6);
@@ -55,7 +56,7 @@ function generatedCnn(seed: number): Model {
       hw /= 2;
       hw = Math.floor(hw);
     } else {
-      const cout = kind === 'dw' ? c : pick([12, 24, 40, 48, 80]);
+      const cout = kind === 'dw' ? c : pick(large ? [32, 48, 64, 96, 128] : [12, 24, 40, 48, 80]);
       const k = kind === 'pw' ? 1 : 3;
       const group = kind === 'dw' ? c : 1;
       const stride = kind !== 'pw' && hw >= 16 && rand() < 0.3 ? 2 : 1;
@@ -142,6 +143,10 @@ async function main(): Promise<void> {
     const m = generatedCnn(100 + seed);
     cases.push({ name: `generated cnn${100 + seed}`, analysis: analyzeModel(m), model: unwrap(encodeModel(m)) });
   }
+  for (let seed = 1; seed <= 6; seed++) {
+    const m = generatedCnn(300 + seed, true);
+    cases.push({ name: `generated large cnn${300 + seed}`, analysis: analyzeModel(m), model: unwrap(encodeModel(m)) });
+  }
   for (let seed = 1; seed <= 4; seed++) {
     const m = generatedMlp(200 + seed);
     cases.push({ name: `generated mlp${200 + seed}`, analysis: analyzeModel(m), model: unwrap(encodeModel(m)) });
@@ -184,6 +189,12 @@ async function main(): Promise<void> {
   const mape = (key: 'err' | 'errCpu') => pct(rows.reduce((a, r) => a + Math.abs(r[key]), 0) / rows.length).trim();
   console.log(`\nvs reference median:  within ±10%: ${share(within(0.1, 'errCpu'))}   within ±20%: ${share(within(0.2, 'errCpu'))}   mean |error| ${mape('errCpu')}`);
   console.log(`vs wall-clock median: within ±10%: ${share(within(0.1, 'err'))}   within ±20%: ${share(within(0.2, 'err'))}   mean |error| ${mape('err')}`);
+  // The issue-12 target: the host profile within ±10% of measured latency on ≥ 80% of the held-out models of ≥ 1 ms
+  // (below that, per-run jitter of a shared machine is a large fraction of the time).
+  const big = rows.filter((r) => r.cpuMs >= 1);
+  const bigWithin = big.filter((r) => Math.abs(r.errCpu) <= 0.1).length;
+  console.log(`held-out models >= 1 ms: within ±10%: ${bigWithin}/${big.length} (${big.length ? ((bigWithin / big.length) * 100).toFixed(0) : '-'}%; target >= 80%)` +
+    `${big.length ? `  [${big.map((r) => `${r.name} ${pct(r.errCpu).trim()}`).join(', ')}]` : ''}`);
   const load = loadavg()[0]!;
   console.log(`(load average ${load.toFixed(1)} on ${cpus().length} cores while measuring. reference = min(wall-clock median, CPU-time median): wall-clock time absorbs other processes' load, the single inference thread's CPU time does not)`);
 }

@@ -9,7 +9,7 @@ import { estimate, estimateInputOf } from '../../../src/core/estimate';
 import { decodeModel } from '../../../src/core/onnx/decode';
 import { unwrap } from '../../../src/core/result';
 import {
-  calibrateHost, createSession, fitLinear, fitPlane, parseOrtProfile, profileModel, randomFeeds, runModel, seededRandom, timeModel,
+  calibrateHost, createSession, microBenches, fitLinear, fitPlane, parseOrtProfile, profileModel, randomFeeds, runModel, seededRandom, timeModel,
 } from '../../../src/core/runtime';
 import { readFileSync } from 'node:fs';
 
@@ -78,6 +78,11 @@ test('calibrate: a host profile that validates and predicts a model it never saw
   assert.ok(v.ok, v.ok ? '' : v.error.message);
   assert.equal(c.profile.class, 'host');
   assert.ok(c.benches.length >= 40);
+  // Counts the summary prints agree: every timed model in every pass, the benchmarks a subset of the models.
+  assert.equal(c.timings, c.models * c.passes);
+  assert.ok(c.benches.length < c.models);
+  // Each benchmark ends in the one-element output probe (Transpose excepted), so output copies do not swamp kernels.
+  assert.ok(microBenches().filter((b) => b.probed).length >= c.benches.length - 3);
   // Every class depends on its work through ops, bytes or both (a 0 coefficient means "no dependence on that term").
   for (const k of ['conv', 'depthwise', 'matmul', 'elementwise'] as const) {
     assert.ok(c.profile.efficiency[k] > 0 || (c.profile.memoryEfficiency?.[k] ?? 0) > 0, k);

@@ -15,7 +15,7 @@ import { LensException, unwrap } from '../../result';
 import { median, timeModel, timeModelDetailed } from '../profile';
 import { ort } from '../ort';
 import { fitLinear, fitPlane, type PlaneFit } from './fit';
-import { DISPATCH_CHAIN, dispatchBench, microBenches, overheadBench, RUNTIME_WEIGHT_BENCHES, withRuntimeWeights, type MicroBench } from './microbench';
+import { DISPATCH_CHAIN, dispatchBench, microBenches, overheadBench, PROBE_NODE, RUNTIME_WEIGHT_BENCHES, withRuntimeWeights, type MicroBench } from './microbench';
 
 export interface CalibrateOptions {
   id?: string;
@@ -35,7 +35,7 @@ export interface BenchResult {
   nodes: number;
   /** Ops with channels padded to each candidate block. */
   opsByBlock: Record<number, number>;
-  /** Fastest run time minus the per-inference overhead. */
+  /** Fastest run time minus the per-inference overhead and the output probe's dispatch. */
   measuredMs: number;
   fittedMs?: number;
 }
@@ -45,7 +45,8 @@ function benchWork(b: MicroBench): { ops: number; bytes: number; nodes: number; 
   const a = analyzeModel(b.model);
   const folded = findFusedNodes(b.model, a.shapes.values);
   const geometry = convGeometry(b.model, a.shapes.values);
-  const costs: NodeCost[] = a.cost.nodes.filter((n) => !folded.has(n.index));
+  const probe = b.model.graph.nodes.findIndex((n) => n.name === PROBE_NODE);
+  const costs: NodeCost[] = a.cost.nodes.filter((n) => !folded.has(n.index) && n.index !== probe);
   if (costs.length === 0) throw new LensException('internal', `calibration benchmark ${b.name} has no costed node`);
   const opsByBlock: Record<number, number> = {};
   for (const block of BLOCKS) {
@@ -73,7 +74,12 @@ async function measure(bytes: Uint8Array, threads: number, budgetMs: number): Pr
 
 export interface Calibration {
   profile: DeviceProfile;
+  /** The micro-benchmarks the fit uses (one op class each). */
   benches: BenchResult[];
+  /** Models timed (benchmarks + per-inference overhead + dispatch + runtime-weight variants), passes over them, timings. */
+  models: number;
+  passes: number;
+  timings: number;
   fits: Partial<Record<OpClass, PlaneFit>>;
 }
 
@@ -100,13 +106,13 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
   const overheadMs = best[0]!;
   const dispatchMs = Math.max(0, best[1]! - overheadMs) / DISPATCH_CHAIN;
   const results: BenchResult[] = benches.map((b, i) => ({
-    name: b.name, opClass: b.opClass, ...work[i]!, measuredMs: Math.max(1e-5, best[i + 2]! - overheadMs),
+    name: b.name, opClass: b.opClass, ...work[i]!, measuredMs: Math.max(1e-5, best[i + 2]! - overheadMs - (b.probed ? dispatchMs : 0)),
   }));
   // Slowdown when weights are overridable graph inputs: per class, the median ratio to the constant-weight model.
   const ratios: Partial<Record<OpClass, number[]>> = {};
   variants.forEach((v, k) => {
     const base = results.find((r) => `${r.name}_runtime_weights` === v.name)!;
-    const t = Math.max(1e-5, best[2 + benches.length + k]! - overheadMs);
+    const t = Math.max(1e-5, best[2 + benches.length + k]! - overheadMs - (v.probed ? dispatchMs : 0));
     (ratios[v.opClass] ??= []).push(t / base.measuredMs);
   });
   const runtimeWeightsFactor: Partial<Record<OpClass, number>> = {};
@@ -205,7 +211,7 @@ export async function calibrateHost(options: CalibrateOptions = {}): Promise<Cal
       fitErrors: Object.fromEntries(Object.entries(fits).map(([k, f]) => [k, round(f!.meanRelError, 4)])),
     },
   };
-  return { profile, benches: results, fits };
+  return { profile, benches: results, fits, models: all.length, passes, timings: total };
 }
 
 function round(x: number, digits: number): number {
