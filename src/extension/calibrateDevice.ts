@@ -34,7 +34,9 @@ export function registerCalibrateDevice(context: vscode.ExtensionContext): void 
     // The written profile is a workspace file, and workspace profiles load only in a trusted workspace.
     if (!requireTrust('Calibrating a device')) return;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    let csv = arg instanceof vscode.Uri && /\.csv$/i.test(arg.fsPath) ? arg : undefined;
+    // The .csv clicked in the explorer, else the .csv open in the editor, else a file picker.
+    const open = vscode.window.activeTextEditor?.document.uri;
+    let csv = arg instanceof vscode.Uri && /\.csv$/i.test(arg.fsPath) ? arg : open?.scheme === 'file' && /\.csv$/i.test(open.fsPath) ? open : undefined;
     if (!csv) {
       const picked = await vscode.window.showOpenDialog({
         title: 'AIoT Lens: timings measured on your board (CSV: model,ms[,uj][,runtime])', canSelectMany: false, filters: { CSV: ['csv'] },

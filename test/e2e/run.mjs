@@ -18,6 +18,8 @@ const MOBILENET = join(root, 'test', 'fixtures', 'models', 'mobilenet_v2.onnx');
 // MediaPipe's BlazeFace as published in @mediapipe/face_detection (test/fixtures/models/tflite/MODELS.md).
 const BLAZEFACE = join(root, 'test', 'fixtures', 'models', 'tflite', 'face_detection_short_range.tflite');
 const EXTENSION_FOLDER = 'aiot-lens.aiot-lens-0.1.0';
+/** Equivalent models of the device evidence base (test/fixtures/models/evidence/MODELS.md). */
+const EVIDENCE = join(root, 'test', 'fixtures', 'models', 'evidence');
 /** The run after the tools are installed is bounded: a stuck step can never hang CI (installs have their own limits). */
 const OVERALL_TIMEOUT_MS = 10 * 60_000;
 const STEP_TIMEOUT_MS = 90_000;
@@ -128,9 +130,21 @@ function prepareRun() {
   // A truncated copy of the sample: what an interrupted download or a bad git-lfs checkout leaves behind.
   const broken = join(workspace, 'broken.onnx');
   writeFileSync(broken, readFileSync(SAMPLE).subarray(0, 1000));
+  // Timings "measured on a board" for Calibrate Device from Measurements: evidence models and a CSV beside them.
+  const board = join(workspace, 'board');
+  mkdirSync(board);
+  const timings = [['keras_mobilenetv1_025_96g_c5_int8.onnx', 54.1], ['mlperf_kws_dscnn_int8.onnx', 21.5], ['mlperf_ic_resnet8_int8.onnx', 95],
+    ['mlperf_vww_mobilenetv1_025_int8.onnx', 61], ['keras_mobilenetv2_035_128_c5_int8.onnx', 110], ['mlperf_ad_fc_autoencoder_int8.onnx', 9.5],
+    ['keras_mobilenetv1_025_224_c5_int8.onnx', 290], ['keras_mobilenetv2_035_224_c5_int8.onnx', 330]];
+  for (const [f] of timings) cpSync(join(EVIDENCE, f), join(board, f));
+  writeFileSync(join(board, 'timings.csv'), `# e2e: timings on an ESP32-S3 board\nmodel,ms\n${timings.map(([f, ms]) => `${f},${ms}`).join('\n')}\n`);
   // A training script: the language server's Python features annotate it with code lenses.
   const script = join(workspace, 'net.py');
   writeFileSync(script, 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 8, 3)\n        self.fc = nn.Linear(10, 4)\n\n    def forward(self, x):\n        return self.fc(self.conv(x))\n');
+  // Silero VAD and the shipped speech samples (with their filter.json) for Train Input Filter.
+  mkdirSync(join(workspace, 'vad'));
+  cpSync(join(root, 'test', 'fixtures', 'models', 'silero_vad.onnx'), join(workspace, 'vad', 'silero_vad.onnx'));
+  cpSync(join(root, 'test', 'fixtures', 'filter', 'audio'), join(workspace, 'vad', 'speech'), { recursive: true });
   const config = join(runDir, 'config.yaml');
   writeFileSync(config, 'auth: none\n');
   return { runDir, userData, extensions, workspace, sample, broken, script, config };
@@ -325,6 +339,12 @@ async function graphChecks(page, frame, expected) {
     assert(heatAfter, 'no heat colour on the top node');
     await inspectTop();
     await waitFor(`the inspector's estimate on ${device.name}`, async () => (await frame.locator('.inspector').textContent()).includes(`On ${device.name}`), 20_000);
+    // Issue 12: the node's latency carries its interval, the model total its range, and the evidence is named.
+    const rows = (await frame.locator('.inspector .kv').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+    assert(rows.some((r) => /^latency [\d.]+[kM]? ms \([\d.]+[kM]?–[\d.]+[kM]?\)$/.test(r)), `no latency range in the inspector: ${rows.join(' | ')}`);
+    assert(rows.some((r) => /^model [\d.]+[kM]? ms \([\d.]+[kM]?–[\d.]+[kM]?\)$/.test(r)), `no model range in the inspector: ${rows.join(' | ')}`);
+    assert(rows.some((r) => /^evidence (\d+ points?|no evidence \(wide range\))$/.test(r)), `no evidence row in the inspector: ${rows.join(' | ')}`);
+    await frame.locator('.inspector').screenshot({ path: join(shotsDir, 'inspector-range.png') }).catch(() => {});
   });
   await page.screenshot({ path: join(shotsDir, 'graph-overlay.png') }).catch(() => {});
 }
@@ -565,6 +585,40 @@ async function main() {
     const text = readFileSync(file, 'utf8');
     assert(text.includes(String(expected.totals.macs)), 'the report lacks the CLI\'s MACs');
     assert(text.includes(String(expected.totals.params)), 'the report lacks the CLI\'s params');
+  });
+
+  await check('Calibrate Device from Measurements fits esp32-s3 to the open CSV and writes .aiot/devices/esp32-s3.json', async () => {
+    const written = join(run.workspace, '.aiot', 'devices', 'esp32-s3.json');
+    await quickOpen(page, 'timings.csv');
+    await command(page, 'AIoT Lens: Calibrate Device from Measurements');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill('esp32-s3 ·');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'esp32-s3 · ' }).first().click();
+    await waitFor('the calibrated profile', async () => existsSync(written), 90_000);
+    const profile = JSON.parse(readFileSync(written, 'utf8'));
+    assert(profile.fit?.level === 'user' && profile.fit.evidencePoints === 8, `fit ${JSON.stringify(profile.fit?.level)} from ${profile.fit?.evidencePoints} points`);
+    await page.locator('.notifications-toasts', { hasText: 'esp32-s3 calibrated from 8 models' }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(shotsDir, 'calibrate-device.png') }).catch(() => {});
+  });
+
+  await check("Train Input Filter on Silero VAD's speech samples opens the skip/recall panel with the CLI's figures", async () => {
+    const model = join(run.workspace, 'vad', 'silero_vad.onnx');
+    const speech = join(run.workspace, 'vad', 'speech');
+    const want = JSON.parse(cli(['filter', model, '--samples', speech, '--device', 'stm32h743', '--json']).stdout);
+    // The filter is costed on the active device: set it for the workspace.
+    mkdirSync(join(run.workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(run.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'aiotLens.activeDevice': 'stm32h743' }));
+    await new Promise((r) => setTimeout(r, 2000));
+    await command(page, 'AIoT Lens: Train Input Filter');
+    await pickModelIfAsked(page, 'silero_vad.onnx');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'speech' }).first().click({ timeout: 30_000 });
+    const skip = `skips ${(100 * want.heldOut.skipRatio).toFixed(1)}%`;
+    const frame = await panelFrame(page, skip, 90_000);
+    await page.screenshot({ path: join(shotsDir, 'input-filter.png') }).catch(() => {});
+    assert(await frame.locator('svg polyline').count() === 2, 'the panel has no skip/recall curves');
+    assert(existsSync(join(run.workspace, 'vad', 'silero_vad.onnx.filter.json')), 'no report beside the model');
+    assert(existsSync(join(run.workspace, 'vad', 'silero_vad.filter.onnx')), 'no filter model beside the model');
   });
 
   await check('no script errors or CSP refusals in the editor webview', async () => {
