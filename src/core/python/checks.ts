@@ -5,7 +5,7 @@ import { formatBytes, formatCount, formatMs } from '../format';
 import { canonical, posKey, type LayerInstance, type ScriptModel } from './analyze-script';
 import type { LinkedModel } from './link';
 import type { ScriptSettings } from './settings';
-import { biasBlocker, callSitesOf, gatherRefs, inferenceFlow, reindentSafe, replaceBlocker, restOfBlock, torchName, type ScriptRefs } from './fix-safety';
+import { biasBlocker, gatherRefs, inferenceFlow, reindentSafe, replaceBlocker, restOfBlock, torchName, type ScriptRefs } from './fix-safety';
 import { callArgs, enclosingFunction, enclosingStatement, indentOf, kids, rangeOf } from './syntax';
 import type { DiagnosticCode, Range, ScriptDiagnostic, ScriptFix, Severity, TextEdit } from './types';
 import { modParams } from './values';
@@ -273,8 +273,8 @@ function evalInsertSafe(call: Node, facts: Facts, refs: ScriptRefs, text: string
   if (facts.training.has(fn ? fn.id : -1)) return false;
   const names = new Set([...refs.functionsByName].filter(([, fs]) => fs.some((f) => risky.includes(f.id))).map(([n]) => n));
   // Where training runs: calls of training functions, and the backward()/step() calls of module-level training.
-  const trainCalls = [...[...names].flatMap((n) => callSitesOf(n, text, refs)), ...facts.trainingCalls.filter((t) => t.fnId === -1 && risky.includes(-1)).map((t) => t.node)];
-  const sites = fn ? callSitesOf(fn.childForFieldName('name')?.text ?? '', text, refs) : [call];
+  const trainCalls = [...[...names].flatMap((n) => refs.callSites(n)), ...facts.trainingCalls.filter((t) => t.fnId === -1 && risky.includes(-1)).map((t) => t.node)];
+  const sites = fn ? refs.callSites(fn.childForFieldName('name')?.text ?? '') : [call];
   if (sites.length === 0) return false;
   const loopAround = (n: Node): Node[] => {
     const out: Node[] = [];

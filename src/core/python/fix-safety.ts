@@ -2,14 +2,16 @@
 // (an attribute used elsewhere, a `.bias` that code touches, a result that flows into training). A fix whose
 // precondition cannot be proved is not offered.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, enclosingStatement, kids, walk } from './syntax';
+import { enclosingFunction, enclosingStatement, kids } from './syntax';
 
 /** Attributes that training code reads from a layer object (`conv.weight`, `fc.in_features`, ...). */
-const LAYER_FIELDS = /^(weight|bias|in_channels|out_channels|kernel_size|stride|padding|dilation|groups|in_features|out_features|padding_mode)$/;
+const LAYER_FIELDS = ['weight', 'bias', 'in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'in_features', 'out_features', 'padding_mode'];
 
 export interface ScriptRefs {
-  /** Every `x.name` attribute node, by `name`. */
-  attributes: Map<string, Node[]>;
+  /** Every `x.name` attribute node for one `name` (found in the text first: Node objects are costly to make). */
+  attributes(name: string): Node[];
+  /** Calls of a function or method named `name` (`name(...)`, `self.name(...)`), cached. */
+  callSites(name: string): Node[];
   /** Function definitions by name (top level and methods). */
   functionsByName: Map<string, Node[]>;
   /** `load_state_dict(` appears: parameter names are fixed by a checkpoint. */
@@ -17,14 +19,31 @@ export interface ScriptRefs {
 }
 
 export function gatherRefs(root: Node, functions: Node[]): ScriptRefs {
-  const attributes = new Map<string, Node[]>();
-  for (const n of root.descendantsOfType('attribute')) {
-    const a = n.childForFieldName('attribute')?.text;
-    if (!a) continue;
-    const list = attributes.get(a);
-    if (list) list.push(n);
-    else attributes.set(a, [n]);
-  }
+  const text = root.text;
+  const attrCache = new Map<string, Node[]>();
+  const callCache = new Map<string, Node[]>();
+  const attributes = (name: string): Node[] => {
+    let list = attrCache.get(name);
+    if (list) return list;
+    list = [];
+    const re = new RegExp(`\\.\\s*${name}\\b`, 'g');
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const end = m.index + m[0].length;
+      const leaf = root.descendantForIndex(end - name.length, end);
+      const attr = leaf?.parent;
+      if (attr?.type === 'attribute' && attr.childForFieldName('attribute')?.id === leaf!.id) list.push(attr);
+    }
+    attrCache.set(name, list);
+    return list;
+  };
+  const callSites = (name: string): Node[] => {
+    let list = callCache.get(name);
+    if (!list) {
+      list = callSitesIn(name, text, root, attributes);
+      callCache.set(name, list);
+    }
+    return list;
+  };
   const functionsByName = new Map<string, Node[]>();
   for (const f of functions) {
     const name = f.childForFieldName('name')?.text;
@@ -33,7 +52,7 @@ export function gatherRefs(root: Node, functions: Node[]): ScriptRefs {
     if (list) list.push(f);
     else functionsByName.set(name, [f]);
   }
-  return { attributes, functionsByName, loadsStateDict: attributes.has('load_state_dict') };
+  return { attributes, callSites, functionsByName, loadsStateDict: /\.\s*load_state_dict\s*\(/.test(text) };
 }
 
 /** The attribute name a constructor call is assigned to (`self.conv1 = nn.Conv2d(...)` → `conv1`). */
@@ -54,13 +73,13 @@ export function replaceBlocker(call: Node, refs: ScriptRefs): string | undefined
   const attr = assignedAttribute(call);
   if (!attr) {
     // Inside a Sequential or a list: only an indexed field read (`features[3].weight`) can reach it by name.
-    for (const [name, nodes] of refs.attributes) {
-      if (!LAYER_FIELDS.test(name)) continue;
+    for (const name of LAYER_FIELDS) {
+      const nodes = refs.attributes(name);
       if (nodes.some((n) => n.childForFieldName('object')?.type === 'subscript')) return `the script reads \`[i].${name}\` of a layer reached by index`;
     }
     return undefined;
   }
-  for (const n of refs.attributes.get(attr) ?? []) {
+  for (const n of refs.attributes(attr)) {
     const p = n.parent;
     if (p?.type === 'assignment' && p.childForFieldName('left')?.id === n.id) continue; // the definition
     if (p?.type === 'call' && p.childForFieldName('function')?.id === n.id) continue; // self.conv1(x)
@@ -75,7 +94,7 @@ export function replaceBlocker(call: Node, refs: ScriptRefs): string | undefined
  * tests it (`if m.bias is not None:`), unless it belongs to a named attribute other than `except` (`self.fc.bias`).
  */
 export function biasBlocker(refs: ScriptRefs, exceptAttr?: string): string | undefined {
-  for (const n of refs.attributes.get('bias') ?? []) {
+  for (const n of refs.attributes('bias')) {
     const obj = n.childForFieldName('object');
     if (obj?.type === 'attribute') {
       const owner = obj.childForFieldName('attribute')?.text;
@@ -113,17 +132,12 @@ export function trainsInBody(fn: Node | null, text: string): boolean {
 
 /** Whether `fn` returns a value (not a bare `return` / `return None`). */
 export function returnsValue(fn: Node): boolean {
-  let found = false;
-  walk(fn.childForFieldName('body')!, (n) => {
-    if (found) return false;
-    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
-    if (n.type === 'return_statement') {
-      const v = kids(n)[0];
-      if (v && v.type !== 'none') found = true;
-    }
-    return undefined;
+  // The text decides most functions without creating a node; the search runs inside the wasm module.
+  if (!/\breturn[ \t]*[^\s#;]/.test(fn.text)) return false;
+  return fn.descendantsOfType('return_statement').some((r) => {
+    const v = kids(r)[0];
+    return !!v && v.type !== 'none' && enclosingFunction(r)?.id === fn.id;
   });
-  return found;
 }
 
 export type FlowVerdict =
@@ -142,7 +156,7 @@ export function inferenceFlow(call: Node, text: string, refs: ScriptRefs, isTrai
   if (trainsInBody(fn, text)) return { kind: 'training', why: `\`${fn!.childForFieldName('name')?.text}\` back-propagates or takes log-probabilities of what it computes` };
   if (!fn || !returnsValue(fn)) return { kind: 'inference' };
   const name = fn.childForFieldName('name')?.text ?? '';
-  const callers = callSitesOf(name, text, refs);
+  const callers = refs.callSites(name);
   if (callers.length === 0) return { kind: 'unproven', why: `\`${name}\` returns its result and no caller in this file shows what is done with it` };
   for (const c of callers) {
     const cf = enclosingFunction(c);
@@ -156,12 +170,12 @@ export function inferenceFlow(call: Node, text: string, refs: ScriptRefs, isTrai
 }
 
 /** Calls of a function or method named `name` (`name(...)`, `self.name(...)`, `agent.name(...)`). */
-export function callSitesOf(name: string, text: string, refs: ScriptRefs): Node[] {
+function callSitesIn(name: string, text: string, root: Node, attributes: (name: string) => Node[]): Node[] {
   const out: Node[] = [];
-  for (const n of refs.attributes.get(name) ?? []) if (n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id) out.push(n.parent);
+  if (!/^[A-Za-z_]\w*$/.test(name)) return out;
+  for (const n of attributes(name)) if (n.parent?.type === 'call' && n.parent.childForFieldName('function')?.id === n.id) out.push(n.parent);
   const re = new RegExp(`(?<![\\w.])${name}\\s*\\(`, 'g');
-  const root = refs.functionsByName.get(name)?.[0]?.tree.rootNode;
-  if (root) {
+  {
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const leaf = root.descendantForIndex(m.index, m.index + name.length);
       const call = leaf?.parent;
@@ -183,16 +197,7 @@ export function torchName(imports: Map<string, string>): string | undefined {
  * would change) and no line continuation inside brackets that starts at column 0.
  */
 export function reindentSafe(nodes: Node[]): boolean {
-  for (const st of nodes) {
-    let bad = false;
-    walk(st, (n) => {
-      if (bad) return false;
-      if ((n.type === 'string' || n.type === 'concatenated_string') && n.startPosition.row !== n.endPosition.row) bad = true;
-      return undefined;
-    });
-    if (bad) return false;
-  }
-  return true;
+  return nodes.every((st) => !/['"]/.test(st.text) || st.descendantsOfType('string').every((n) => n.startPosition.row === n.endPosition.row));
 }
 
 /** The statements from `st` to the end of its block. */
