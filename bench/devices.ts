@@ -41,7 +41,7 @@ const outside = all.filter((l) => Math.abs(l.errorPct) > 35).sort((a, b) => Math
 const energy = all.filter((l) => l.energyErrorPct !== undefined).map((l) => Math.abs(l.energyErrorPct!)).sort((a, b) => a - b);
 const covered = all.filter((l) => l.inInterval).length;
 const newBoard = withOwn.flatMap((p) => p.newBoard).map((l) => Math.abs(l.errorPct)).sort((a, b) => a - b);
-console.log(`\nOverall latency, leave-one-out: ${all.length} points, median |error| ${f1(median(abs))}%, worst ${f1(abs[abs.length - 1])}%, ${all.length - outside.length}/${all.length} within ±35% (${outside.length} outside)`);
+console.log(`\nOverall latency, leave-one-out: ${all.length} points, median |error| ${median(abs).toFixed(2)}%, worst ${f1(abs[abs.length - 1])}%, ${all.length - outside.length}/${all.length} within ±35% (${outside.length} outside)`);
 console.log(`Overall energy, leave-one-out: ${energy.length} points, median |error| ${f1(median(energy))}%, worst ${f1(energy[energy.length - 1])}%`);
 console.log(`Coverage of the 80% intervals (held-out points inside the interval they would have carried): ${covered}/${all.length} = ${f1((100 * covered) / all.length)}%`);
 console.log(`A board never measured (its family / sibling-runtime fit only), on the ${newBoard.length} points of boards that are: median |error| ${f1(median(newBoard))}%, worst ${f1(newBoard[newBoard.length - 1])}%`);

@@ -77,6 +77,8 @@ export interface RuntimeEntry {
   fit?: DeviceFit;
 }
 
+  /** The runtime version the parameters describe (the newest measured, when the evidence spans versions). */
+  runtimeVersion?: string;
 /** What `npm run fit:devices` (or `calibrate`) wrote: see schemas/device-profile.schema.json#/definitions/fit. */
 export interface DeviceFit {
   /** profile: own points; runtime-family: sibling boards with this runtime; family: the core family; none: datasheet; user: calibrate. */

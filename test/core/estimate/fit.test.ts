@@ -114,3 +114,25 @@ test('a shared (common) prior shift moves every efficiency when only one kernel 
   assert.ok(shared.params.logEffDepthwise < GLOBAL_PRIOR.mean.logEffDepthwise - 0.1, 'depthwise follows conv down');
   assert.ok(shared.params.logEffDepthwise > shared.params.logEffConv - GLOBAL_PRIOR.mean.logEffConv + GLOBAL_PRIOR.mean.logEffDepthwise - 1e-9, 'but less than conv moved');
 });
+
+test('runtime versions: a known 2x speed-up between versions is recovered and the parameters describe the newest', () => {
+  const rand = seededRandom(11);
+  const graphs = Array.from({ length: 12 }, () => randomGraph(rand));
+  const truth = toVector(TRUTH);
+  // Version 7.1 ran every model 2x slower than 9.0; the flat prior lets the points decide.
+  const pts: FitPoint[] = graphs.flatMap((g, i) => [
+    { id: `a${i}`, features: g, latencyMs: 2 * predictMs(g, truth), version: '7.1.0', group: `m${i}` },
+    { id: `b${i}`, features: g, latencyMs: predictMs(g, truth), version: '9.0.0', group: `m${i}` },
+  ]);
+  const fit = fitProfile(pts, { ...priorAround(GLOBAL_PRIOR.mean, 100), versionSd: 1 });
+  assert.equal(fit.referenceVersion, '9.0.0');
+  assert.ok(Math.abs(fit.versionOffsets!['7.1.0']! - Math.log(2)) < 0.01, `offset ${fit.versionOffsets!['7.1.0']}`);
+  assert.ok(Math.abs(fit.versionOffsets!['9.0.0']!) < 1e-12);
+  for (const g of graphs.slice(0, 3)) assert.ok(Math.abs(predictMs(g, toVector(fit.params)) / predictMs(g, truth) - 1) < 0.01, 'params predict 9.0');
+  // Held out, each model's 7.1 point is predicted at 7.1's speed from the other models.
+  const loo = leaveOneOut(pts, { ...priorAround(GLOBAL_PRIOR.mean, 100), versionSd: 1 });
+  assert.ok(loo.latency.worstAbsErrorPct < 3, `${loo.latency.worstAbsErrorPct}%`);
+  // Versions that do not order (a description, a commit hash) get no offsets.
+  const unordered = fitProfile(pts.map((p) => ({ ...p, version: p.version === '7.1.0' ? 'TFLite Micro 3e190e5' : p.version })), { ...GLOBAL_PRIOR, versionSd: 1 });
+  assert.equal(unordered.versionOffsets, undefined);
+});

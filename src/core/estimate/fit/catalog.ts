@@ -15,6 +15,8 @@ export const RUNTIME_SD = 1.0;
 export const PROFILE_SD = 0.5;
 /** Sd of the shift all four efficiencies of a profile share away from the level above (see FitPrior.common). */
 export const COMMON_SD = 0.7;
+/** Sd of each runtime version's speed offset on a profile (see FitPrior.versionSd); the profile describes the newest. */
+export const VERSION_SD = 0.3;
 const EFFICIENCIES: ParamName[] = ['logEffConv', 'logEffDepthwise', 'logEffMatmul', 'logEffOther'];
 /** Prior log sd of the active power around the datasheet figure. */
 export const POWER_SD = 1.0;
@@ -90,6 +92,7 @@ export function fitCatalog(profiles: readonly DeviceProfile[], evidence: readonl
     used.push({
       id: s.id, group: options.holdOut === 'point' ? s.id : `${prof!.id}|${s.model.id}`, features: options.featuresOf(s, prof!), latencyMs: s.latencyMs,
       ...(s.energyUj !== undefined ? { energyMj: s.energyUj / 1000 } : {}),
+      ...(s.runtimeVersion ? { version: s.runtimeVersion } : {}),
       profile: prof!.id, board: s.board, runtime: s.runtime, family: prof!.family ?? 'none', source: s,
     });
   }
@@ -118,8 +121,9 @@ export function fitCatalog(profiles: readonly DeviceProfile[], evidence: readonl
     const own = used.filter((q) => q.profile === p.id);
     const up = upper(p);
     const powerPrior = { powerW: p.activePowerW > 0 ? p.activePowerW : 1, logSd: POWER_SD };
-    const prior: FitPrior | undefined = up.params ? { ...priorAround(up.params, PROFILE_SD, powerPrior), ...(COMMON_SD > 0 ? { common: { params: EFFICIENCIES, sd: COMMON_SD } } : {}) }
-      : own.length > 0 ? { ...GLOBAL_PRIOR, logPowerW: { mean: Math.log(powerPrior.powerW), sd: POWER_SD } } : undefined;
+    const versioned = VERSION_SD > 0 ? { versionSd: VERSION_SD } : {};
+    const prior: FitPrior | undefined = up.params ? { ...priorAround(up.params, PROFILE_SD, powerPrior), ...(COMMON_SD > 0 ? { common: { params: EFFICIENCIES, sd: COMMON_SD } } : {}), ...versioned }
+      : own.length > 0 ? { ...GLOBAL_PRIOR, logPowerW: { mean: Math.log(powerPrior.powerW), sd: POWER_SD }, ...versioned } : undefined;
     const fitted = prior ? fitProfile(own, prior) : undefined;
     const loo = own.length > 0 && prior ? leaveOneOut(own, prior) : undefined;
     const newBoard = up.params ? own.map((q) => looPoint(q, q.group!, { params: up.params!, points: 0, logRms: 0, iterations: 0, energyPoints: 0 })) : [];
@@ -129,6 +133,7 @@ export function fitCatalog(profiles: readonly DeviceProfile[], evidence: readonl
       fit: {
         level: own.length > 0 ? 'profile' : up.level,
         ...(p.family ? { family: p.family } : {}),
+        ...(fitted?.referenceVersion ? { runtimeVersion: fitted.referenceVersion } : {}),
         evidencePoints: own.length,
         energyEvidencePoints: own.filter((q) => q.energyMj !== undefined).length,
         evidence: own.map((q) => q.id),

@@ -11,6 +11,8 @@ export interface FitPoint {
   energyMj?: number;
   /** Points that measure the same model (several submissions of one benchmark): leave-one-out holds them out together. */
   group?: string;
+  /** Runtime version measured (with FitPrior.versionSd, each version gets its own speed offset). */
+  version?: string;
 }
 
 /** Gaussian prior in log space: mean and standard deviation per parameter, and on the log of the active power (W). */
@@ -23,6 +25,12 @@ export interface FitPrior {
    * kernel, so the efficiencies may move together more easily than apart (prior covariance sd² I + common² 11ᵀ).
    */
   common?: { params: ParamName[]; sd: number };
+  /**
+   * Sd of a per-runtime-version log speed offset (X-CUBE-AI 7.1 → 9.0 ran the same model 2.7× faster): with points of
+   * two or more versions, each version's latencies scale by exp(offset), and the returned parameters describe the
+   * newest version (the others' offsets relative to it in `versionOffsets`).
+   */
+  versionSd?: number;
 }
 
 export interface FitOptions {
@@ -41,23 +49,54 @@ export interface FittedParams {
   /** Active power (W) such that energyMj = powerW × latencyMs, fitted to the points with energy (else the prior). */
   powerW?: number;
   energyPoints: number;
+  /** The version `params` describe, and every fitted version's log offset from it (latency × exp(offset)). */
+  referenceVersion?: string;
+  versionOffsets?: Record<string, number>;
 }
 
 const DEFAULT_OBS_SD = 0.2;
 
+/**
+ * Numeric parts of a version string: a dotted number ("8.1.0" → [8, 1, 0], "Plumerai 2023.05" → [2023, 5]) or a
+ * year ("(2022)" → [2022]); [] when it has neither (a commit hash or a description does not order).
+ */
+export function versionParts(v: string): number[] {
+  const m = v.match(/\d+\.\d+(?:\.\d+)*/) ?? v.match(/\b(?:19|20)\d\d\b/);
+  return m ? m[0].split('.').map(Number) : [];
+}
+
+/** The newest of some version strings by their numeric parts (ties: the later in the list). */
+export function newestVersion(versions: readonly string[]): string {
+  const cmp = (a: number[], b: number[]) => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? -1) !== (b[i] ?? -1)) return (a[i] ?? -1) - (b[i] ?? -1);
+    return 0;
+  };
+  return versions.reduce((best, v) => (cmp(versionParts(v), versionParts(best)) >= 0 ? v : best));
+}
+
 /** MAP fit of the latency parameters (and the power, when the prior has one) to the points. */
 export function fitProfile(points: readonly FitPoint[], prior: FitPrior, options: FitOptions = {}): FittedParams {
   const obsW = 1 / (options.obsSd ?? DEFAULT_OBS_SD) ** 2;
-  const mu = toVector(prior.mean);
-  const P = priorPrecision(prior);
   const usable = points.filter((p) => p.latencyMs > 0);
+  // Version offsets only when the prior asks for them and the points span two or more versions.
+  // Only versions that all order (every point has one with numbers in it): descriptions are not versions.
+  const versions = prior.versionSd ? [...new Set(usable.map((p) => p.version ?? ''))] : [];
+  const ordered = versions.length >= 2 && versions.every((v) => versionParts(v).length > 0);
+  const V = ordered ? versions.length : 0;
+  const vIndex = usable.map((p) => (V > 0 && p.version !== undefined ? PARAM_COUNT + versions.indexOf(p.version) : -1));
+  const n = PARAM_COUNT + V;
+  const mu = [...toVector(prior.mean), ...new Array<number>(V).fill(0)];
+  const P7 = priorPrecision(prior);
+  const P = Array.from({ length: n }, (_, a) => Array.from({ length: n }, (_, c) => (a < PARAM_COUNT && c < PARAM_COUNT ? P7[a]![c]! : a === c ? 1 / prior.versionSd! ** 2 : 0)));
   const logY = usable.map((p) => Math.log(p.latencyMs));
   const grad = new Array<number>(PARAM_COUNT).fill(0);
+  const logPred = (i: number, theta: number[], g?: number[]) =>
+    Math.log(predictMs(usable[i]!.features, theta, g)) + (vIndex[i]! >= 0 ? theta[vIndex[i]!]! : 0);
 
   const objective = (theta: number[]): number => {
     let s = 0;
-    usable.forEach((p, i) => { const r = Math.log(predictMs(p.features, theta)) - logY[i]!; s += obsW * r * r; });
-    for (let a = 0; a < PARAM_COUNT; a++) for (let c = 0; c < PARAM_COUNT; c++) s += (theta[a]! - mu[a]!) * P[a]![c]! * (theta[c]! - mu[c]!);
+    usable.forEach((_, i) => { const r = logPred(i, theta) - logY[i]!; s += obsW * r * r; });
+    for (let a = 0; a < n; a++) for (let c = 0; c < n; c++) s += (theta[a]! - mu[a]!) * P[a]![c]! * (theta[c]! - mu[c]!);
     return s;
   };
 
@@ -68,19 +107,21 @@ export function fitProfile(points: readonly FitPoint[], prior: FitPrior, options
   const maxIt = options.maxIterations ?? 200;
   for (; iterations < maxIt && usable.length > 0; iterations++) {
     // Normal equations of the linearised problem: (JᵀWJ + P + λ·diag) δ = −(JᵀW r + P(θ − μ)).
-    const A = Array.from({ length: PARAM_COUNT }, () => new Array<number>(PARAM_COUNT).fill(0));
-    const b = new Array<number>(PARAM_COUNT).fill(0);
+    const A = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    const b = new Array<number>(n).fill(0);
     usable.forEach((p, i) => {
       const pred = predictMs(p.features, theta, grad);
-      const r = Math.log(pred) - logY[i]!;
-      const J = grad.map((g) => g / pred);
-      for (let a = 0; a < PARAM_COUNT; a++) {
+      const r = Math.log(pred) + (vIndex[i]! >= 0 ? theta[vIndex[i]!]! : 0) - logY[i]!;
+      const J = [...grad.map((g) => g / pred), ...new Array<number>(V).fill(0)];
+      if (vIndex[i]! >= 0) J[vIndex[i]!] = 1;
+      for (let a = 0; a < n; a++) {
+        if (J[a] === 0) continue;
         b[a]! -= obsW * J[a]! * r;
-        for (let c = 0; c < PARAM_COUNT; c++) A[a]![c]! += obsW * J[a]! * J[c]!;
+        for (let c = 0; c < n; c++) A[a]![c]! += obsW * J[a]! * J[c]!;
       }
     });
-    for (let a = 0; a < PARAM_COUNT; a++) {
-      for (let c = 0; c < PARAM_COUNT; c++) {
+    for (let a = 0; a < n; a++) {
+      for (let c = 0; c < n; c++) {
         A[a]![c]! += P[a]![c]!;
         b[a]! -= P[a]![c]! * (theta[c]! - mu[c]!);
       }
@@ -106,16 +147,27 @@ export function fitProfile(points: readonly FitPoint[], prior: FitPrior, options
   }
 
   let ss = 0;
-  usable.forEach((p, i) => { ss += (Math.log(predictMs(p.features, theta)) - logY[i]!) ** 2; });
+  usable.forEach((_, i) => { ss += (logPred(i, theta) - logY[i]!) ** 2; });
   const withEnergy = usable.filter((p) => p.energyMj !== undefined && p.energyMj > 0);
   const power = prior.logPowerW ? fitLogPower(withEnergy, prior.logPowerW, options.obsSd ?? DEFAULT_OBS_SD) : undefined;
+  // Every latency term scales with exp(offset): the newest version's offset folds into the parameters exactly.
+  const base = theta.slice(0, PARAM_COUNT);
+  let version: { referenceVersion: string; versionOffsets: Record<string, number> } | undefined;
+  if (V > 0) {
+    const ref = newestVersion(versions);
+    const o = theta[PARAM_COUNT + versions.indexOf(ref)]!;
+    base[0]! -= o; base[1]! -= o; base[2]! -= o; base[3]! -= o;
+    base[4]! += o; base[5]! += o; base[6]! += o;
+    version = { referenceVersion: ref, versionOffsets: Object.fromEntries(versions.map((v, k) => [v, theta[PARAM_COUNT + k]! - o])) };
+  }
   return {
-    params: fromVector(theta),
+    params: fromVector(base),
     points: usable.length,
     logRms: usable.length > 0 ? Math.sqrt(ss / usable.length) : 0,
     iterations,
     ...(power !== undefined ? { powerW: Math.exp(power) } : {}),
     energyPoints: withEnergy.length,
+    ...(version ?? {}),
   };
 }
 

@@ -66,7 +66,8 @@ export function leaveOneOut(points: readonly FitPoint[], prior: PriorFor, option
 
 /** The held-out prediction of one point from a fit that did not see it. */
 export function looPoint(p: FitPoint, group: string, fit: FittedParams): LooPoint {
-  const predictedMs = predictLatencyMs(p.features, fit.params);
+  // A held-out point of a version the fit saw is timed at that version's speed; an unseen version at the newest's.
+  const predictedMs = predictLatencyMs(p.features, fit.params) * Math.exp(p.version !== undefined ? fit.versionOffsets?.[p.version] ?? 0 : 0);
   const lp: LooPoint = {
     id: p.id, group, measuredMs: p.latencyMs, predictedMs,
     errorPct: 100 * (predictedMs / p.latencyMs - 1),
