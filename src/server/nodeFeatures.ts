@@ -87,6 +87,13 @@ export function nodeMetrics(entry: ModelEntry, deviceId: string, workspaceDir?: 
     activationMemory[c.index] = c.outputBytes;
   }
   const metrics: NodeMetrics = { values: { macs, weightBytes, activationMemory } };
+  // The patch region: nodes that run tile by tile and the per-tile buffer each writes (absent without a patch plan).
+  const patch = entry.analysis.report.plans?.patch;
+  if (patch && !('unavailable' in patch) && patch.region.nodes.length) {
+    const patchTile = column();
+    patch.region.nodes.forEach((i, k) => { if (i < n) patchTile[i] = patch.region.tileBytes[k]!; });
+    metrics.values.patchTile = patchTile;
+  }
   if (deviceId) {
     const e = estimateOn(entry, deviceId, workspaceDir);
     if (!e.ok) return e;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeModelFile } from '../../src/core/analyze';
+import { applyPlan } from '../../src/core/analyze/plan';
 import { builtInProfiles, isLink } from '../../src/core/devices';
 import { unwrap } from '../../src/core/result';
 import type { ModelEntry } from '../../src/server/modelStore';
@@ -132,5 +133,24 @@ test('a cached estimate is made again when the device profile changes under the 
     assert.ok(Math.abs(b - a - 100) < 1e-6, `${a} → ${b}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the patch region overlay: the prefix nodes the patch plan tiles, each with its largest per-tile output', async () => {
+  const e = await entry();
+  assert.equal(unwrap(nodeMetrics(e, '')).values.patchTile, undefined, 'no plans in the report: no patch overlay');
+  applyPlan(e.analysis, undefined);
+  const patch = e.analysis.report.plans!.patch;
+  assert.ok(!('unavailable' in patch));
+  const m = unwrap(nodeMetrics(e, ''));
+  const tiles = m.values.patchTile!;
+  assert.equal(tiles.length, e.analysis.model.graph.nodes.length);
+  const marked = tiles.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0);
+  assert.deepEqual(marked, patch.region.nodes);
+  assert.equal(marked.length, patch.split.prefixNodes);
+  // A per-tile buffer is a fraction of the node's whole output (a 3x3 grid with halos: well under half).
+  for (const i of marked) {
+    const whole = e.analysis.cost.nodes.find((c) => c.index === i)!.outputBytes;
+    assert.ok(tiles[i]! > 0 && tiles[i]! < whole / 2, `node ${i}: tile ${tiles[i]} of ${whole}`);
   }
 });

@@ -199,7 +199,7 @@ function fillMetricSelect(): void {
   metricSelect.append(h('option', { text: 'None (op families)', attrs: { value: 'none' } }));
   for (const m of HOTSPOT_METRICS) {
     const available = metrics?.values[m.id] !== undefined;
-    const option = h('option', { text: available ? m.label : `${m.label} (needs a device)`, attrs: { value: m.id } });
+    const option = h('option', { text: available ? m.label : `${m.label} (${m.id === 'patchTile' ? 'no patch region' : 'needs a device'})`, attrs: { value: m.id } });
     option.disabled = !available;
     metricSelect.append(option);
   }

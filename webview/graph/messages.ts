@@ -6,7 +6,7 @@ import type { GraphLayout, ModelOutline, NodeDetails, SubgraphStep, TensorDetail
 export type { GraphLayout, ModelOutline, NodeDetails, SubgraphStep, TensorDetail, WeightStats };
 
 /** Metrics the hotspot overlay can colour by. */
-export type HotspotMetric = 'latency' | 'energy' | 'macs' | 'activationMemory' | 'weightBytes';
+export type HotspotMetric = 'latency' | 'energy' | 'macs' | 'activationMemory' | 'weightBytes' | 'patchTile';
 
 export const HOTSPOT_METRICS: readonly { id: HotspotMetric; label: string; unit: string }[] = [
   { id: 'latency', label: 'Latency', unit: 'ms' },
@@ -14,6 +14,8 @@ export const HOTSPOT_METRICS: readonly { id: HotspotMetric; label: string; unit:
   { id: 'macs', label: 'MACs', unit: 'MACs' },
   { id: 'activationMemory', label: 'Activation memory', unit: 'bytes' },
   { id: 'weightBytes', label: 'Weight bytes', unit: 'bytes' },
+  // The patch region (docs/memory-plans.md): nodes that run per tile, by the per-tile buffer each writes.
+  { id: 'patchTile', label: 'Patch tile buffers', unit: 'bytes' },
 ];
 
 /**

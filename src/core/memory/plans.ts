@@ -57,6 +57,11 @@ export interface PatchFigures extends PlanFigures {
   /** True when the model is already patched (the `patch` pass wrote it); else the plan of the model it would write. */
   applied: boolean;
   split: PatchSplitSummary;
+  /**
+   * The patch region in this model's graph: node indices that run per tile and, for each, the bytes of its largest
+   * tile output (the per-tile buffer it writes). For a patched model, its tile copies (named `patch/t…`).
+   */
+  region: { nodes: number[]; tileBytes: number[] };
   assumption: string;
 }
 
@@ -198,6 +203,8 @@ export interface PatchBuild {
   initializers: Tensor[];
   /** Facts of every new tensor. */
   values: Map<string, ValueFacts>;
+  /** Per prefix node (index in the original graph): the bytes of its largest tile output. */
+  region: Map<number, number>;
   /** Which tensors share storage (input windows, halo crops, the tiles that make up the prefix output). */
   aliases: Aliases;
   summary: PatchSplitSummary;
@@ -428,6 +435,7 @@ export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: Patch
     return name;
   };
   const tileOutputs: string[] = [];
+  const region = new Map<number, number>();
   let prefixMacs = 0, patchedMacs = 0, tileBufferBytes = 0;
   for (const k of cut.prefix) prefixMacs += c.macsOf(k);
   tiles.forEach((tile, t) => {
@@ -489,6 +497,7 @@ export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: Patch
       }
       nodes.push({ ...n, name: fresh(`${tag}/${n.name || n.opType}`), inputs, outputs: [name, ...n.outputs.slice(1).map(() => '')], attributes });
       const full4 = shape4(values, out)!;
+      region.set(tn.node, Math.max(region.get(tn.node) ?? 0, bytesOf(values, out, facts.get(name)!.shape as number[])));
       patchedMacs += c.macsOf(tn.node) * (area(tn.out) / (full4[2]! * full4[3]!));
     }
   });
@@ -509,7 +518,7 @@ export function buildPatch(g: Graph, values: Map<string, ValueFacts>, cut: Patch
   for (const i of cut.rest) nodes.push(g.nodes[i]!);
   const totalMacs = options.totalMacs ?? 0;
   return {
-    nodes, initializers, values: facts, aliases: { views, joins },
+    nodes, initializers, values: facts, aliases: { views, joins }, region,
     summary: {
       prefixNodes: cut.prefix.length, output: cut.output, grid, tileBufferBytes, prefixMacs, patchedPrefixMacs: Math.round(patchedMacs),
       macOverhead: totalMacs > 0 ? (patchedMacs - prefixMacs) / totalMacs : 0,
@@ -753,8 +762,16 @@ function patchFigures(a: PlansInput, dtypeOf: ((name: string, d: DType) => DType
   if (views) {
     const meta = JSON.parse(a.model.metadataProps!.find((p) => p.key === PATCH_KEY)!.value) as Partial<PatchSplitSummary> & { grid?: number };
     const fig = planWithViews(a.model.graph, a.shapes.values, views, dtypeOf ? { dtypeOf } : {});
+    const region = { nodes: [] as number[], tileBytes: [] as number[] };
+    a.model.graph.nodes.forEach((n, i) => {
+      const out = n.outputs[0];
+      const s = out ? a.shapes.values.get(out)?.shape : undefined;
+      if (!n.name.startsWith('patch/t') || !out || !s || !s.every((d) => typeof d === 'number')) return;
+      region.nodes.push(i);
+      region.tileBytes.push(bytesOf(a.shapes.values, out, s as number[]));
+    });
     return {
-      ...fig, applied: true, assumption: PATCH_ASSUMPTION,
+      ...fig, applied: true, assumption: PATCH_ASSUMPTION, region,
       split: {
         prefixNodes: meta.prefixNodes ?? 0, output: meta.output ?? '', grid: meta.grid ?? 0, tileBufferBytes: meta.tileBufferBytes ?? 0,
         prefixMacs: meta.prefixMacs ?? 0, patchedPrefixMacs: meta.patchedPrefixMacs ?? 0, macOverhead: meta.macOverhead ?? 0,
@@ -768,7 +785,11 @@ function patchFigures(a: PlansInput, dtypeOf: ((name: string, d: DType) => DType
     ...(maxOverhead !== undefined ? { maxOverhead } : {}), ...(dtypeOf ? { dtypeOf } : {}),
   });
   if ('unavailable' in found) return found;
-  return { ...found.figures, applied: false, split: found.build.summary, assumption: PATCH_ASSUMPTION };
+  const region = [...found.build.region].sort((x, y) => x[0] - y[0]);
+  return {
+    ...found.figures, applied: false, split: found.build.summary, assumption: PATCH_ASSUMPTION,
+    region: { nodes: region.map((r) => r[0]), tileBytes: region.map((r) => r[1]) },
+  };
 }
 
 /** Why a plan does not apply to the model as it is (the patch plan needs a patched model), or undefined. */
