@@ -231,7 +231,7 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
   }
 
   const exports = exportNodes.map((n) => exportCall(n, ctx));
-  const model = findModel(index, exportNodes, instantiations, ctx, classes, text, root);
+  const model = findModel(index, exportNodes, instantiations, ctx, classes, text);
   const layers = new Map<string, LayerInstance[]>();
   const modules: ModuleSummary[] = [];
   const calls = model ? indexCalls(model.trace) : undefined;
@@ -342,7 +342,7 @@ export function scopeBefore(n: Node, ctx: EvalContext): ReturnType<typeof newSco
   return scope;
 }
 
-function findModel(index: NodeIndex, exportNodes: Node[], instantiations: Node[], ctx: EvalContext, classes: Map<string, ClassInfo>, text: string, root: Node): ScriptModel['model'] {
+function findModel(index: NodeIndex, exportNodes: Node[], instantiations: Node[], ctx: EvalContext, classes: Map<string, ClassInfo>, text: string): ScriptModel['model'] {
   let mod: ModSpec | undefined;
   let varName: string | undefined;
   let input: Shape | undefined;
@@ -363,7 +363,7 @@ function findModel(index: NodeIndex, exportNodes: Node[], instantiations: Node[]
   if (!mod) {
     // The model arrives as a parameter (or there is no export): the model the entry points build (the one assigned
     // to the exported name first), constructor or factory call.
-    const sites = entryBuildSites(root, ctx.functions, new Set(classes.keys()), (n) => canonical(n, ctx.imports));
+    const sites = entryBuildSites({ calls: index.calls, text, functions: ctx.functions, classes: new Set(classes.keys()), imports: ctx.imports, nameOf: (n) => canonical(n, ctx.imports) });
     const ordered = varName ? [...sites.filter((s) => assignedName(s.call) === varName), ...sites.filter((s) => assignedName(s.call) !== varName)] : sites;
     for (const s of ordered) {
       let v = evaluate(s.call, scopeBefore(s.call, ctx), ctx);

@@ -2,7 +2,7 @@
 // (module-level code and the `if __name__ == "__main__":` block, the functions they call, and functions named
 // main/test), in the order they run — not whichever class or factory happens to be defined last.
 import type { Node } from 'web-tree-sitter';
-import { kids, walk } from './syntax';
+import { enclosingFunction, kids } from './syntax';
 
 /** A call that builds a model: a model class, a torchvision/timm constructor, or a file function returning one. */
 export interface BuildSite {
@@ -12,87 +12,96 @@ export interface BuildSite {
   inner?: Node;
 }
 
+export interface EntryInput {
+  /** Every call of the file (the analysis's index). */
+  calls: Node[];
+  text: string;
+  /** Top-level functions by name. */
+  functions: ReadonlyMap<string, Node>;
+  /** Names of the file's nn.Module classes. */
+  classes: ReadonlySet<string>;
+  /** Local name → imported dotted name. */
+  imports: ReadonlyMap<string, string>;
+  /** Canonical dotted name of a callee (`models.resnet18` → `torchvision.models.resnet18`). */
+  nameOf: (n: Node) => string | undefined;
+}
+
 const ENTRY_NAMES = /^(main|run|demo|test(_\w+)?)$/;
 
 function isModelCallee(name: string | undefined, classes: ReadonlySet<string>): boolean {
   return !!name && (classes.has(name) || name.startsWith('torchvision.models.') || name === 'timm.create_model');
 }
 
+function inClass(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'class_definition') return true;
+  return false;
+}
+
 /** The constructor call a file function returns, following other factories and `x = Ctor(); return x` (depth 3). */
-export function factoryReturn(fn: Node, functions: ReadonlyMap<string, Node>, classes: ReadonlySet<string>, nameOf: (n: Node) => string | undefined, depth = 0): Node | undefined {
-  if (depth > 3) return undefined;
-  const body = fn.childForFieldName('body');
-  if (!body) return undefined;
-  const assigned = new Map<string, Node>();
-  let found: Node | undefined;
-  walk(body, (n) => {
-    if (found) return false;
-    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
-    if (n.type === 'assignment') {
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      if (l?.type === 'identifier' && r?.type === 'call') assigned.set(l.text, r);
+export function factoryReturn(fn: Node, input: EntryInput, depth = 0): Node | undefined {
+  if (depth > 3 || !/\breturn\b/.test(fn.text)) return undefined;
+  for (const r of fn.descendantsOfType('return_statement')) {
+    if (enclosingFunction(r)?.id !== fn.id) continue;
+    let v: Node | undefined = kids(r)[0];
+    if (v?.type === 'identifier') {
+      const name = v.text;
+      v = fn.descendantsOfType('assignment').filter((a) => a.childForFieldName('left')?.text === name && a.startIndex < r.startIndex).pop()?.childForFieldName('right') ?? undefined;
     }
-    if (n.type === 'return_statement') {
-      let v: Node | undefined = kids(n)[0];
-      if (v?.type === 'identifier') v = assigned.get(v.text);
-      if (v?.type === 'call') {
-        const callee = v.childForFieldName('function');
-        const name = callee ? nameOf(callee) : undefined;
-        if (isModelCallee(name, classes)) found = v;
-        else if (callee?.type === 'identifier' && functions.has(callee.text) && functions.get(callee.text)!.id !== fn.id) {
-          found = factoryReturn(functions.get(callee.text)!, functions, classes, nameOf, depth + 1);
-        }
-      }
+    if (v?.type !== 'call') continue;
+    const callee = v.childForFieldName('function');
+    if (isModelCallee(callee ? input.nameOf(callee) : undefined, input.classes)) return v;
+    const next = callee?.type === 'identifier' ? input.functions.get(callee.text) : undefined;
+    if (next && next.id !== fn.id) {
+      const inner = factoryReturn(next, input, depth + 1);
+      if (inner) return inner;
     }
-    return undefined;
-  });
-  return found;
+  }
+  return undefined;
 }
 
 /**
  * Model-building calls in the order the script's entry points make them: module-level code (the main guard
- * included), then the file functions that code calls (two levels deep), then functions named main/test/run/demo.
+ * included), then the file functions that code calls (two levels deep), then functions named main/run/demo/test*.
  */
-export function entryBuildSites(root: Node, functions: ReadonlyMap<string, Node>, classes: ReadonlySet<string>, nameOf: (n: Node) => string | undefined): BuildSite[] {
-  const out: BuildSite[] = [];
-  const seenCalls = new Set<number>();
-  const visited = new Set<number>();
-  const scopes: { node: Node; depth: number }[] = [];
-  // Module level: every statement that is not a definition (a main guard's body included).
-  for (const st of kids(root)) {
-    if (st.type === 'function_definition' || st.type === 'class_definition' || st.type === 'decorated_definition') continue;
-    if (st.type === 'import_statement' || st.type === 'import_from_statement') continue;
-    scopes.push({ node: st, depth: 0 });
+export function entryBuildSites(input: EntryInput): BuildSite[] {
+  const { text, functions, classes } = input;
+  // Only calls whose callee text can name a class, a file function or a torchvision/timm constructor are looked at
+  // further (each node crosses the wasm boundary; a 2,000-line script has thousands of calls).
+  const byScope = new Map<number, Node[]>();
+  for (const c of input.calls) {
+    const head = /^([A-Za-z_][\w.]*)\s*\(/.exec(text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 120)))?.[1];
+    if (!head) continue;
+    const last = head.slice(head.lastIndexOf('.') + 1);
+    const from = input.imports.get(head.split('.')[0]!) ?? '';
+    if (!classes.has(last) && !functions.has(head) && !/^(torchvision|timm)\b/.test(from)) continue;
+    if (inClass(c)) continue;
+    const fn = enclosingFunction(c);
+    const key = fn ? fn.id : -1;
+    const list = byScope.get(key);
+    if (list) list.push(c);
+    else byScope.set(key, [c]);
   }
-  const byName = [...functions.entries()].filter(([name]) => ENTRY_NAMES.test(name)).map(([, f]) => f);
-  const scan = (scope: Node, depth: number, calledFns: Node[]): void => {
-    walk(scope, (n) => {
-      if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return n.id === scope.id ? undefined : false;
-      if (n.type !== 'call' || seenCalls.has(n.id)) return undefined;
-      seenCalls.add(n.id);
-      const callee = n.childForFieldName('function');
-      const name = callee ? nameOf(callee) : undefined;
-      if (isModelCallee(name, classes)) out.push({ call: n });
-      else if (callee?.type === 'identifier' && functions.has(callee.text)) {
-        const fn = functions.get(callee.text)!;
-        const inner = factoryReturn(fn, functions, classes, nameOf);
-        if (inner) out.push({ call: n, inner });
-        else if (depth < 2) calledFns.push(fn);
+  const out: BuildSite[] = [];
+  const visited = new Set<number>();
+  const scan = (key: number, depth: number): void => {
+    if (visited.has(key)) return;
+    visited.add(key);
+    const called: Node[] = [];
+    for (const c of byScope.get(key) ?? []) {
+      const callee = c.childForFieldName('function');
+      if (isModelCallee(callee ? input.nameOf(callee) : undefined, classes)) {
+        out.push({ call: c });
+        continue;
       }
-      return undefined;
-    });
+      const fn = callee?.type === 'identifier' ? functions.get(callee.text) : undefined;
+      if (!fn) continue;
+      const inner = factoryReturn(fn, input);
+      if (inner) out.push({ call: c, inner });
+      else if (depth < 2) called.push(fn);
+    }
+    for (const f of called) scan(f.id, depth + 1);
   };
-  const runFunction = (fn: Node, depth: number): void => {
-    if (visited.has(fn.id)) return;
-    visited.add(fn.id);
-    const next: Node[] = [];
-    scan(fn, depth, next);
-    for (const f of next) runFunction(f, depth + 1);
-  };
-  const called: Node[] = [];
-  for (const s of scopes) scan(s.node, s.depth, called);
-  for (const f of called) runFunction(f, 1);
-  for (const f of byName) runFunction(f, 1);
+  scan(-1, 0);
+  for (const [name, f] of functions) if (ENTRY_NAMES.test(name)) scan(f.id, 1);
   return out;
 }
