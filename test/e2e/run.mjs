@@ -137,7 +137,8 @@ function prepareRun() {
     ['mlperf_vww_mobilenetv1_025_int8.onnx', 61], ['keras_mobilenetv2_035_128_c5_int8.onnx', 110], ['mlperf_ad_fc_autoencoder_int8.onnx', 9.5],
     ['keras_mobilenetv1_025_224_c5_int8.onnx', 290], ['keras_mobilenetv2_035_224_c5_int8.onnx', 330]];
   for (const [f] of timings) cpSync(join(EVIDENCE, f), join(board, f));
-  writeFileSync(join(board, 'timings.csv'), `# e2e: timings on an ESP32-S3 board\nmodel,ms\n${timings.map(([f, ms]) => `${f},${ms}`).join('\n')}\n`);
+  // At the workspace root (Quick Open finds it by name alone), model paths relative to it.
+  writeFileSync(join(workspace, 'timings.csv'), `# e2e: timings on an ESP32-S3 board\nmodel,ms\n${timings.map(([f, ms]) => `board/${f},${ms}`).join('\n')}\n`);
   // A training script: the language server's Python features annotate it with code lenses.
   const script = join(workspace, 'net.py');
   writeFileSync(script, 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 8, 3)\n        self.fc = nn.Linear(10, 4)\n\n    def forward(self, x):\n        return self.fc(self.conv(x))\n');
@@ -323,8 +324,8 @@ async function graphChecks(page, frame, expected) {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 20_000 });
     await input.fill(device.id);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: device.name }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Enter');
+    // A board has one profile per runtime (stm32f746, stm32f746@tflm-cmsis-nn, ...): click the one named, not the first.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: device.name }).first().click({ timeout: 20_000 });
     await page.locator('.statusbar-item', { hasText: device.id }).first().waitFor({ timeout: 20_000 });
     // The overlay offers latency once the host has sent per-node estimates for the device.
     await waitFor('latency metrics for the device', async () => {
@@ -439,6 +440,16 @@ async function main() {
         const shown = await frame.locator(`[data-metric=${key}] .metric-exact`).innerText();
         assert(shown.trim() === text, `${key} shows '${shown}', CLI says '${text}'`);
       }
+    });
+    await check("summary shows the memory plans as the CLI's plans, with the patch region and per-tile buffers", async () => {
+      const plans = expected.plans;
+      for (const key of ['per-tensor', 'in-place', 'patch']) {
+        const shown = await frame.locator(`[data-metric=plan-${key}] .metric-exact`).innerText();
+        const want = `${exact(plans[key].peakActivationBytes)} bytes peak`;
+        assert(shown.trim().startsWith(want), `plan ${key} shows '${shown}', CLI says '${want}'`);
+      }
+      const note = await frame.locator('[data-metric=plan-patch] .metric-note').innerText();
+      assert(note.includes(`the first ${plans.patch.split.prefixNodes} nodes`) && note.includes('per-tile buffers'), `patch note: '${note}'`);
     });
     await check('node table lists every node and sorts by MACs', async () => {
       const rows = await frame.locator('.node-table tbody tr').count();
@@ -609,10 +620,19 @@ async function main() {
     // The filter is costed on the active device: set it for the workspace.
     mkdirSync(join(run.workspace, '.vscode'), { recursive: true });
     writeFileSync(join(run.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'aiotLens.activeDevice': 'stm32h743' }));
-    await new Promise((r) => setTimeout(r, 2000));
+    await page.locator('.statusbar-item', { hasText: 'stm32h743' }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Escape');
     await command(page, 'AIoT Lens: Train Input Filter');
-    await pickModelIfAsked(page, 'silero_vad.onnx');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'speech' }).first().click({ timeout: 30_000 });
+    // Which model (the workspace holds several), then which samples folder: answered by typing, as a user would.
+    const widget = page.locator('.quick-input-widget');
+    await widget.filter({ hasText: /which model|samples for/ }).first().waitFor({ timeout: 30_000 });
+    if (await widget.filter({ hasText: 'which model' }).count()) {
+      await page.locator('.quick-input-widget input').fill('silero_vad.onnx');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'silero_vad.onnx' }).first().click({ timeout: 20_000 });
+    }
+    await widget.filter({ hasText: 'samples for silero_vad.onnx' }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(shotsDir, 'input-filter-folders.png') }).catch(() => {});
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'speech' }).first().click({ timeout: 20_000 });
     const skip = `skips ${(100 * want.heldOut.skipRatio).toFixed(1)}%`;
     const frame = await panelFrame(page, skip, 90_000);
     await page.screenshot({ path: join(shotsDir, 'input-filter.png') }).catch(() => {});
