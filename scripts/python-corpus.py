@@ -30,6 +30,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PUBLISHED = os.path.join(ROOT, 'test', 'fixtures', 'python', 'published')
 CONSTRUCTS = os.path.join(ROOT, 'test', 'fixtures', 'python', 'constructs')
 CORPUS = os.environ.get('AIOT_LENS_PY_CORPUS') or os.path.join(ROOT, '.cache', 'python-corpus')
+CORPUS_ROOTS = (os.path.abspath(CORPUS), os.path.abspath(CONSTRUCTS))
 
 # Top-level calls that may run while loading a file: they compute constants or parse options, nothing else.
 SAFE_CALL = re.compile(r'^(argparse\.ArgumentParser|parser\.(add_argument|parse_args|add_argument_group)|int|float|str|bool|tuple|list|dict|len|'
@@ -96,6 +97,9 @@ def load(path, modname, argv=()):
     ns = mod.__dict__
     here = os.path.dirname(path)
     old_argv, old_cwd = sys.argv, os.getcwd()
+    # Sibling modules (`from models import *`) are the file's own: two folders may both have a models.py.
+    for name in [n for n, m in sys.modules.items() if getattr(m, '__file__', None) and os.path.dirname(os.path.abspath(m.__file__)).startswith(CORPUS_ROOTS)]:
+        del sys.modules[name]
     sys.argv = [path, *argv]
     sys.path.insert(0, here)
     os.chdir(here)
@@ -189,6 +193,12 @@ def measure(model, inputs):
         else:
             macs = None
         paths[name] = [type(m).__name__, params, macs]
+    # A module registered under two names (`self.nolinear1 = self.nolinear2 = act`): the second name gets the same
+    # facts when they cannot depend on which name the call went through (no MACs of its own).
+    for name, m in model.named_modules(remove_duplicate=False):
+        first = names[id(m)]
+        if name not in paths and paths[first][2] in (0, None):
+            paths[name] = [type(m).__name__, paths[first][1], paths[first][2]]
     return paths, forward_error
 
 
@@ -230,8 +240,9 @@ def truth_for(path, modname, models, argv=()):
             call = first_call.get(name)
             try:
                 if call is not None and (call.args or call.keywords):
-                    args = [ast.literal_eval(a) for a in call.args]
-                    kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+                    # `*args` / `**kwargs` at the call: built without them (the analysis leaves what they may set unknown).
+                    args = [ast.literal_eval(a) for a in call.args if not isinstance(a, ast.Starred)]
+                    kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg is not None}
                     inst = obj(*args, **kwargs)
                 else:
                     inst = obj()

@@ -3,17 +3,18 @@ import type { Node } from 'web-tree-sitter';
 import { timmArchitecture, torchvisionArchitecture } from '../known-architectures';
 import { callArgs, kids } from '../syntax';
 import type { Shape } from '../types';
-import { type ClassInfo, type ModSpec, NONE, UNKNOWN, type Value } from '../values';
+import { type ClassInfo, type ModSpec, NONE, UNKNOWN, type Value, unknownBecause, whyOf } from '../values';
 import { type EvalContext, type EvaluatedArgs, MAX_DEPTH, Return, type Scope, homeOf, iterate, joinPath } from './context';
 import { clip, execBlock, execStatement, setAttr } from './statements';
 import { evaluate } from './expressions';
-import { ARGPARSE, argParserMethod, builtin, mathCall, newArgParser } from './builtins';
+import { ARGPARSE, NAMESPACE, argParserMethod, builtin, mathCall, newArgParser } from './builtins';
 import { buildContainer, buildKnown, buildTorchModule, emptyMod } from './torch-modules';
 import { applyModule, tensorFunction, tensorMethod } from './forward';
 
 export function evalArgs(call: Node, scope: Scope | undefined, ctx: EvalContext): EvaluatedArgs {
   const a = callArgs(call);
   const positional: Value[] = [];
+  let unknownRest: string | undefined;
   let splat = 0;
   a.positional.forEach((p, i) => {
     while (splat < a.splats.length && a.splats[splat]!.index === i) pushSplat(a.splats[splat++]!.node);
@@ -24,11 +25,23 @@ export function evalArgs(call: Node, scope: Scope | undefined, ctx: EvalContext)
     const v = evaluate(node, scope, ctx);
     const items = iterate(v);
     if (items) positional.push(...items);
-    else positional.push({ k: 'list', items: [v.k === 'unknown' ? v : UNKNOWN], tuple: true }, v.k === 'unknown' ? v : UNKNOWN); // marks arity unknown
+    else {
+      positional.push({ k: 'list', items: [v.k === 'unknown' ? v : UNKNOWN], tuple: true }, v.k === 'unknown' ? v : UNKNOWN); // marks arity unknown
+      unknownRest ??= whyOf(v) ?? `\`*${clip(node.text)}\` (line ${node.startPosition.row + 1}) is not static`;
+    }
   }
   const keywords = new Map<string, Value>();
   for (const [k, v] of a.keywords) keywords.set(k, evaluate(v, scope, ctx));
-  return { positional, keywords };
+  // `**kwargs`: a static dict adds its entries; anything else may pass any parameter.
+  for (const d of kids(call.childForFieldName('arguments'))) {
+    if (d.type !== 'dictionary_splat') continue;
+    const inner = kids(d)[0];
+    const v = inner ? evaluate(inner, scope, ctx) : UNKNOWN;
+    if (v.k === 'dict' && !v.entries.has(NAMESPACE) && !v.entries.has(ARGPARSE)) {
+      for (const [k, x] of v.entries) if (!keywords.has(k)) keywords.set(k, x);
+    } else unknownRest ??= whyOf(v) ?? `\`**${clip(inner?.text)}\` (line ${d.startPosition.row + 1}) is not static`;
+  }
+  return unknownRest ? { positional, keywords, unknownRest } : { positional, keywords };
 }
 
 export function evalCall(n: Node, scope: Scope | undefined, ctx: EvalContext): Value {
@@ -69,16 +82,31 @@ export function bindParams(fnNode: Node, args: EvaluatedArgs, scope: Scope, ctx:
     } else if (p.type === 'typed_parameter') name = kids(p).find((c) => c.type === 'identifier')?.text;
     else if (p.type === 'list_splat_pattern') {
       const nm = kids(p)[0]?.text;
-      if (nm) scope.vars.set(nm, { k: 'list', items: args.positional.slice(pos), tuple: true });
+      if (nm) scope.vars.set(nm, args.unknownRest ? unknownBecause(args.unknownRest) : { k: 'list', items: args.positional.slice(pos), tuple: true });
       pos = args.positional.length;
+      return;
+    } else if (p.type === 'dictionary_splat_pattern') {
+      // `**kwargs` receives the keywords no named parameter took.
+      const nm = kids(p)[0]?.text;
+      const named = new Set(params.map(paramName).filter((x): x is string => !!x));
+      const rest = new Map([...args.keywords].filter(([k]) => !named.has(k)));
+      if (nm) scope.vars.set(nm, args.unknownRest ? unknownBecause(args.unknownRest) : { k: 'dict', entries: rest });
       return;
     } else return;
     if (!name) return;
     let v: Value | undefined = args.keywords.get(name);
+    if (!v && args.unknownRest) v = unknownBecause(args.unknownRest);
     if (!v && pos < args.positional.length) v = args.positional[pos++];
     if (!v) v = dflt ? evaluate(dflt, scope.parent, ctx) : UNKNOWN;
     scope.vars.set(name, v);
   });
+}
+
+function paramName(p: Node): string | undefined {
+  if (p.type === 'identifier') return p.text;
+  if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.childForFieldName('name')?.text;
+  if (p.type === 'typed_parameter') return kids(p).find((c) => c.type === 'identifier')?.text;
+  return undefined;
 }
 
 export function callFunction(fnNode: Node, args: EvaluatedArgs, caller: Scope | undefined, ctx: EvalContext, self: Scope['self'], closure?: Scope): Value {

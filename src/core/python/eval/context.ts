@@ -145,6 +145,8 @@ export function markIncomplete(ctx: EvalContext, scope: Scope, why: string): voi
 export interface EvaluatedArgs {
   positional: Value[];
   keywords: Map<string, Value>;
+  /** Set when `*args` or `**kwargs` at the call could not be evaluated: any parameter may have been passed. */
+  unknownRest?: string;
 }
 
 export function record(ctx: EvalContext, path: string | undefined, typeName: string, input: Shape | null, output: Shape | null, macs: number | null): void {

@@ -232,9 +232,10 @@ export function broadcast(l: Value, r: Value): Shape | null {
   const n = Math.max(a.length, b.length);
   const out: Shape = [];
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
-    out.push(x === 1 ? y : y === 1 ? x : x === y ? x : null);
+    // A missing leading dim broadcasts as 1; an unknown one (null) stays unknown — `?? 1` would make it 1.
+    const x = i < n - a.length ? 1 : a[a.length - n + i]!;
+    const y = i < n - b.length ? 1 : b[b.length - n + i]!;
+    out.push(x === 1 ? y : y === 1 ? x : x !== null && x === y ? x : null);
   }
   return out;
 }

@@ -45,6 +45,11 @@ export function buildTorchModule(name: string, args: EvaluatedArgs, n: Node): Va
   m.args = a;
   m.layer = def;
   m.ownParams = def.params(a);
+  if (args.unknownRest) {
+    // `nn.Conv2d(*cfg)` / `nn.Linear(**kw)` that cannot be evaluated: any argument may differ.
+    m.ownParams = null;
+    m.unknownReason = `nn.${name}(...): ${args.unknownRest}`;
+  }
   for (const key of SIZE_ARGS) {
     const v = a.get(key);
     if (v instanceof FloatArg || (Array.isArray(v) && v.some((x) => x instanceof FloatArg))) {
