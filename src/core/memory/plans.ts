@@ -83,6 +83,11 @@ const POINTWISE = new Set([
 
 /** Pointwise ops a kernel can compute into one of its inputs (same size, read once per output element). */
 const IN_PLACE_OPS = new Set([...POINTWISE].filter((o) => o !== 'Cast'));
+/** The same for TFLite's builtin operators (a .tflite's graph keeps their names, domain `tflite`). */
+const TFLITE_IN_PLACE_OPS = new Set([
+  'ADD', 'SUB', 'MUL', 'DIV', 'RELU', 'RELU6', 'RELU_N1_TO_1', 'RELU_0_TO_1', 'LOGISTIC', 'TANH', 'HARD_SWISH',
+  'LEAKY_RELU', 'PRELU', 'ABS', 'NEG', 'EXP', 'SQRT', 'RSQRT', 'SQUARE', 'MAXIMUM', 'MINIMUM', 'ELU', 'GELU',
+]);
 
 // ---------------------------------------------------------------------------------------------------------------
 // In-place
@@ -104,6 +109,12 @@ function lifetimes(plan: ActivationPlan, model: Model, shapes: ShapeInference, d
 }
 
 function isDepthwise(node: Node, values: Map<string, ValueFacts>, weights: Map<string, Tensor>): boolean {
+  if (node.opType === 'DEPTHWISE_CONV_2D' && node.domain === 'tflite') {
+    // NHWC; filter [1, kh, kw, C·multiplier]: in place only with multiplier 1.
+    const x = values.get(node.inputs[0] ?? '')?.shape;
+    const y = values.get(node.outputs[0] ?? '')?.shape;
+    return x?.length === 4 && y?.length === 4 && typeof x[3] === 'number' && x[3] === y[3];
+  }
   if (node.opType !== 'Conv' || node.domain !== '') return false;
   const group = getAttribute(node, 'group');
   const g = group?.type === 'int' ? group.value : 1;
@@ -131,18 +142,19 @@ export function inPlacePlan(plan: ActivationPlan, model: Model, shapes: ShapeInf
     const node = lt.graph.nodes[lt.order[s]!]!;
     const out = node.outputs[0];
     const ob = out ? lt.buffers.get(out) : undefined;
-    if (!out || !ob || ob.firstStep !== s || node.outputs.filter(Boolean).length !== 1 || node.domain !== '') continue;
+    if (!out || !ob || ob.firstStep !== s || node.outputs.filter(Boolean).length !== 1 || (node.domain !== '' && node.domain !== 'tflite')) continue;
     const dies = (x: string) => {
       const r = root.get(x);
       return r !== undefined && !outputs.has(x) && group.get(r)!.last === s;
     };
     let into: string | undefined;
     let temp = 0;
-    if (IN_PLACE_OPS.has(node.opType)) {
+    if (node.domain === '' ? IN_PLACE_OPS.has(node.opType) : TFLITE_IN_PLACE_OPS.has(node.opType)) {
       into = node.inputs.find((x) => x && lt.buffers.has(x) && dies(x) && lt.buffers.get(x)!.bytes === ob.bytes);
     } else if (isDepthwise(node, lt.values, weights) && node.inputs[0] && dies(node.inputs[0])) {
       into = node.inputs[0];
-      const channels = lt.values.get(out)!.shape![1] as number;
+      const shape = lt.values.get(out)!.shape!;
+      const channels = (node.domain === 'tflite' ? shape[3] : shape[1]) as number;
       temp = Math.ceil(ob.bytes / channels);
     }
     if (!into) continue;

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeModel } from '../../../src/core/analyze';
+import { analyzeModel, analyzeModelFileSync } from '../../../src/core/analyze';
 import { buildPatch, patchCuts, patchedGraph, plansFor, recordedViews } from '../../../src/core/memory/plans';
 import { loadModelFile } from '../../../src/core/onnx/load';
 import { encodeModel } from '../../../src/core/onnx/encode';
@@ -167,4 +167,13 @@ test('in-place plan: elementwise ops and depthwise convolutions write over input
   assert.equal(p.depthwiseNodes, 1);
   assert.equal(p.inPlaceNodes, 2);
   assert.equal(p.peakActivationBytes, 2 * t);
+});
+
+test('in-place on a .tflite: TFLite builtin elementwise ops are recognised, the patch plan says why it does not apply', () => {
+  const a = unwrap(analyzeModelFileSync(join(__dirname, '..', '..', 'fixtures', 'models', 'tflite', 'face_detection_short_range.tflite')));
+  const p = plansFor(a);
+  // 33 ADD/RELU write over an input that dies there (the depthwise inputs are still read by the residual ADDs).
+  assert.equal(p['in-place'].inPlaceNodes, 33);
+  assert.ok(p['in-place'].peakActivationBytes < p['per-tensor'].peakActivationBytes);
+  assert.ok('unavailable' in p.patch && /TFLite Micro/.test(p.patch.unavailable));
 });
