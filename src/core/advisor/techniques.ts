@@ -229,7 +229,7 @@ export const TECHNIQUES: Technique[] = [
     // figures with them.
     id: 'in-place', label: 'in-place kernels', ruledOutBy: [],
     async propose(ctx) {
-      if (ctx.tflite || ctx.analysis.memoryPlan || ctx.device.memoryPlans?.includes('in-place')) return undefined;
+      if (ctx.analysis.memoryPlan || ctx.device.memoryPlans?.includes('in-place')) return undefined;
       const input = ctx.inputOf({ ...ctx.analysis, memoryPlan: 'in-place' });
       if (input.arenaBytes >= ctx.input.arenaBytes) return undefined;
       return {
