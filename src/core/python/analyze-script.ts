@@ -271,15 +271,20 @@ export function analyzeTree(tree: Tree, options: AnalyzeOptions = {}): ScriptMod
       ...(inst.path !== undefined ? { instancePath: inst.path } : {}),
     });
   }
-  // A known architecture used as the model directly (model = torchvision.models.resnet18(...)).
-  if (model && model.mod.kind !== 'user') {
+  // A known architecture used as the model directly (model = torchvision.models.resnet18(...)), or a model whose class
+  // is imported from a sibling file: summarized at the call that builds it, with the children built in this file.
+  if (model && (model.mod.kind !== 'user' || model.mod.cls?.home)) {
+    const params = modParams(model.mod);
+    const macs = subtreeMacs(model.trace, calls!, '');
+    const unknownReason = params === null ? unknownReasonOf(model.mod) : macs === null ? traceReason(model.trace, '') ?? (model.inputShape ? 'not reached by the forward() walk' : 'no input shape found (torch.randn(...) passed to the model or to torch.onnx.export)') : undefined;
     modules.push({
-      name: model.varName ?? model.mod.typeName,
+      name: model.mod.cls?.home ? model.mod.typeName : model.varName ?? model.mod.typeName,
       range: model.mod.range,
-      params: modParams(model.mod),
-      macs: subtreeMacs(model.trace, calls!, ''),
+      params,
+      macs,
+      ...(unknownReason ? { unknownReason } : {}),
       inputShape: model.inputShape,
-      layers: [...model.mod.children].map(([key, c]) => layerInfo(key, c, '', model.trace, calls)),
+      layers: [...model.mod.children].filter(([, c]) => c.tree === undefined || c.tree === tree).map(([key, c]) => layerInfo(key, c, '', model.trace, calls)),
       isExported: true,
       instancePath: '',
     });

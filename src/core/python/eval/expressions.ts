@@ -184,6 +184,13 @@ export function evalComparison(n: Node, scope: Scope | undefined, ctx: EvalConte
       case '>=': return { k: 'bool', v: x >= y };
     }
   }
+  if ((op === '==' || op === '!=') && (a.k === 'none' || b.k === 'none')) {
+    // `self.se != None`: a module, number, string or list is never None.
+    const other = a.k === 'none' ? b : a;
+    if (other.k === 'unknown' || other.k === 'tensor' || other.k === 'method' || other.k === 'ref') return UNKNOWN;
+    const eq = other.k === 'none';
+    return { k: 'bool', v: op === '==' ? eq : !eq };
+  }
   if (op === 'in' || op === 'not in') {
     const items = iterate(b);
     if (!items || (a.k !== 'num' && a.k !== 'str')) return UNKNOWN;
