@@ -235,7 +235,9 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
   if (yt.every((v) => v === yt[0])) throw new LensException('invalid-argument', 'the training split holds one kind of sample only; give more streams or samples');
   o.progress?.('training', 0, 1);
   const trainStreams = sp.train.map((i) => streams[i]!);
-  const oof = outOfFold(Xt, yt, byStream ? Math.min(5, new Set(trainStreams).size) : 5, { kind, seed }, byStream ? trainStreams : undefined);
+  // Folds of whole streams need two or more training streams; with one, the folds fall back to samples.
+  const streamFolds = byStream && new Set(trainStreams).size >= 2;
+  const oof = outOfFold(Xt, yt, streamFolds ? Math.min(5, new Set(trainStreams).size) : 5, { kind, seed }, streamFolds ? trainStreams : undefined);
   const threshold = chooseThreshold(oof, yt, recall);
   const clf = train(Xt, yt, { kind, seed });
   if (o.progress?.('training', 1, 1)) throw new LensException('cancelled', 'cancelled');
@@ -302,6 +304,7 @@ export async function learnFilter(o: FilterOptions): Promise<FilterResult> {
   if (hy.filter((v) => v === 1).length < Math.ceil(1 / Math.max(1e-9, 1 - recall))) {
     notes.push(`the held-out split has ${held.positives} non-redundant inputs: too few to resolve a recall of ${recall} (one miss is ${(100 / Math.max(1, held.positives)).toFixed(1)}%)`);
   }
+  if (byStream && !streamFolds) notes.push('one stream is left for training: the threshold was chosen on folds of its samples, not of whole streams');
   if (decisionsDiffer > 0) notes.push(`the exported filter decides differently from the TypeScript one on ${decisionsDiffer} sample(s) (float32 scores at the threshold)`);
   if (!byStream && streamCount < samples.length) notes.push('samples of one stream (windows of a file, numbered frames) are split between training and held-out at random: neighbours are alike, so held-out figures lean optimistic for new recordings (--split stream holds out whole streams)');
 
