@@ -53,7 +53,9 @@ export async function runMeasurements(a: MeasurementsArgs, io: CliIO): Promise<n
   } catch (e) {
     return fail(`${shown}: cannot create its folder (${e instanceof Error ? e.message : String(e)})`);
   }
-  const written = writeFileAtomic(file, `${JSON.stringify({ $schema: 'https://aiot-lens.dev/schemas/device-profile.schema.json', ...profile }, null, 2)}\n`, { force: true });
+  // The catalog file's own `$schema` is a path relative to the catalog: the written file names the published schema.
+  const { $schema: _catalogSchema, ...body } = profile as DeviceProfile & { $schema?: string };
+  const written = writeFileAtomic(file, `${JSON.stringify({ $schema: 'https://aiot-lens.dev/schemas/device-profile.schema.json', ...body }, null, 2)}\n`, { force: true });
   if (!written.ok) return fail(`${shown}: ${written.error.message}`);
 
   const c = cal.value;
