@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { checkScriptText } from '../../../src/core/python';
 import { analyzeTreeSafe } from '../../../src/core/python/analyze-script';
+import { codeLensesFor, hoverAt } from '../../../src/server/python';
 import type { SiblingModule } from '../../../src/core/python/imports';
 import { parseOnce } from '../../../src/core/python/parser';
 import { python } from './helpers';
@@ -84,4 +86,18 @@ test('sibling imports: read from the workspace only, analyzed once per content',
   const net = outside.modules.find((m) => m.name === 'KwsNet')!;
   assert.equal(net.params, null);
   assert.match(net.unknownReason ?? '', /ConvBNReLU\(1, 16, 2\)/);
+});
+
+test('the reason for an unknown figure reaches the code lens tooltip, the hover and check-script JSON', async () => {
+  const file = join(DIR, 'unfollowed_loop.py');
+  const text = readFileSync(file, 'utf8');
+  const r = await checkScriptText(await python(), text, { scriptPath: file });
+  const lens = codeLensesFor(r).find((l) => l.command?.title.includes('params unknown'))!;
+  assert.match(lens.command!.tooltip ?? '', /^Unknown: loop over `range\(DEPTH\)` \(line 14\) not followed/);
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes('self.body = nn.Sequential'));
+  const hover = (hoverAt(r, { line, character: lines[line]!.indexOf('nn.Sequential') + 4 })!.contents as { value: string }).value;
+  assert.match(hover, /params unknown/);
+  assert.match(hover, /unknown: loop over `range\(DEPTH\)` \(line 14\) not followed/);
+  assert.equal(r.report.modules.find((m) => m.name === 'Deep')?.unknownReason, 'loop over `range(DEPTH)` (line 14) not followed');
 });

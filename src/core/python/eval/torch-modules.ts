@@ -93,6 +93,11 @@ export function buildEncoderStack(args: EvaluatedArgs, n: Node): Value {
 
 export function buildContainer(name: string, args: EvaluatedArgs, n: Node): Value {
   const m = emptyMod(name, 'container', n);
+  if (args.unknownRest) {
+    // `nn.Sequential(*layers)` over a list the analysis could not follow: the reason is why the list is unknown.
+    m.unknownReason = args.unknownRest;
+    return { k: 'mod', m };
+  }
   const addAll = (items: Value[]): void => {
     for (const it of items) {
       if (it.k === 'mod') {
