@@ -630,7 +630,12 @@ async function main() {
       await page.locator('.quick-input-widget input').fill('silero_vad.onnx');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'silero_vad.onnx' }).first().click({ timeout: 20_000 });
     }
-    await widget.filter({ hasText: 'samples for silero_vad.onnx' }).first().waitFor({ timeout: 30_000 });
+    await widget.filter({ hasText: 'samples for silero_vad.onnx' }).first().waitFor({ timeout: 30_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(shotsDir, 'input-filter-fail.png') }).catch(() => {});
+      const toasts = await page.locator('.notifications-toasts').allInnerTexts().catch(() => []);
+      const quick = await widget.allInnerTexts().catch(() => []);
+      throw new Error(`${e.message.split('\n')[0]}; notifications: ${toasts.join(' | ')}; quick input: ${quick.join(' | ')}`);
+    });
     await page.screenshot({ path: join(shotsDir, 'input-filter-folders.png') }).catch(() => {});
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'speech' }).first().click({ timeout: 20_000 });
     const skip = `skips ${(100 * want.heldOut.skipRatio).toFixed(1)}%`;
