@@ -12,7 +12,7 @@ modules called under that path (null when the module is never called). The MAC c
 Conv = output elements x (in/groups) x kernel, ConvTranspose = input elements x (out/groups) x kernel, Linear = output
 elements x in_features, LSTM/GRU/RNN = steps x batch x gates x H x (in + H) per layer and direction, cells likewise
 per call, MultiheadAttention = Q/K/V/out projections plus the two attention products. Functional matmuls are not
-counted by either side.
+counted by either side. A module never called whose children ran (a ModuleList its parent iterates) gets their sum.
 
 Only the file's imports, definitions and simple top-level assignments (constants, argparse options at their defaults)
 run: no training loop, download or file write does. An import that fails binds a stub so the rest still loads.
@@ -188,10 +188,9 @@ def measure(model, inputs):
     paths = {}
     for name, m in model.named_modules():
         params = sum(p.numel() for p in m.parameters())
-        if name in called:
-            macs = sum(v for p, v in records if name == '' or p == name or p.startswith(name + '.'))
-        else:
-            macs = None
+        under = [v for p, v in records if name == '' or p == name or p.startswith(name + '.')]
+        # A container its parent iterates (TransformerEncoder's `layers`) is never called itself: what ran under it counts.
+        macs = sum(under) if name in called or under else None
         paths[name] = [type(m).__name__, params, macs]
     # A module registered under two names (`self.nolinear1 = self.nolinear2 = act`): the second name gets the same
     # facts when they cannot depend on which name the call went through (no MACs of its own).

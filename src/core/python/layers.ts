@@ -296,6 +296,25 @@ export const LAYERS: Record<string, LayerDef> = {
     params: encoderLayerParams,
     apply: encoderLayerApply,
   },
+  /** Self-attention, cross-attention over the memory, feed-forward and three norms; its MACs need the memory (not modelled). */
+  TransformerDecoderLayer: {
+    signature: ['d_model', 'nhead', 'dim_feedforward', 'dropout', 'activation', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
+    defaults: { dim_feedforward: 2048, batch_first: false, bias: true },
+    params: (a) => {
+      const d = int(a.get('d_model'));
+      const ff = int(a.get('dim_feedforward'));
+      const bias = bool(a.get('bias'));
+      if (d === null || ff === null || bias === null) return null;
+      const b = bias ? 1 : 0;
+      return 2 * (4 * d * d + 4 * d * b) + (d * ff + ff * b) + (ff * d + d * b) + 3 * (d + d * b);
+    },
+  },
+  /** nn.Transformer is built as a container (encoder, decoder) by the evaluator; this entry names its arguments. */
+  Transformer: {
+    signature: ['d_model', 'nhead', 'num_encoder_layers', 'num_decoder_layers', 'dim_feedforward', 'dropout', 'activation', 'custom_encoder', 'custom_decoder', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'],
+    defaults: { d_model: 512, nhead: 8, num_encoder_layers: 6, num_decoder_layers: 6, dim_feedforward: 2048, dropout: 0.1, custom_encoder: null, custom_decoder: null, layer_norm_eps: 1e-5, batch_first: false, norm_first: false, bias: true },
+    params: () => null,
+  },
   BatchNorm1d: NORM('affine', true),
   BatchNorm2d: NORM('affine', true),
   BatchNorm3d: NORM('affine', true),

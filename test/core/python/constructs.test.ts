@@ -44,7 +44,7 @@ test('constructs that are followed give exact totals for the model the file buil
     const p = truth[name]!.models[0]!.paths!['']!;
     return { params: p[1], macs: p[2] };
   };
-  for (const name of ['cfg_class_attr.py', 'expansion_attr.py', 'nested_def.py', 'padding_upsample.py', 'factory.py', 'sibling_import.py', 'argparse_options.py']) {
+  for (const name of ['cfg_class_attr.py', 'expansion_attr.py', 'nested_def.py', 'padding_upsample.py', 'factory.py', 'sibling_import.py', 'argparse_options.py', 'transformer_subclass.py']) {
     assert.deepEqual(await root(name), want(name), name);
   }
 });

@@ -134,6 +134,8 @@ export function instantiate(cls: ClassInfo, args: EvaluatedArgs, n: Node, ctx: E
       built.m.typeName = cls.name;
       built.m.cls = cls;
       built.m.layerBase = cls.layerBase;
+      // A torch container such as nn.Transformer: the subclass's own forward() (or none) decides what runs.
+      if (built.m.kind === 'container') built.m.kind = 'user';
       checkMixins(cls, built.m, ctx);
     }
     return built;
@@ -189,7 +191,12 @@ export function superInit(args: EvaluatedArgs, scope: Scope | undefined, ctx: Ev
   if (cls.layerBase && !base) {
     // super().__init__(...) of a torch layer subclass: the layer's own parameters, held by this instance.
     const built = buildTorchModule(cls.layerBase, args, cls.node);
-    if (built.k === 'mod') {
+    if (built.k === 'mod' && built.m.kind === 'container') {
+      // super().__init__(...) of an nn.Transformer subclass: its encoder and decoder become this module's children.
+      for (const [k, c] of built.m.children) self.m.children.set(k, c);
+      self.m.layerBase = cls.layerBase;
+      if (built.m.unknownReason) self.m.unknownReason ??= built.m.unknownReason;
+    } else if (built.k === 'mod') {
       Object.assign(self.m, { kind: 'layer', args: built.m.args, layer: built.m.layer, ownParams: built.m.ownParams, layerBase: cls.layerBase });
       if (built.m.unknownReason) self.m.unknownReason ??= built.m.unknownReason;
     }

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { type Arg, type Args, FloatArg, LAYERS, isKnownShape, prod } from '../layers';
 import type { KnownArchitecture } from '../known-architectures';
 import { rangeOf } from '../syntax';
-import { type ModSpec, type Value, toArg, whyOf } from '../values';
+import { type ModSpec, type Value, fromArg, toArg, whyOf } from '../values';
 import { CONTAINERS, type EvaluatedArgs, MAX_LOOP } from './context';
 
 /** Constructor arguments PyTorch requires to be ints. */
@@ -26,6 +26,7 @@ export function buildTorchModule(name: string, args: EvaluatedArgs, n: Node): Va
   }
   if (CONTAINERS.has(name)) return buildContainer(name, args, n);
   if (name === 'TransformerEncoder') return buildEncoderStack(args, n);
+  if (name === 'Transformer') return buildTransformer(args, n);
   const def = LAYERS[name];
   if (!def) {
     const m = emptyMod(name, 'opaque', n);
@@ -152,5 +153,42 @@ export function buildKnown(arch: KnownArchitecture | undefined, typeName: string
   head.layer = LAYERS[head.typeName];
   head.ownParams = head.layer!.params(a);
   m.children.set(arch.head.path, head);
+  return { k: 'mod', m };
+}
+
+/**
+ * nn.Transformer(d_model, nhead, num_encoder_layers, num_decoder_layers, dim_feedforward, ...): `encoder` holds
+ * num_encoder_layers encoder layers and a LayerNorm, `decoder` num_decoder_layers decoder layers and a LayerNorm.
+ */
+function buildTransformer(args: EvaluatedArgs, n: Node): Value {
+  const def = LAYERS.Transformer!;
+  const a = new Map<string, Value>();
+  for (const [k, v] of Object.entries(def.defaults)) a.set(k, fromArg(v));
+  args.positional.forEach((v, i) => a.set(def.signature[i]!, v));
+  for (const [k, v] of args.keywords) a.set(k, v);
+  const m = emptyMod('Transformer', 'container', n);
+  const custom = a.get('custom_encoder')?.k !== 'none' || a.get('custom_decoder')?.k !== 'none';
+  const ne = a.get('num_encoder_layers');
+  const nd = a.get('num_decoder_layers');
+  if (args.unknownRest || custom || ne?.k !== 'num' || nd?.k !== 'num' || ne.v > MAX_LOOP || nd.v > MAX_LOOP) {
+    m.unknownReason = args.unknownRest ?? 'nn.Transformer with a custom encoder/decoder or a layer count that is not static';
+    return { k: 'mod', m };
+  }
+  const layerArgs = (): EvaluatedArgs => ({
+    positional: [],
+    keywords: new Map(['d_model', 'nhead', 'dim_feedforward', 'dropout', 'layer_norm_eps', 'batch_first', 'norm_first', 'bias'].map((k) => [k, a.get(k)!] as [string, Value])),
+  });
+  const norm = (): ModSpec => {
+    const built = buildTorchModule('LayerNorm', { positional: [a.get('d_model')!], keywords: new Map([['eps', a.get('layer_norm_eps')!], ['bias', a.get('bias')!]]) }, n);
+    return (built as Extract<Value, { k: 'mod' }>).m;
+  };
+  for (const [part, count, layerType, stackType] of [['encoder', ne.v, 'TransformerEncoderLayer', 'TransformerEncoder'], ['decoder', nd.v, 'TransformerDecoderLayer', 'TransformerDecoder']] as const) {
+    const stack = emptyMod(stackType, 'container', n);
+    const layers = emptyMod('ModuleList', 'container', n);
+    stack.children.set('layers', layers);
+    for (let i = 0; i < count; i++) layers.children.set(String(i), (buildTorchModule(layerType, layerArgs(), n) as Extract<Value, { k: 'mod' }>).m);
+    stack.children.set('norm', norm());
+    m.children.set(part, stack);
+  }
   return { k: 'mod', m };
 }
