@@ -472,3 +472,79 @@ export function flattenShape(x: Shape, start: number | null, end: number | null)
 }
 
 export { sum as sumOrNull, prod, known as isKnownShape };
+
+/** One side of an einops pattern: each element is a list of axis names (a parenthesized group) or `...`. */
+function einopsSide(side: string): (string[] | '...')[] | null {
+  const out: (string[] | '...')[] = [];
+  const re = /\(([^)]*)\)|(\.\.\.)|([A-Za-z_]\w*|\d+)/g;
+  let rest = side;
+  for (const m of side.matchAll(re)) {
+    rest = rest.replace(m[0], '');
+    if (m[1] !== undefined) out.push(m[1].trim().split(/\s+/).filter(Boolean));
+    else if (m[2]) out.push('...');
+    else out.push([m[3]!]);
+  }
+  return rest.trim() === '' ? out : null;
+}
+
+/**
+ * Output shape of einops rearrange / repeat / reduce for `pattern` ("b c (h p1) (w p2) -> b (h w) (p1 p2 c)") on an
+ * input shape, with the axis sizes given as keywords; null when the pattern or a size cannot be resolved.
+ */
+export function einopsShape(pattern: string, input: Shape, axes: Map<string, number>, kind: 'rearrange' | 'repeat' | 'reduce'): Shape | null {
+  const [l, r] = pattern.split('->');
+  if (l === undefined || r === undefined) return null;
+  const left = einopsSide(l);
+  const right = einopsSide(r);
+  if (!left || !right) return null;
+  const sizes = new Map<string, number | null>(axes);
+  const ell = left.indexOf('...');
+  const fixed = left.length - (ell >= 0 ? 1 : 0);
+  if (ell < 0 ? input.length !== left.length : input.length < fixed) return null;
+  const ellDims = ell >= 0 ? input.slice(ell, ell + input.length - fixed) : [];
+  const dimsFor = (i: number): number | null | undefined => (ell >= 0 && i > ell ? input[i - 1 + ellDims.length] : input[i]);
+  for (let i = 0; i < left.length; i++) {
+    const el = left[i]!;
+    if (el === '...') continue;
+    const d = dimsFor(i);
+    const names = el.filter((x) => !/^\d+$/.test(x));
+    const literal = el.filter((x) => /^\d+$/.test(x)).reduce((a, x) => a * Number(x), 1);
+    const unknown = names.filter((x) => !sizes.has(x));
+    const known = names.filter((x) => sizes.has(x)).reduce<number | null>((a, x) => (a === null || sizes.get(x) === null ? null : a * sizes.get(x)!), literal);
+    if (unknown.length > 1) return null;
+    if (unknown.length === 1) sizes.set(unknown[0]!, d === null || d === undefined || known === null || d % known !== 0 ? null : d / known);
+    else if (typeof d === 'number' && known !== null && known !== d) return null; // PyTorch/einops would raise
+  }
+  const out: Shape = [];
+  for (const el of right) {
+    if (el === '...') {
+      out.push(...ellDims);
+      continue;
+    }
+    let p: number | null = 1;
+    for (const x of el) {
+      const s = /^\d+$/.test(x) ? Number(x) : sizes.get(x);
+      if (s === undefined) return null; // a new axis without its size (repeat needs it as a keyword)
+      p = p === null || s === null ? null : p * s;
+    }
+    out.push(p);
+  }
+  void kind;
+  return out;
+}
+
+const EINOPS_LAYER = (kind: 'rearrange' | 'reduce'): LayerDef => ({
+  signature: kind === 'reduce' ? ['pattern', 'reduction'] : ['pattern'],
+  defaults: {},
+  params: () => 0,
+  apply: (a, x) => {
+    const pattern = a.get('pattern');
+    const axes = new Map<string, number>();
+    for (const [k, v] of a) if (k !== 'pattern' && k !== 'reduction' && typeof v === 'number') axes.set(k, v);
+    if (typeof pattern !== 'string') return { output: null, macs: 0 };
+    return { output: einopsShape(pattern, x, axes, kind), macs: 0 };
+  },
+});
+/** einops.layers.torch.Rearrange / Reduce: no parameters, a reshape. */
+LAYERS.Rearrange = EINOPS_LAYER('rearrange');
+LAYERS.Reduce = EINOPS_LAYER('reduce');

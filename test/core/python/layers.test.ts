@@ -150,3 +150,15 @@ test('when the evaluation budget runs out, figures are unknown rather than under
   const cut = analyzeTree(parseOnce(lang, text)!, { maxSteps: 300 });
   assert.deepEqual(cut.modules.map((m) => [m.params, m.macs]), cut.modules.map(() => [null, null]));
 });
+
+test('einops patterns: rearrange, repeat and reduce shapes; unresolvable patterns give no shape', async () => {
+  const { einopsShape } = await import('../../../src/core/python/layers');
+  const ax = (o: Record<string, number>) => new Map(Object.entries(o));
+  assert.deepEqual(einopsShape('b c (h p1) (w p2) -> b (h w) (p1 p2 c)', [2, 3, 32, 32], ax({ p1: 8, p2: 8 }), 'rearrange'), [2, 16, 192]);
+  assert.deepEqual(einopsShape('b n (h d) -> b h n d', [1, 65, 64], ax({ h: 4 }), 'rearrange'), [1, 4, 65, 16]);
+  assert.deepEqual(einopsShape('() n d -> b n d', [1, 1, 64], ax({ b: 3 }), 'repeat'), [3, 1, 64]);
+  assert.deepEqual(einopsShape('b ... d -> b d', [2, 7, 7, 64], ax({}), 'reduce'), [2, 64]);
+  assert.deepEqual(einopsShape('b (h p) -> b h p', [2, 30], ax({ p: 7 }), 'rearrange'), [2, null, 7]); // 30 is not a multiple of 7
+  assert.equal(einopsShape('b c h w -> b c', [2, 3, 4], ax({}), 'reduce'), null); // rank does not match
+  assert.equal(einopsShape('b n -> b n k', [2, 3], ax({}), 'repeat'), null); // new axis without its size
+});

@@ -1,6 +1,7 @@
 // Owns calls: argument binding, user functions and classes (__init__, super()), library references and methods.
 import type { Node } from 'web-tree-sitter';
 import { timmArchitecture, torchvisionArchitecture } from '../known-architectures';
+import { einopsShape } from '../layers';
 import { callArgs, kids } from '../syntax';
 import type { Shape } from '../types';
 import { type ClassInfo, type ModSpec, NONE, UNKNOWN, type Value, unknownBecause, whyOf } from '../values';
@@ -315,6 +316,14 @@ export function callRef(path: string, args: EvaluatedArgs, n: Node, scope: Scope
     return { k: 'num', v: items.reduce((a, v) => a * (v as { v: number }).v, 1), float: items.some((v) => v.k === 'num' && v.float) };
   }
   if (path === 'argparse.ArgumentParser') return newArgParser();
+  if (path === 'einops.layers.torch.Rearrange' || path === 'einops.layers.torch.Reduce') return buildTorchModule(path.slice(path.lastIndexOf('.') + 1), args, n);
+  if (path === 'einops.rearrange' || path === 'einops.repeat' || path === 'einops.reduce') {
+    const [x, pattern] = args.positional;
+    const axes = new Map<string, number>();
+    for (const [k, v] of args.keywords) if (v.k === 'num') axes.set(k, v.v);
+    const kind = path.slice('einops.'.length) as 'rearrange' | 'repeat' | 'reduce';
+    return { k: 'tensor', shape: x?.k === 'tensor' && x.shape && pattern?.k === 'str' ? einopsShape(pattern.v, x.shape, axes, kind) : null };
+  }
   if (path === 'builtins.super().__init__') return superInit(args, scope, ctx);
   if (path.startsWith('builtins.')) return builtin(last, args, scope, ctx);
   if (path === 'collections.OrderedDict') {
