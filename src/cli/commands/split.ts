@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { analyzeModelFileSync } from '../../core/analyze';
 import { formatBytes, formatMs, textTable } from '../../core/format';
+import { withRange } from '../../core/estimate';
 import { saveModel, withInlineTensors } from '../../core/onnx/save';
 import { verifyMemoryPlan } from '../../core/verify/budget';
 import {
@@ -158,6 +159,7 @@ function cutJson(c: CutEvaluation) {
   return {
     index: c.index, afterNode: c.afterNode, tensors: c.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: t.bytes })),
     bytes: c.bytes, downloadBytes: c.downloadBytes, deviceMs: c.deviceMs, linkMs: c.linkMs, remoteMs: c.remoteMs, totalMs: c.totalMs,
+    deviceMsRange: c.deviceMsRange, remoteMsRange: c.remoteMsRange, totalMsRange: c.totalMsRange,
     deviceEnergyMj: c.deviceEnergyMj,
   };
 }
@@ -195,6 +197,7 @@ function human(file: string, r: SplitResult, nodeCount: number, chosen?: CutEval
     ...table.split('\n').map((l) => `  ${l}`),
     '',
     `  best cut ${r.best.index}, ${describeCut(r.best, nodeCount)}: ${r.gain.latencyX.toFixed(2)}x faster than all on device, ${(100 * r.gain.deviceEnergySaving).toFixed(1)}% less device energy`,
+    `  80% ranges from the profiles' fits: best cut total ${withRange(r.best.totalMs, r.best.totalMsRange, 'ms')}, all on device ${withRange(r.baseline.allDevice.totalMs, r.baseline.allDevice.totalMsRange, 'ms')}, all remote ${withRange(r.baseline.allRemote.totalMs, r.baseline.allRemote.totalMsRange, 'ms')}`,
   ];
   const shown = exported?.cut ?? r.best;
   if (shown.tensors.length && shown.index !== nodeCount) {
