@@ -433,9 +433,9 @@ function callAt(model: ScriptModel, r: Range): Node | undefined {
 }
 
 /** Why rewriting the layer built by `call` into a Sequential holding a `bias=False` layer could break the script. */
-function rewriteBlocker(call: Node, input: CheckInput, facts: Facts): string | undefined {
+function rewriteBlocker(call: Node, input: CheckInput, facts: Facts, created: 'Conv' | 'Linear'): string | undefined {
   const refs = refsOf(facts, input.model);
-  return replaceBlocker(call, refs) ?? biasBlocker(refs);
+  return replaceBlocker(call, refs) ?? biasBlocker(refs, created);
 }
 
 function denseConv(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
@@ -474,7 +474,7 @@ function denseConv(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
     const fixes: ScriptFix[] = [];
     const call = callAt(input.model, m.range);
     const edit = call ? separableEdit(call, m.typeName) : undefined;
-    const blocker = call && edit ? rewriteBlocker(call, input, facts) : undefined;
+    const blocker = call && edit ? rewriteBlocker(call, input, facts, 'Conv') : undefined;
     if (edit && !blocker) fixes.push({ title: 'Replace with a depthwise-separable block (needs retraining)', edits: [edit] });
     if (blocker) message += ` No rewrite offered: ${blocker}.`;
     out.push(diag('aiot.dense-conv', 'information', m.range, message, fixes));
@@ -556,7 +556,7 @@ function largeLinear(input: CheckInput, facts: Facts): ScriptDiagnostic[] {
       const inT = a.positional[0]?.text ?? a.keywords.get('in_features')?.text;
       const outT = a.positional[1]?.text ?? a.keywords.get('out_features')?.text;
       const biasT = a.positional[2]?.text ?? a.keywords.get('bias')?.text;
-      const blocker = inT && outT && a.splats.length === 0 ? rewriteBlocker(call, input, facts) : undefined;
+      const blocker = inT && outT && a.splats.length === 0 ? rewriteBlocker(call, input, facts, 'Linear') : undefined;
       if (blocker) note = ` No rewrite offered: ${blocker}.`;
       if (inT && outT && a.splats.length === 0 && !blocker) {
         fixes.push({ title: `Replace with a rank-${r} factorization (needs retraining)`, edits: [{ range: rangeOf(call), newText: `${prefix}Sequential(${fnText}(${inT}, ${r}, bias=False), ${fnText}(${r}, ${outT}${biasT ? `, bias=${biasT}` : ''}))` }] });

@@ -90,17 +90,19 @@ export function replaceBlocker(call: Node, refs: ScriptRefs): string | undefined
 }
 
 /**
- * Where code reads a `.bias` that a new `bias=False` layer would make None: any `.bias` outside a condition that
- * tests it (`if m.bias is not None:`), unless it belongs to a named attribute other than `except` (`self.fc.bias`).
+ * Where code reads a `.bias` that a new `bias=False` layer of kind `created` would make None: any `.bias` outside a
+ * condition that tests it (`if m.bias is not None:`), unless it belongs to a named attribute other than `except`
+ * (`self.fc.bias`) or sits in a branch for other layer types only (`elif isinstance(m, nn.BatchNorm2d):`,
+ * `classname.find("BatchNorm") != -1` when a Conv is created).
  */
-export function biasBlocker(refs: ScriptRefs, exceptAttr?: string): string | undefined {
+export function biasBlocker(refs: ScriptRefs, created: 'Conv' | 'Linear', exceptAttr?: string): string | undefined {
   for (const n of refs.attributes('bias')) {
     const obj = n.childForFieldName('object');
     if (obj?.type === 'attribute') {
       const owner = obj.childForFieldName('attribute')?.text;
       if (owner && owner !== exceptAttr) continue;
     }
-    if (guardedByBiasTest(n)) continue;
+    if (guardedByBiasTest(n) || inOtherTypesBranch(n, created)) continue;
     const parent = n.parent;
     // `m.bias is not None` / `if m.bias:` themselves are the tests.
     if (parent?.type === 'comparison_operator' || parent?.type === 'not_operator' || parent?.type === 'boolean_operator') continue;
@@ -110,11 +112,27 @@ export function biasBlocker(refs: ScriptRefs, exceptAttr?: string): string | und
   return undefined;
 }
 
+const LAYER_KINDS = /Conv|Linear|Norm|Embedding|LSTM|GRU|RNN|PReLU|MultiheadAttention/;
+
+/** Inside the body of an `if`/`elif` whose condition names layer types, none of them of kind `created`. */
+function inOtherTypesBranch(n: Node, created: 'Conv' | 'Linear'): boolean {
+  for (let p = n.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'elif_clause') continue;
+    const body = p.childForFieldName('consequence');
+    if (!body || n.startIndex < body.startIndex || n.endIndex > body.endIndex) continue;
+    const cond = p.childForFieldName('condition')?.text ?? '';
+    // A negated test (`not isinstance(m, nn.BatchNorm2d)`, `find("Norm") == -1`) selects every other type.
+    if (LAYER_KINDS.test(cond) && !cond.includes(created) && !/\bnot\b|==\s*-1|<\s*0/.test(cond)) return true;
+  }
+  return false;
+}
+
 function guardedByBiasTest(n: Node): boolean {
   for (let p = n.parent; p; p = p.parent) {
     if (p.type === 'if_statement' || p.type === 'elif_clause' || p.type === 'conditional_expression' || p.type === 'while_statement') {
       const cond = p.type === 'conditional_expression' ? kids(p)[1] : p.childForFieldName('condition');
-      if (cond && /\bbias\b/.test(cond.text) && !(cond.startIndex <= n.startIndex && n.endIndex <= cond.endIndex)) return true;
+      // `m.bias` itself tested (`is not None`, truthiness); `hasattr(m, "bias")` is true for a None bias, so no guard.
+      if (cond && /\.\s*bias\b/.test(cond.text) && !(cond.startIndex <= n.startIndex && n.endIndex <= cond.endIndex)) return true;
     }
     if (p.type === 'function_definition') return false;
   }

@@ -33,6 +33,12 @@ test('depthwise-separable rewrite: offered when the conv is only called; withhel
   const bias = (await check(FIXES, 'dense_bias_init.py')).report.diagnostics.find((d) => d.code === 'aiot.dense-conv')!;
   assert.deepEqual(bias.fixes, []);
   assert.match(bias.message, /No rewrite offered: `m\.bias` is read at line 28 without an `is not None` test\.$/);
+  // `m.bias` read only in the BatchNorm branch (PyTorch-GAN's weights_init_normal): the new conv never gets there.
+  assert.deepEqual(offered((await check(FIXES, 'dense_bn_init.py')).report), ['aiot.dense-conv@20: Replace with a depthwise-separable block (needs retraining)']);
+  // A negated type test (`not isinstance(m, nn.BatchNorm2d) and hasattr(m, "bias")`) lets the new conv in: withheld.
+  const negated = (await check(FIXES, 'dense_negated_init.py')).report.diagnostics.find((d) => d.code === 'aiot.dense-conv')!;
+  assert.deepEqual(negated.fixes, []);
+  assert.match(negated.message, /No rewrite offered: `m\.bias` is read at line 14/);
 });
 
 test('low-rank Linear: offered when the layer is only called; withheld when its fields are read', async () => {
