@@ -1,12 +1,13 @@
 """Runs many PyTorch scripts in one Python process for the apply-and-run test of the quick fixes.
 
 Reads a JSON list of jobs on stdin and prints one JSON list of results. A job is
-  {"id", "root", "rel", "text"?, "mode": "main" | "build", "build"?: "Python expression", "input"?: [dims] | "expr"}
+  {"id", "root", "rel", "text"?, "mode": "main" | "build" | "compile", "build"?: "Python expression", "input"?: [dims] | "expr"}
 The folder `root` is copied to a temporary folder (so sibling and relative imports resolve and nothing of the
 original is touched) and `text`, when given, replaces the file `rel` there: that is the script with a fix applied.
 "main" runs the file as __main__ from an empty working folder; "build" imports the file (as a package module when it
-uses relative imports), evaluates `build` in its namespace, runs one forward pass on torch.randn(input) and one
-training step (sum of the outputs, backward, SGD step). With "safeLoader" (the path of scripts/python-corpus.py) a
+uses relative imports), evaluates `build` in its namespace, runs one forward pass on torch.randn(input) in training mode
+and one training step (sum of the outputs, backward, SGD step); when the training-mode pass fails, the forward pass is
+checked in eval mode. With "safeLoader" (the path of scripts/python-corpus.py) a
 published file is loaded as the truth generator loads it: imports, definitions and static assignments only (no
 training loop, download or file write), with its "argv", "prelude" and "inputExpr". Every job first compiles the
 file. A result is
@@ -114,7 +115,9 @@ def run(job):
         signal.alarm(seconds)
         with contextlib.redirect_stdout(stdout):
             os.chdir(work)
-            if job["mode"] == "main":
+            if job["mode"] == "compile":
+                pass
+            elif job["mode"] == "main":
                 result["stage"] = "main"
                 runpy.run_path(path, run_name="__main__")
             else:
@@ -131,19 +134,26 @@ def run(job):
                 result["stage"] = "forward"
                 x = torch.randn(*job["input"]) if isinstance(job.get("input"), list) else eval(job["inputExpr"], ns)
                 args = x if isinstance(x, tuple) else (x,)
-                model.eval()
-                with torch.no_grad():
-                    model(*args)
-                result["stage"] = "train"
+                # One forward pass in training mode serves both stages; when it fails (BatchNorm on a batch of
+                # one), the forward pass is checked in eval mode and the training stage fails with the first error.
                 model.train()
-                params = [p for p in model.parameters() if p.requires_grad]
-                if params:
-                    opt = torch.optim.SGD(params, lr=1e-3)
+                train_error = None
+                try:
                     out = first_tensor(model(*args))
-                    if out is not None and out.requires_grad:
-                        opt.zero_grad()
-                        out.float().sum().backward()
-                        opt.step()
+                except Exception as e:  # noqa: BLE001
+                    train_error = e
+                    model.eval()
+                    with torch.no_grad():
+                        model(*args)
+                result["stage"] = "train"
+                if train_error is not None:
+                    raise train_error
+                params = [p for p in model.parameters() if p.requires_grad]
+                if params and out is not None and out.requires_grad:
+                    opt = torch.optim.SGD(params, lr=1e-3)
+                    opt.zero_grad()
+                    out.float().sum().backward()
+                    opt.step()
         result["stage"] = "done"
         result["ok"] = True
     except BaseException as e:  # noqa: BLE001 - a script may raise anything, SystemExit included
