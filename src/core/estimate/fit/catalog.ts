@@ -5,7 +5,7 @@
 import type { DeviceFit, DeviceProfile } from '../../devices/types';
 import type { SourcedPoint } from '../../devices/evidence';
 import { fitProfile, type FitPoint, type FitPrior, type FittedParams } from './fit';
-import { leaveOneOut, looPoint, shrunkLogSpread, summarize, zOf, type ErrorSummary, type LooPoint } from './loo';
+import { leaveOneOut, looPoint, shrunkLogSpread, zOf, type ErrorSummary, type LooPoint } from './loo';
 import type { FitFeatures, FitParams, ParamName } from './model';
 import { profileParams } from './features';
 import { GLOBAL_PRIOR, priorAround } from './prior';
@@ -234,4 +234,3 @@ function roundSummary(s: ErrorSummary): Record<string, number> {
   return { points: s.points, medianAbsErrorPct: sig(s.medianAbsErrorPct), worstAbsErrorPct: sig(s.worstAbsErrorPct), within35Pct: s.within35Pct };
 }
 
-export { summarize };
