@@ -52,11 +52,6 @@ export interface DeviceProfile {
   sources: string[];
   notes?: string;
   calibration?: Record<string, unknown>;
-}
-
-export interface LinkProfile {
-  id: string;
-  name: string;
   /** Core family whose fitted parameters are this profile's prior (cortex-m4, xtensa, npu, ...). */
   family?: string;
   /** Inference runtime the figures are for; on a board file with `runtimes`, the default one. */
@@ -77,13 +72,13 @@ export interface RuntimeEntry {
   fit?: DeviceFit;
 }
 
-  /** The runtime version the parameters describe (the newest measured, when the evidence spans versions). */
-  runtimeVersion?: string;
 /** What `npm run fit:devices` (or `calibrate`) wrote: see schemas/device-profile.schema.json#/definitions/fit. */
 export interface DeviceFit {
   /** profile: own points; runtime-family: sibling boards with this runtime; family: the core family; none: datasheet; user: calibrate. */
   level: 'profile' | 'runtime-family' | 'family' | 'none' | 'user';
   family?: string;
+  /** The runtime version the parameters describe (the newest measured, when the evidence spans versions). */
+  runtimeVersion?: string;
   evidencePoints: number;
   energyEvidencePoints?: number;
   evidence?: string[];
@@ -110,6 +105,11 @@ export interface FitRange {
   energyLogSpread: number;
   /** What the spread was measured from, in words. */
   basis: string;
+}
+
+export interface LinkProfile {
+  id: string;
+  name: string;
   class: 'link';
   uplinkBitsPerSecond: number;
   downlinkBitsPerSecond?: number;
