@@ -9,8 +9,8 @@ import type { Analysis } from './index';
  * totals and the device figures use. A plan that does not apply (patch on a model the patch pass has not written)
  * leaves the per-tensor totals and says why in a warning.
  */
-export function applyPlan(a: Analysis, plan: PlanName | undefined): void {
-  const plans = plansFor(a);
+export function applyPlan(a: Analysis, plan: PlanName | undefined, options: { previewPatch?: boolean } = {}): void {
+  const plans = plansFor(a, options.previewPatch === undefined ? {} : { previewPatch: options.previewPatch || plan === 'patch' });
   let selected: PlanName = 'per-tensor';
   if (plan) {
     a.memoryPlan = plan;

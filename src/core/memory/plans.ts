@@ -734,7 +734,16 @@ export interface PlansOptions {
   /** The kernels' compute dtypes (float16 held as float32 without them), as the per-tensor plan was made. */
   kernelDtypes?: readonly string[];
   maxOverhead?: number;
+  /**
+   * Search the patch split a model the patch pass has not written would get (default true). The search plans many
+   * cut × grid candidates (about ten times an analysis's own time on MobileNetV2), so one-shot callers that were not
+   * asked for it (the CLI's `analyze` without `--plan patch`) skip it and say so.
+   */
+  previewPatch?: boolean;
 }
+
+/** Why the patch preview is absent when a caller did not ask for it. */
+export const PATCH_NOT_SEARCHED = 'not searched (pass --plan patch to see the split the patch pass would choose)';
 
 const cache = new WeakMap<ActivationPlan, Map<string, PlansReport>>();
 
@@ -750,7 +759,8 @@ function widenFor(kernelDtypes: readonly string[] | undefined): ((name: string, 
  * model the `patch` pass would write (the same search, `maxOverhead` default 0.15).
  */
 export function plansFor(a: PlansInput, options: PlansOptions = {}): PlansReport {
-  const key = `${options.kernelDtypes?.join(',') ?? '*'}|${options.maxOverhead ?? 0.15}`;
+  const preview = options.previewPatch ?? true;
+  const key = `${options.kernelDtypes?.join(',') ?? '*'}|${options.maxOverhead ?? 0.15}|${preview}`;
   let byKey = cache.get(a.memory);
   const hit = byKey?.get(key);
   if (hit) return hit;
@@ -760,14 +770,14 @@ export function plansFor(a: PlansInput, options: PlansOptions = {}): PlansReport
   const report: PlansReport = {
     'per-tensor': { peakActivationBytes: a.memory.peakActivationBytes, arenaBytes: a.memory.arenaBytes },
     'in-place': inPlace,
-    patch: patchFigures(a, dtypeOf, options.maxOverhead),
+    patch: patchFigures(a, dtypeOf, options.maxOverhead, preview),
   };
   if (!byKey) cache.set(a.memory, (byKey = new Map()));
   byKey.set(key, report);
   return report;
 }
 
-function patchFigures(a: PlansInput, dtypeOf: ((name: string, d: DType) => DType) | undefined, maxOverhead: number | undefined): PatchFigures | { unavailable: string } {
+function patchFigures(a: PlansInput, dtypeOf: ((name: string, d: DType) => DType) | undefined, maxOverhead: number | undefined, preview: boolean): PatchFigures | { unavailable: string } {
   if (a.model.deployment) return { unavailable: `a ${a.model.deployment.runtime} model is planned by its runtime; patch the ONNX source and convert again` };
   if (a.memory.planned) return { unavailable: 'the model has control flow or QDQ islands; patch a float model without them' };
   const views = recordedViews(a.model);
@@ -790,6 +800,7 @@ function patchFigures(a: PlansInput, dtypeOf: ((name: string, d: DType) => DType
       },
     };
   }
+  if (!preview) return { unavailable: PATCH_NOT_SEARCHED };
   const macs = new Map(a.cost.nodes.map((c) => [c.index, c.macs]));
   const found = searchPatch(a.model.graph, a.shapes.values, {
     macsOf: (i) => macs.get(i) ?? 0, totalMacs: a.cost.totals.macs, order: a.memory.order, perTensorPeak: a.memory.peakActivationBytes,
