@@ -28,7 +28,7 @@ const HELP = `usage: aiot-lens whatif MODEL --device ID [--resolution 1,0.75,0.5
                       as DS-CNN's 1x1x49x10 MFCC, is read as frames x coefficients unless told so)
   --rate R            inferences per second, minute or hour: 2/s, 30/min, 4/h
   --battery-mah N --battery-v V   battery for the battery-life figures
-  --skip-ratio R      share of inputs a cheap filter discards (0..1)
+  --skip-ratio R      share of inputs a cheap filter discards (0..1; 'aiot-lens filter' measures it on your samples)
   --filter-macs M     the filter's cost as a MAC count, or
   --filter-model F    the filter as an .onnx model (estimated on the same device)
 ${PIN_HELP}`;
