@@ -301,8 +301,9 @@ export function evalAttribute(n: Node, scope: Scope | undefined, ctx: EvalContex
       if (o.m.args?.has(attr)) return fromArg(o.m.args.get(attr));
       const ca = o.m.cls ? classAttr(o.m.cls, attr, ctx) : undefined;
       if (ca) return ca;
-      // Figures are for inference, as exported and deployed: the module is in eval mode.
-      if (attr === 'training') return { k: 'bool', v: false };
+      // Figures are for inference, as exported and deployed: forward() runs in eval mode. (In __init__ a module is
+      // still in training mode, so there `self.training` stays unknown.)
+      if (attr === 'training') return scope?.mode === 'forward' ? { k: 'bool', v: false } : UNKNOWN;
       if (o.m.known) return knownAttr(o.m, attr, o.path);
       if (o.m.kind === 'layer' && (attr === 'weight' || attr === 'bias')) return { k: 'tensor', shape: null };
       return { k: 'method', self: o, name: attr };
