@@ -76,7 +76,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     return fail(`${outArg}: cannot create its folder (${e instanceof Error ? e.message : String(e)})`);
   }
-  const written = writeFileAtomic(out, `${JSON.stringify({ $schema: 'https://aiot-lens.dev/schemas/device-profile.schema.json', ...profile }, null, 2)}\n`, { force: true });
+  // No `$schema` (see calibrateMeasurements.ts): VS Code validates `.aiot/devices/*.json` with the bundled schema.
+  const written = writeFileAtomic(out, `${JSON.stringify(profile, null, 2)}\n`, { force: true });
   if (!written.ok) return fail(`${outArg}: ${written.error.message}`);
   if (values['json']) {
     io.out(`${JSON.stringify(profile, null, 2)}\n`);

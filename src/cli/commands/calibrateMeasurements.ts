@@ -53,9 +53,10 @@ export async function runMeasurements(a: MeasurementsArgs, io: CliIO): Promise<n
   } catch (e) {
     return fail(`${shown}: cannot create its folder (${e instanceof Error ? e.message : String(e)})`);
   }
-  // The catalog file's own `$schema` is a path relative to the catalog: the written file names the published schema.
+  // No `$schema`: the catalog file's own is a path relative to the catalog, and a URL would be fetched (and fail
+  // offline) by VS Code, which validates `.aiot/devices/*.json` with the bundled schema (package.json jsonValidation).
   const { $schema: _catalogSchema, ...body } = profile as DeviceProfile & { $schema?: string };
-  const written = writeFileAtomic(file, `${JSON.stringify({ $schema: 'https://aiot-lens.dev/schemas/device-profile.schema.json', ...body }, null, 2)}\n`, { force: true });
+  const written = writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`, { force: true });
   if (!written.ok) return fail(`${shown}: ${written.error.message}`);
 
   const c = cal.value;
