@@ -1,10 +1,9 @@
 // What `calibrate --measurements --json` prints, and the one-line result the editor shows from it.
 
-import type { FitProfileParams } from '../devices';
-import type { ErrorSummary } from '../estimate/fit';
-import type { CalibrationPoint } from './userFit';
+import type { UserCalibration } from './userFit';
 
-export interface CalibrationSummary {
+/** The fit's figures as JSON prints them: the written profile by id and path, the freed parameters in words. */
+export interface CalibrationSummary extends Omit<UserCalibration, 'profile' | 'free'> {
   /** Id of the written profile (the calibrated device's). */
   device: string;
   /** The profile the fit started from. */
@@ -13,14 +12,6 @@ export interface CalibrationSummary {
   written: string;
   /** Parameters the measurements freed, in words. */
   free: string[];
-  points: CalibrationPoint[];
-  before: ErrorSummary;
-  /** Leave-one-out over the measured models. */
-  after: ErrorSummary;
-  energyBefore?: ErrorSummary;
-  energyAfter?: ErrorSummary;
-  params: FitProfileParams;
-  activePowerW?: number;
   notes: string[];
 }
 
