@@ -116,7 +116,12 @@ export function callFunction(fnNode: Node, args: EvaluatedArgs, caller: Scope | 
   const mode = caller?.mode === 'forward' || caller?.mode === 'init' ? caller.mode : 'function';
   // A def nested in __init__ (or another function) sees the locals of the body it was defined in.
   const scope: Scope = { vars: new Map(), parent: closure, self: self ?? caller?.self ?? closure?.self, mode, depth: depth + 1 };
-  bindParams(fnNode, args, scope, ctx, false);
+  return runBody(fnNode, args, scope, ctx, false);
+}
+
+/** Binds a def's parameters in its fresh scope and runs its body: the value of its `return`, else None. */
+function runBody(fnNode: Node, args: EvaluatedArgs, scope: Scope, ctx: EvalContext, isMethod: boolean): Value {
+  bindParams(fnNode, args, scope, ctx, isMethod);
   try {
     execBlock(fnNode.childForFieldName('body'), scope, ctx);
   } catch (e) {
@@ -425,12 +430,5 @@ export function callMethodBody(method: Node, m: ModSpec, path: string | undefine
   const ctx = homeOf(m.cls?.home, callerCtx);
   if (caller.depth > MAX_DEPTH) return UNKNOWN;
   const scope: Scope = { vars: new Map(), self: { m, path: path ?? '' }, mode: caller.mode, depth: caller.depth + 1 };
-  bindParams(method, args, scope, ctx, true);
-  try {
-    execBlock(method.childForFieldName('body'), scope, ctx);
-  } catch (e) {
-    if (e instanceof Return) return e.value;
-    throw e;
-  }
-  return NONE;
+  return runBody(method, args, scope, ctx, true);
 }
