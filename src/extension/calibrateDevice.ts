@@ -5,7 +5,7 @@ import { dirname, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { calibrationHeadline, type CalibrationSummary } from '../core/calibration';
 import { isLink, type DeviceProfile } from '../core/devices';
-import { runCli } from './cliRunner';
+import { parseJson, runCli } from './cliRunner';
 import { currentProfiles } from './devicesTree';
 import { readSettings } from './settings';
 import { requireTrust } from './targetModel';
@@ -68,12 +68,8 @@ export function registerCalibrateDevice(context: vscode.ExtensionContext): void 
     const r = await runCli(context, `AIoT Lens: calibrating ${device.id} from ${relative(cwd, csv.fsPath) || csv.fsPath}`,
       ['calibrate', '--device', device.id, '--measurements', csv.fsPath, '--json'], cwd);
     if (!r.ok) return r.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${r.message}`);
-    let s: CalibrationSummary;
-    try {
-      s = JSON.parse(r.stdout) as CalibrationSummary;
-    } catch {
-      return void vscode.window.showErrorMessage('AIoT Lens: calibrate printed no JSON');
-    }
+    const s = parseJson<CalibrationSummary>(r.stdout);
+    if (!s) return void vscode.window.showErrorMessage('AIoT Lens: calibrate printed no JSON');
     channel ??= vscode.window.createOutputChannel('AIoT Lens Calibration');
     channel.append(calibrationTable(s));
     await vscode.commands.executeCommand('aiotLens.refreshDevices');

@@ -9,11 +9,11 @@ import { isLink, type DeviceProfile } from '../core/devices';
 import { PASSES } from '../core/passes';
 import { formatBytes, formatMs } from '../core/format';
 import type { SplitVerifyView } from '../core/partition/view';
-import { agreementLine, reviveNumbers } from '../core/verify/agreement';
+import { agreementLine } from '../core/verify/agreement';
 import { ServerMethod, type AdviseResult, type EstimateResult, type PanelActionMessage, type SplitResult } from '../protocol';
 import { optimizeBody, profileBody, splitBody, type OptimizeOutcome, type ProfileOutcome } from '../../webview/panels/pages';
 import type { LensClient } from './client';
-import { runCli } from './cliRunner';
+import { parseJson, runCli } from './cliRunner';
 import { currentProfiles } from './devicesTree';
 import { pickDeviceIfNone } from './reportCommands';
 import { MODEL_EDITOR_VIEW_TYPE } from './modelEditorProvider';
@@ -47,14 +47,6 @@ function thresholdArgs(uri: vscode.Uri): string[] {
   return flags.flatMap(([key, flag]) => (typeof t[key] === 'number' && Number.isFinite(t[key]) ? [flag, String(t[key])] : []));
 }
 
-function parseJson<T>(text: string): T | undefined {
-  try {
-    // Infinite figures (SNR of identical outputs) arrive as "Infinity" strings: numbers again here.
-    return JSON.parse(text, reviveNumbers) as T;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Technique names of the advisor's suggestions → the pass that implements them. */
 const PASS_OF_TECHNIQUE: [RegExp, string][] = [[/^int8/, 'int8-static'], [/^float16/, 'fp16'], [/pruning/, 'prune'], [/low-rank/, 'low-rank'], [/reorder|schedul/i, 'reorder']];

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FilterReport } from '../core/filter/filter';
-import { runCli } from './cliRunner';
+import { parseJson, runCli } from './cliRunner';
 import { filterArgs, filterPanelBody, sampleFolders } from './filterPanelBody';
 import { showPanel } from './panels';
 import { readSettings } from './settings';
@@ -64,12 +64,8 @@ export function registerTrainFilter(context: vscode.ExtensionContext): void {
     }
     const r = await runCli(context, `AIoT Lens: training an input filter for ${basename(uri.fsPath)} on ${device}`, filterArgs(uri.fsPath, samples, device, asked), dirname(uri.fsPath));
     if (!r.ok) return r.cancelled ? undefined : void vscode.window.showErrorMessage(`AIoT Lens: ${r.message}`);
-    let report: FilterReport;
-    try {
-      report = JSON.parse(r.stdout) as FilterReport;
-    } catch {
-      return void vscode.window.showErrorMessage('AIoT Lens: filter printed no JSON');
-    }
+    const report = parseJson<FilterReport>(r.stdout);
+    if (!report) return void vscode.window.showErrorMessage('AIoT Lens: filter printed no JSON');
     showPanel(context, { key: `filter:${uri.fsPath}`, viewType: 'aiotLens.inputFilter', title: `Input Filter: ${basename(uri.fsPath)}`, body: filterPanelBody(report) });
     const h = report.heldOut;
     const text = `AIoT Lens: the filter skips ${(100 * h.skipRatio).toFixed(1)}% of held-out inputs at ${(100 * h.recall).toFixed(1)}% recall; ${(100 * report.whatif.energySaving).toFixed(1)}% less energy per input on ${report.device}.`;
